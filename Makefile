@@ -1,0 +1,45 @@
+# Developer entry points. Each needs only Rust, Python 3 (3.11 is what CI uses) and curl;
+# the Python tools (moto, cargo-lambda, cfn-lint) go into the project-local .venv/.
+# How the local system fits together: docs/local.md.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CFN_LINT := .venv/bin/cfn-lint
+
+.PHONY: help venv dev test lint fmt clippy cfn-lint e2e clean-local
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F ':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+
+venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
+	scripts/ensure-venv
+
+dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridge (Ctrl-C stops)
+	scripts/dev
+
+test: venv lint ## Lints, then cargo test against moto, then the end-to-end smoke test
+	scripts/run-tests
+
+lint: fmt clippy cfn-lint ## cargo fmt --check, clippy -D warnings, cfn-lint
+
+fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+cfn-lint: venv
+	@if [[ -f template.yaml ]]; then \
+		echo "$(CFN_LINT) template.yaml"; $(CFN_LINT) template.yaml; \
+	else \
+		echo "cfn-lint: no template.yaml yet, skipped"; \
+	fi
+
+e2e: venv ## Only the end-to-end smoke test (its own moto, watch and bridge)
+	scripts/e2e-smoke
+
+clean-local: ## Remove .venv/ and .local/ (the next make recreates them)
+	rm -rf .venv .local

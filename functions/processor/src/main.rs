@@ -1,0 +1,24 @@
+use aws_lambda_events::event::sqs::SqsEvent;
+use ferrotype_shared::aws::Clients;
+use ferrotype_shared::config::{Env, ProcessorSettings, Resources};
+use ferrotype_shared::store::{ImageStore, JobTable};
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let env = Env::process();
+    let resources = Resources::from_env(&env)?;
+    let settings = ProcessorSettings::from_env(&env)?;
+    let clients = Clients::from_env().await;
+    let app = processor::App {
+        images: ImageStore::new(clients.s3, resources.bucket),
+        jobs: JobTable::new(clients.dynamodb, resources.table),
+        settings,
+    };
+    let app = &app;
+    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        Ok::<_, Error>(processor::handle(app, event.payload).await)
+    }))
+    .await
+}

@@ -1,0 +1,170 @@
+//! `GET /images/{id}`: a job's status, with presigned download links once it is done.
+
+use std::time::Duration;
+
+use ferrotype_shared::config::StatusSettings;
+use ferrotype_shared::domain::{JobError, JobId, JobRecord, JobStatus, Outputs};
+use ferrotype_shared::problem::Problem;
+use ferrotype_shared::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
+use lambda_http::http::{header, Method, StatusCode};
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::Serialize;
+use time::OffsetDateTime;
+use tracing::error;
+
+/// What the status handler needs, built once at init.
+pub struct App {
+    pub images: ImageStore,
+    pub jobs: JobTable,
+    pub settings: StatusSettings,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusBody {
+    pub id: String,
+    pub status: JobStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<LinkedOutputs>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub expires_at: Option<OffsetDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobError>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkedOutputs {
+    pub original: Link,
+    pub thumbnail: Link,
+    pub preview: Link,
+    pub optimized: Link,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Link {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub content_type: String,
+}
+
+/// The job id of a request: the route's `{id}` parameter, or else the last segment of
+/// `/images/{id}` (for callers that do not fill in path parameters).
+fn requested_id(request: &Request) -> Option<JobId> {
+    let raw = match request.path_parameters_ref().and_then(|p| p.first("id")) {
+        Some(id) => id.to_string(),
+        None => request
+            .uri()
+            .path()
+            .strip_prefix("/images/")
+            .filter(|rest| !rest.contains('/'))?
+            .to_string(),
+    };
+    JobId::parse(&raw).ok()
+}
+
+/// Handles one request; never returns `Err` (API Gateway would make it a 502).
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = Problem::method_not_allowed("GET").into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    // A malformed id gets the same 404 as an unknown one: ids are capabilities, and the
+    // answer should not help anyone guess them.
+    let Some(id) = requested_id(&request) else {
+        return Problem::not_found().into_response();
+    };
+    match describe(app, id).await {
+        Ok(Some(body)) => ok(body, app.settings.retry_after),
+        Ok(None) => Problem::not_found().into_response(),
+        Err(err) => {
+            error!(job_id = %id, error = %DisplayErrorContext(&err), "status lookup failed");
+            Problem::unavailable().into_response()
+        }
+    }
+}
+
+async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError> {
+    let Some(record) = app.jobs.get(id).await? else {
+        return Ok(None);
+    };
+    let JobRecord {
+        status,
+        created_at,
+        updated_at,
+        outputs,
+        error,
+        ..
+    } = record;
+    let mut body = StatusBody {
+        id: id.to_string(),
+        status,
+        created_at,
+        updated_at,
+        outputs: None,
+        expires_at: None,
+        error: None,
+    };
+    match status {
+        JobStatus::Completed => {
+            if let Some(outputs) = outputs {
+                // Signed on each call, so a link is always fresh when handed out.
+                let ttl = app.settings.presign_ttl;
+                body.expires_at = Some(OffsetDateTime::now_utc() + ttl);
+                body.outputs = Some(sign_all(&app.images, &outputs, ttl).await?);
+            }
+        }
+        JobStatus::Failed => body.error = error,
+        JobStatus::Queued | JobStatus::Processing => {}
+    }
+    Ok(Some(body))
+}
+
+async fn sign_all(
+    images: &ImageStore,
+    outputs: &Outputs,
+    ttl: Duration,
+) -> Result<LinkedOutputs, StoreError> {
+    let mut links = Vec::with_capacity(4);
+    for (_, info) in outputs.iter() {
+        links.push(Link {
+            url: images.presign_get(&info.key, ttl).await?,
+            width: info.width,
+            height: info.height,
+            bytes: info.bytes,
+            content_type: info.content_type.clone(),
+        });
+    }
+    let [original, thumbnail, preview, optimized]: [Link; 4] =
+        links.try_into().expect("outputs has four entries");
+    Ok(LinkedOutputs {
+        original,
+        thumbnail,
+        preview,
+        optimized,
+    })
+}
+
+fn ok(body: StatusBody, retry_after: Duration) -> Response<Body> {
+    let mut builder = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "no-store");
+    if !body.status.is_terminal() {
+        builder = builder.header(header::RETRY_AFTER, retry_after.as_secs().to_string());
+    }
+    let json = serde_json::to_string(&body).expect("a status body serializes");
+    builder
+        .body(Body::Text(json))
+        .expect("the status response is well formed")
+}

@@ -1,0 +1,23 @@
+use ferrotype_shared::aws::Clients;
+use ferrotype_shared::config::{Env, Resources, StatusSettings};
+use ferrotype_shared::store::{ImageStore, JobTable};
+use lambda_http::{run, service_fn, tracing, Error, Request};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let env = Env::process();
+    let resources = Resources::from_env(&env)?;
+    let settings = StatusSettings::from_env(&env)?;
+    let clients = Clients::from_env().await;
+    let app = status::App {
+        images: ImageStore::new(clients.s3, resources.bucket),
+        jobs: JobTable::new(clients.dynamodb, resources.table),
+        settings,
+    };
+    let app = &app;
+    run(service_fn(move |request: Request| async move {
+        Ok::<_, Error>(status::handle(app, request).await)
+    }))
+    .await
+}

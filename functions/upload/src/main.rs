@@ -1,0 +1,24 @@
+use ferrotype_shared::aws::Clients;
+use ferrotype_shared::config::{Env, Resources, UploadSettings};
+use ferrotype_shared::store::{ImageStore, JobQueue, JobTable};
+use lambda_http::{run, service_fn, tracing, Error, Request};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let env = Env::process();
+    let resources = Resources::from_env(&env)?;
+    let settings = UploadSettings::from_env(&env)?;
+    let clients = Clients::from_env().await;
+    let app = upload::App {
+        images: ImageStore::new(clients.s3, resources.bucket),
+        jobs: JobTable::new(clients.dynamodb, resources.table),
+        queue: JobQueue::new(clients.sqs, settings.queue_url.clone()),
+        settings,
+    };
+    let app = &app;
+    run(service_fn(move |request: Request| async move {
+        Ok::<_, Error>(upload::handle(app, request).await)
+    }))
+    .await
+}

@@ -1,0 +1,228 @@
+//! Support for the flow tests: a fresh, uniquely named stack on the emulator per test, the
+//! three functions' apps wired to it, and the local bridge driving the processor in-process.
+//!
+//! The emulator is named by `AWS_ENDPOINT_URL`; `make test` starts moto on a free port and
+//! sets it.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
+use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
+use ferrotype_shared::aws::Clients;
+use ferrotype_shared::config::{ProcessorSettings, StatusSettings, UploadSettings};
+use ferrotype_shared::imaging::PipelineSettings;
+use ferrotype_shared::store::{ImageStore, JobQueue, JobTable};
+use lambda_http::http::header;
+use lambda_http::{Body, Request, RequestExt, Response};
+
+pub struct TestStack {
+    pub clients: Clients,
+    pub stack: Stack,
+}
+
+impl TestStack {
+    /// Provisions a new stack with a unique name on the emulator.
+    pub async fn new() -> Self {
+        assert!(
+            std::env::var_os("AWS_ENDPOINT_URL").is_some(),
+            "AWS_ENDPOINT_URL must name the emulator: run the tests with `make test`"
+        );
+        let clients = Clients::from_env().await;
+        let prefix = format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..16]);
+        let stack = provision(
+            &clients,
+            &prefix,
+            QueueSettings {
+                visibility_timeout_secs: 30,
+                max_receive_count: 5,
+            },
+        )
+        .await
+        .expect("provisioning a test stack on the emulator");
+        Self { clients, stack }
+    }
+
+    pub fn images(&self) -> ImageStore {
+        ImageStore::new(self.clients.s3.clone(), &self.stack.bucket)
+    }
+
+    pub fn jobs(&self) -> JobTable {
+        JobTable::new(self.clients.dynamodb.clone(), &self.stack.table)
+    }
+
+    pub fn upload_app(&self) -> upload::App {
+        self.upload_app_with(UploadSettings {
+            queue_url: self.stack.queue_url.clone(),
+            max_upload_bytes: UploadSettings::DEFAULT_MAX_UPLOAD_BYTES,
+            retry_after: Duration::from_secs(2),
+        })
+    }
+
+    pub fn upload_app_with(&self, settings: UploadSettings) -> upload::App {
+        upload::App {
+            images: self.images(),
+            jobs: self.jobs(),
+            queue: JobQueue::new(self.clients.sqs.clone(), settings.queue_url.clone()),
+            settings,
+        }
+    }
+
+    pub fn status_app(&self) -> status::App {
+        status::App {
+            images: self.images(),
+            jobs: self.jobs(),
+            settings: StatusSettings {
+                presign_ttl: Duration::from_secs(300),
+                retry_after: Duration::from_secs(2),
+            },
+        }
+    }
+
+    pub fn processor_app(&self) -> processor::App {
+        processor::App {
+            images: self.images(),
+            jobs: self.jobs(),
+            settings: ProcessorSettings {
+                pipeline: PipelineSettings::default(),
+                lease: Duration::from_secs(60),
+            },
+        }
+    }
+
+    /// The local SQS bridge on this stack's queue, invoking `app` in-process.
+    pub async fn bridge<'a>(&self, app: &'a processor::App) -> Bridge<InProcess<'a>> {
+        let arn = queue_arn(&self.clients.sqs, &self.stack.queue_url)
+            .await
+            .expect("queue ARN");
+        Bridge::new(
+            self.clients.sqs.clone(),
+            BridgeSettings {
+                queue_url: self.stack.queue_url.clone(),
+                batch_size: 10,
+                visibility_timeout: Some(30),
+                wait_seconds: 0,
+            },
+            arn,
+            InProcess(app),
+        )
+    }
+
+    /// Counts the items in the jobs table.
+    pub async fn job_count(&self) -> usize {
+        let output = self
+            .clients
+            .dynamodb
+            .scan()
+            .table_name(&self.stack.table)
+            .send()
+            .await
+            .expect("scanning the jobs table");
+        output.items.unwrap_or_default().len()
+    }
+
+    /// Lists the keys in the bucket.
+    pub async fn object_keys(&self) -> Vec<String> {
+        let output = self
+            .clients
+            .s3
+            .list_objects_v2()
+            .bucket(&self.stack.bucket)
+            .send()
+            .await
+            .expect("listing the bucket");
+        output
+            .contents
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|o| o.key)
+            .collect()
+    }
+
+    /// Approximate visible plus in-flight messages on the queue.
+    pub async fn queued_messages(&self) -> usize {
+        use aws_sdk_sqs::types::QueueAttributeName as A;
+        let output = self
+            .clients
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&self.stack.queue_url)
+            .attribute_names(A::ApproximateNumberOfMessages)
+            .attribute_names(A::ApproximateNumberOfMessagesNotVisible)
+            .send()
+            .await
+            .expect("queue attributes");
+        let attributes = output.attributes.unwrap_or_default();
+        [
+            A::ApproximateNumberOfMessages,
+            A::ApproximateNumberOfMessagesNotVisible,
+        ]
+        .iter()
+        .map(|a| {
+            attributes
+                .get(a)
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0)
+        })
+        .sum()
+    }
+}
+
+/// Invokes the processor's handler in this process, as Lambda would invoke the function.
+pub struct InProcess<'a>(pub &'a processor::App);
+
+impl Invoke for InProcess<'_> {
+    async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
+        Ok(processor::handle(self.0, event).await)
+    }
+}
+
+/// `POST /images` with a raw body.
+pub fn post_image(content_type: &str, body: Vec<u8>) -> Request {
+    let mut request = Request::new(Body::Binary(body));
+    *request.method_mut() = lambda_http::http::Method::POST;
+    *request.uri_mut() = "/images".parse().unwrap();
+    request
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type.parse().unwrap());
+    request
+}
+
+/// `POST /images` with a multipart body holding `parts` (name, bytes).
+pub fn post_multipart(parts: &[(&str, &[u8])]) -> Request {
+    let boundary = "ferrotype-test-boundary";
+    let mut body = Vec::new();
+    for (name, data) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                 filename=\"photo\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    post_image(&format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `GET /images/{id}` as API Gateway delivers it, with the path parameter set.
+pub fn get_status(id: &str) -> Request {
+    let mut request = Request::new(Body::Empty);
+    // Ids with characters a URI cannot hold still reach the handler as the path parameter.
+    *request.uri_mut() = format!("/images/{id}")
+        .parse()
+        .unwrap_or_else(|_| "/images/".parse().unwrap());
+    request.with_path_parameters(HashMap::from([("id".to_string(), id.to_string())]))
+}
+
+/// The JSON body of a response.
+pub fn json(response: &Response<Body>) -> serde_json::Value {
+    serde_json::from_slice(response.body().as_ref()).expect("the body is JSON")
+}
+
+pub fn header_of<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}

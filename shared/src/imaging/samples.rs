@@ -1,0 +1,93 @@
+//! Sample images made in code, for tests and examples (feature `samples`).
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+
+pub const RED: [u8; 3] = [220, 20, 20];
+pub const BLUE: [u8; 3] = [20, 20, 220];
+
+/// A photo-like image: the left half reddish, the right half bluish, with a gradient and
+/// some texture so encoders have real work.
+pub fn two_halves(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        let base = if x < width / 2 { RED } else { BLUE };
+        let shade = ((x * 7 + y * 13) % 23) as u8;
+        let fade = (y * 30 / height.max(1)) as u8;
+        Rgb([
+            base[0].saturating_sub(shade).saturating_sub(fade),
+            base[1].saturating_add(shade),
+            base[2].saturating_sub(fade),
+        ])
+    })
+}
+
+/// An RGBA image whose right half is fully transparent.
+pub fn half_transparent(width: u32, height: u32) -> RgbaImage {
+    RgbaImage::from_fn(width, height, |x, y| {
+        let alpha = if x < width / 2 { 255 } else { 0 };
+        Rgba([(x % 256) as u8, (y % 256) as u8, 128, alpha])
+    })
+}
+
+pub fn jpeg(image: &DynamicImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, 90))
+        .expect("encoding a sample JPEG");
+    out
+}
+
+pub fn png(image: &DynamicImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image
+        .write_with_encoder(PngEncoder::new(&mut out))
+        .expect("encoding a sample PNG");
+    out
+}
+
+pub fn encode(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, format)
+        .expect("encoding a sample image");
+    out.into_inner()
+}
+
+/// Inserts an EXIF APP1 segment with the given orientation (1–8) after a JPEG's SOI marker.
+pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    assert_eq!(&jpeg[..2], b"\xFF\xD8", "not a JPEG");
+    // Big-endian TIFF header, one IFD with one SHORT entry: Orientation (0x0112).
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"MM\x00\x2A\x00\x00\x00\x08");
+    tiff.extend_from_slice(&1u16.to_be_bytes());
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes());
+    tiff.extend_from_slice(&3u16.to_be_bytes());
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    let mut payload = b"Exif\x00\x00".to_vec();
+    payload.extend_from_slice(&tiff);
+
+    let mut out = Vec::with_capacity(jpeg.len() + payload.len() + 4);
+    out.extend_from_slice(&jpeg[..2]);
+    out.extend_from_slice(b"\xFF\xE1");
+    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// A tiny, valid-looking PNG whose header declares `width`×`height` pixels: a
+/// decompression bomb's calling card.
+pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = png(&DynamicImage::ImageRgb8(RgbImage::new(1, 1)));
+    // Signature (8) + IHDR length (4) + "IHDR" (4), then width and height.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    // The chunk CRC covers the type and data: bytes 12..29, stored at 29..33.
+    let crc = crc32fast::hash(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}

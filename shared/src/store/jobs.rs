@@ -1,0 +1,249 @@
+use std::time::Duration;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::StoreError;
+use crate::domain::{JobError, JobId, JobRecord, JobStatus, Outputs};
+
+/// Job records in DynamoDB. Every status change is a conditional write, so a duplicate or
+/// late delivery cannot move a job backwards or write it twice.
+#[derive(Debug, Clone)]
+pub struct JobTable {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+/// What happened when a processor tried to take a job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartOutcome {
+    /// The job is now `processing` and owned by the caller's lease.
+    Started(Box<JobRecord>),
+    /// The job already reached a terminal state: nothing to do.
+    AlreadyFinished(JobStatus),
+    /// Another processor holds a live lease on the job.
+    Busy,
+    /// No such job.
+    Missing,
+}
+
+/// Whether a conditional status change was applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transition {
+    Applied,
+    /// The condition did not hold; `current` is the record as it is now (if any).
+    Rejected {
+        current: Option<Box<JobRecord>>,
+    },
+}
+
+const STATUS: &str = "#status";
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn timestamp(at: OffsetDateTime) -> AttributeValue {
+    s(at.format(&Rfc3339)
+        .expect("a UTC timestamp formats as RFC 3339"))
+}
+
+fn status(value: JobStatus) -> AttributeValue {
+    s(value.as_str())
+}
+
+fn is_condition_failure<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+impl JobTable {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// Writes a new `queued` job. Fails if the id already exists.
+    pub async fn create(&self, record: &JobRecord) -> Result<(), StoreError> {
+        let item = serde_dynamo::to_item(record).map_err(StoreError::Record)?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await
+            .map_err(|e| StoreError::dynamodb("PutItem", e))?;
+        Ok(())
+    }
+
+    /// Removes a job that is still `queued` (compensation when it could not be enqueued).
+    /// Returns whether it was removed.
+    pub async fn delete_queued(&self, id: JobId) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .condition_expression(format!("{STATUS} = :queued"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(StoreError::dynamodb("DeleteItem", err)),
+        }
+    }
+
+    /// Reads a job with a strongly consistent read.
+    pub async fn get(&self, id: JobId) -> Result<Option<JobRecord>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::dynamodb("GetItem", e))?;
+        output
+            .item
+            .map(|item| serde_dynamo::from_item(item).map_err(StoreError::Record))
+            .transpose()
+    }
+
+    /// Takes a job for processing under a lease: `queued → processing`, or
+    /// `processing → processing` when the previous holder's lease has expired.
+    pub async fn start_processing(
+        &self,
+        id: JobId,
+        lease_token: &str,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> Result<StartOutcome, StoreError> {
+        let expires = now.unix_timestamp() + lease.as_secs() as i64;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression(format!(
+                "SET {STATUS} = :processing, updated_at = :now, lease_token = :token, \
+                 lease_expires_at = :expires ADD attempts :one"
+            ))
+            .condition_expression(format!(
+                "attribute_exists(id) AND ({STATUS} = :queued OR \
+                 ({STATUS} = :processing AND lease_expires_at <= :now_epoch))"
+            ))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":processing", status(JobStatus::Processing))
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":now_epoch", n(now.unix_timestamp()))
+            .expression_attribute_values(":token", s(lease_token))
+            .expression_attribute_values(":expires", n(expires))
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                let item = output.attributes.unwrap_or_default();
+                let record = serde_dynamo::from_item(item).map_err(StoreError::Record)?;
+                Ok(StartOutcome::Started(Box::new(record)))
+            }
+            Err(err) if is_condition_failure(&err) => Ok(match self.get(id).await? {
+                None => StartOutcome::Missing,
+                Some(record) if record.status.is_terminal() => {
+                    StartOutcome::AlreadyFinished(record.status)
+                }
+                Some(_) => StartOutcome::Busy,
+            }),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
+    /// `processing → completed`, only by the holder of the lease.
+    pub async fn complete(
+        &self,
+        id: JobId,
+        lease_token: &str,
+        outputs: &Outputs,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let outputs = serde_dynamo::to_attribute_value(outputs).map_err(StoreError::Record)?;
+        self.finish(
+            id,
+            lease_token,
+            JobStatus::Completed,
+            "outputs",
+            outputs,
+            now,
+        )
+        .await
+    }
+
+    /// `processing → failed`, only by the holder of the lease.
+    pub async fn fail(
+        &self,
+        id: JobId,
+        lease_token: &str,
+        error: &JobError,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
+        self.finish(id, lease_token, JobStatus::Failed, "error", error, now)
+            .await
+    }
+
+    async fn finish(
+        &self,
+        id: JobId,
+        lease_token: &str,
+        terminal: JobStatus,
+        attribute: &str,
+        value: AttributeValue,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression(format!(
+                "SET {STATUS} = :terminal, updated_at = :now, #detail = :detail \
+                 REMOVE lease_token, lease_expires_at"
+            ))
+            .condition_expression(format!("{STATUS} = :processing AND lease_token = :token"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#detail", attribute)
+            .expression_attribute_values(":terminal", status(terminal))
+            .expression_attribute_values(":processing", status(JobStatus::Processing))
+            .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":token", s(lease_token))
+            .expression_attribute_values(":detail", value)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Transition::Applied),
+            Err(err) if is_condition_failure(&err) => Ok(Transition::Rejected {
+                current: self.get(id).await?.map(Box::new),
+            }),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Creates the resources `template.yaml` declares, on an emulator. Idempotent.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use ferrotype_shared::aws::Clients;
+
+/// Names of one provisioned stack.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub bucket: String,
+    pub table: String,
+    pub queue_url: String,
+    pub dlq_url: String,
+}
+
+impl Stack {
+    /// The stack as `KEY=value` lines for an env file.
+    pub fn env_lines(&self) -> String {
+        format!(
+            "BUCKET_NAME={}\nTABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\n",
+            self.bucket, self.table, self.queue_url, self.dlq_url
+        )
+    }
+}
+
+/// Queue settings, as in `template.yaml`.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueSettings {
+    pub visibility_timeout_secs: u32,
+    pub max_receive_count: u32,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        Self {
+            visibility_timeout_secs: 30,
+            max_receive_count: 5,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("creating bucket {0} failed")]
+    Bucket(String, #[source] Box<aws_sdk_s3::Error>),
+    #[error("creating table {0} failed")]
+    Table(String, #[source] Box<aws_sdk_dynamodb::Error>),
+    #[error("creating queue {0} failed")]
+    Queue(String, #[source] Box<aws_sdk_sqs::Error>),
+    #[error("a table definition is incomplete")]
+    Definition(#[from] aws_sdk_dynamodb::error::BuildError),
+    #[error("queue {0} has no ARN")]
+    NoQueueArn(String),
+}
+
+/// Creates (or finds) bucket `<prefix>`, table `<prefix>-jobs`, queue `<prefix>-jobs` and
+/// its dead-letter queue `<prefix>-jobs-dlq`.
+pub async fn provision(
+    clients: &Clients,
+    prefix: &str,
+    queue: QueueSettings,
+) -> Result<Stack, ProvisionError> {
+    let bucket = prefix.to_string();
+    let table = format!("{prefix}-jobs");
+    create_bucket(&clients.s3, &bucket).await?;
+    create_table(&clients.dynamodb, &table).await?;
+
+    let dlq_name = format!("{prefix}-jobs-dlq");
+    let dlq_url = create_queue(&clients.sqs, &dlq_name, Vec::new()).await?;
+    let dlq_arn = queue_arn(&clients.sqs, &dlq_url).await?;
+    let redrive = serde_json::json!({
+        "deadLetterTargetArn": dlq_arn,
+        "maxReceiveCount": queue.max_receive_count.to_string(),
+    });
+    let queue_url = create_queue(
+        &clients.sqs,
+        &table,
+        vec![
+            (
+                QueueAttributeName::VisibilityTimeout,
+                queue.visibility_timeout_secs.to_string(),
+            ),
+            (QueueAttributeName::RedrivePolicy, redrive.to_string()),
+        ],
+    )
+    .await?;
+    Ok(Stack {
+        bucket,
+        table,
+        queue_url,
+        dlq_url,
+    })
+}
+
+async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), ProvisionError> {
+    match s3.create_bucket().bucket(bucket).send().await {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err.as_service_error().is_some_and(|e| {
+                e.is_bucket_already_owned_by_you() || e.is_bucket_already_exists()
+            }) =>
+        {
+            Ok(())
+        }
+        Err(err) => Err(ProvisionError::Bucket(bucket.into(), Box::new(err.into()))),
+    }
+}
+
+async fn create_table(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), ProvisionError> {
+    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
+    let result = dynamodb
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()?,
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()?,
+        )
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            Ok(())
+        }
+        Err(err) => Err(fail(err.into())),
+    }
+}
+
+async fn create_queue(
+    sqs: &aws_sdk_sqs::Client,
+    name: &str,
+    attributes: Vec<(QueueAttributeName, String)>,
+) -> Result<String, ProvisionError> {
+    let mut request = sqs.create_queue().queue_name(name);
+    for (key, value) in attributes {
+        request = request.attributes(key, value);
+    }
+    let output = request
+        .send()
+        .await
+        .map_err(|e| ProvisionError::Queue(name.into(), Box::new(e.into())))?;
+    output
+        .queue_url
+        .ok_or_else(|| ProvisionError::NoQueueArn(name.into()))
+}
+
+/// The ARN of a queue, from its URL.
+pub async fn queue_arn(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+) -> Result<String, ProvisionError> {
+    let output = sqs
+        .get_queue_attributes()
+        .queue_url(queue_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map_err(|e| ProvisionError::Queue(queue_url.into(), Box::new(e.into())))?;
+    output
+        .attributes
+        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+        .ok_or_else(|| ProvisionError::NoQueueArn(queue_url.into()))
+}
