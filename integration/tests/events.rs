@@ -1,0 +1,106 @@
+//! The sample events in `events/` (used with `cargo lambda invoke --data-file` and
+//! `sam local invoke -e`) driven through the real handlers against the emulator.
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use ferrotype_shared::domain::{JobId, JobMessage, JobRecord, JobStatus, OriginalUpload};
+use ferrotype_shared::imaging::samples;
+use image::DynamicImage;
+use integration::{header_of, json, TestStack};
+use time::OffsetDateTime;
+
+fn event_text(name: &str) -> String {
+    let path = format!("{}/../events/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+}
+
+fn http_event(name: &str) -> lambda_http::Request {
+    lambda_http::request::from_str(&event_text(name))
+        .unwrap_or_else(|e| panic!("{name} is not an API Gateway request: {e}"))
+}
+
+#[tokio::test]
+async fn the_raw_and_multipart_upload_events_are_accepted_and_stored() {
+    let stack = TestStack::new().await;
+    for name in ["upload.json", "upload-multipart.json"] {
+        let response = upload::handle(&stack.upload_app(), http_event(name)).await;
+        assert_eq!(response.status(), 202, "{name}: {:?}", response.body());
+        let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+        let stored = stack.images().get_original(id).await.unwrap();
+        assert!(
+            image::load_from_memory(&stored).is_ok(),
+            "{name}: stored a real image"
+        );
+        assert!(header_of(&response, "location")
+            .unwrap()
+            .ends_with(&id.to_string()));
+    }
+    assert_eq!(stack.job_count().await, 2);
+    assert_eq!(stack.queued_messages().await, 2);
+}
+
+#[tokio::test]
+async fn the_status_event_is_404_until_its_job_exists() {
+    let stack = TestStack::new().await;
+    let response = status::handle(&stack.status_app(), http_event("status.json")).await;
+    assert_eq!(response.status(), 404);
+
+    let request = http_event("status.json");
+    let id = JobId::parse(request.uri().path().trim_start_matches("/images/")).unwrap();
+    let upload = OriginalUpload {
+        content_type: "image/png".into(),
+        bytes: 1,
+    };
+    stack
+        .jobs()
+        .create(&JobRecord::queued(id, upload, OffsetDateTime::now_utc()))
+        .await
+        .unwrap();
+    let response = status::handle(&stack.status_app(), request).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(&response)["status"], "queued");
+}
+
+#[tokio::test]
+async fn the_sqs_batch_event_completes_the_jobs_it_names() {
+    let stack = TestStack::new().await;
+    let event: SqsEvent = serde_json::from_str(&event_text("sqs-batch.json")).unwrap();
+    assert!(!event.records.is_empty());
+    let photo = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(320, 240)));
+    let mut ids = Vec::new();
+    for record in &event.records {
+        let id = JobMessage::parse(record.body.as_deref().unwrap())
+            .unwrap()
+            .job_id;
+        let upload = OriginalUpload {
+            content_type: "image/jpeg".into(),
+            bytes: photo.len() as u64,
+        };
+        stack
+            .images()
+            .put_original(id, photo.clone(), "image/jpeg")
+            .await
+            .unwrap();
+        stack
+            .jobs()
+            .create(&JobRecord::queued(id, upload, OffsetDateTime::now_utc()))
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+
+    let response = processor::handle(&stack.processor_app(), event).await;
+    assert!(response.batch_item_failures.is_empty());
+    for id in ids {
+        let record = stack.jobs().get(id).await.unwrap().unwrap();
+        assert_eq!(record.status, JobStatus::Completed, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn a_batch_naming_unknown_jobs_is_acknowledged_without_failures() {
+    let stack = TestStack::new().await;
+    let event: SqsEvent = serde_json::from_str(&event_text("sqs-batch.json")).unwrap();
+    let response = processor::handle(&stack.processor_app(), event).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(stack.job_count().await, 0);
+}
