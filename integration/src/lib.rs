@@ -25,22 +25,24 @@ pub struct TestStack {
 impl TestStack {
     /// Provisions a new stack with a unique name on the emulator.
     pub async fn new() -> Self {
+        Self::with_queue(QueueSettings {
+            visibility_timeout_secs: 30,
+            max_receive_count: 5,
+        })
+        .await
+    }
+
+    /// As [`TestStack::new`], with the given queue settings.
+    pub async fn with_queue(queue: QueueSettings) -> Self {
         assert!(
             std::env::var_os("AWS_ENDPOINT_URL").is_some(),
             "AWS_ENDPOINT_URL must name the emulator: run the tests with `make test`"
         );
         let clients = Clients::from_env().await;
         let prefix = format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..16]);
-        let stack = provision(
-            &clients,
-            &prefix,
-            QueueSettings {
-                visibility_timeout_secs: 30,
-                max_receive_count: 5,
-            },
-        )
-        .await
-        .expect("provisioning a test stack on the emulator");
+        let stack = provision(&clients, &prefix, queue)
+            .await
+            .expect("provisioning a test stack on the emulator");
         Self { clients, stack }
     }
 
@@ -93,19 +95,33 @@ impl TestStack {
 
     /// The local SQS bridge on this stack's queue, invoking `app` in-process.
     pub async fn bridge<'a>(&self, app: &'a processor::App) -> Bridge<InProcess<'a>> {
-        let arn = queue_arn(&self.clients.sqs, &self.stack.queue_url)
+        self.bridge_on(&self.stack.queue_url, InProcess(app)).await
+    }
+
+    /// The local SQS bridge on the dead-letter queue, invoking `app` in-process.
+    pub async fn dead_letter_bridge<'a>(
+        &self,
+        app: &'a dead_letter::App,
+    ) -> Bridge<DeadLetterInProcess<'a>> {
+        self.bridge_on(&self.stack.dlq_url, DeadLetterInProcess(app))
+            .await
+    }
+
+    async fn bridge_on<I: Invoke>(&self, queue_url: &str, invoker: I) -> Bridge<I> {
+        let arn = queue_arn(&self.clients.sqs, queue_url)
             .await
             .expect("queue ARN");
         Bridge::new(
             self.clients.sqs.clone(),
             BridgeSettings {
-                queue_url: self.stack.queue_url.clone(),
+                queue_url: queue_url.to_string(),
                 batch_size: 10,
-                visibility_timeout: Some(30),
+                // The queue's own visibility timeout applies.
+                visibility_timeout: None,
                 wait_seconds: 0,
             },
             arn,
-            InProcess(app),
+            invoker,
         )
     }
 
@@ -175,6 +191,15 @@ pub struct InProcess<'a>(pub &'a processor::App);
 impl Invoke for InProcess<'_> {
     async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
         Ok(processor::handle(self.0, event).await)
+    }
+}
+
+/// Invokes the dead-letter handler in this process.
+pub struct DeadLetterInProcess<'a>(pub &'a dead_letter::App);
+
+impl Invoke for DeadLetterInProcess<'_> {
+    async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
+        Ok(dead_letter::handle(self.0, event).await)
     }
 }
 

@@ -7,6 +7,8 @@
 //! message; a failure that a retry may cure (S3 or DynamoDB unavailable) leaves the message
 //! for redelivery, and after `maxReceiveCount` it lands in the dead-letter queue.
 
+use std::panic::AssertUnwindSafe;
+
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use ferrotype_shared::config::ProcessorSettings;
 use ferrotype_shared::domain::{JobError, JobId, JobMessage, OutputInfo, OutputName, Outputs};
@@ -14,6 +16,7 @@ use ferrotype_shared::imaging::{self, PipelineError, Processed};
 use ferrotype_shared::store::{
     DisplayErrorContext, ImageStore, JobTable, StartOutcome, StoreError, Transition,
 };
+use futures_util::FutureExt;
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
@@ -33,6 +36,8 @@ pub enum RetryableError {
     Busy,
     #[error("the job changed under us: it is {0}")]
     LostLease(String),
+    #[error("processing panicked: {0}")]
+    Panicked(String),
 }
 
 /// How one message ended, when it need not be delivered again.
@@ -51,7 +56,12 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
-        if let Err(err) = process_message(app, &message).await {
+        // A panic fails this message only, not the batch.
+        let outcome = AssertUnwindSafe(process_message(app, &message))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(RetryableError::Panicked(panic_text(&*panic))));
+        if let Err(err) = outcome {
             warn!(message_id, error = %DisplayErrorContext(&err), "message will be delivered again");
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = message_id;
@@ -59,6 +69,14 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
         }
     }
     response
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 /// Processes one message to its end, or says why it must be delivered again.

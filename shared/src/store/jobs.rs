@@ -210,6 +210,73 @@ impl JobTable {
             .await
     }
 
+    /// `queued | processing → failed`, whoever holds the lease: for jobs that will never
+    /// be processed (their message went to the dead-letter queue).
+    pub async fn fail_unfinished(
+        &self,
+        id: JobId,
+        error: &JobError,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression(format!(
+                "SET {STATUS} = :failed, updated_at = :now, #error = :error \
+                 REMOVE lease_token, lease_expires_at"
+            ))
+            .condition_expression(format!(
+                "attribute_exists(id) AND {STATUS} IN (:queued, :processing)"
+            ))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":failed", status(JobStatus::Failed))
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":processing", status(JobStatus::Processing))
+            .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":error", error)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Transition::Applied),
+            Err(err) if is_condition_failure(&err) => Ok(Transition::Rejected {
+                current: self.get(id).await?.map(Box::new),
+            }),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
+    /// Jobs still `queued` whose record was last changed before `cutoff`: a job whose
+    /// message was never sent, or was lost. A full scan; fine for the sweeper's rate.
+    pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
+        let mut pages = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression(format!("{STATUS} = :queued AND updated_at < :cutoff"))
+            .projection_expression("id")
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":cutoff", timestamp(cutoff))
+            .into_paginator()
+            .items()
+            .send();
+        let mut ids = Vec::new();
+        while let Some(item) = pages.next().await {
+            let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;
+            if let Some(AttributeValue::S(id)) = item.get("id") {
+                match JobId::parse(id) {
+                    Ok(id) => ids.push(id),
+                    Err(err) => tracing::warn!(error = %err, "skipping a record with a bad id"),
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     async fn finish(
         &self,
         id: JobId,

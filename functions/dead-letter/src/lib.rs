@@ -1,0 +1,61 @@
+//! Triggered by the dead-letter queue: a job whose message failed `maxReceiveCount` times
+//! will never be processed, so it is marked `failed` with the code `retries_exhausted`
+//! instead of staying `queued` or `processing` forever.
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use ferrotype_shared::domain::{JobError, JobMessage};
+use ferrotype_shared::store::{DisplayErrorContext, JobTable, Transition};
+use time::OffsetDateTime;
+use tracing::{error, info, warn};
+
+pub const CODE: &str = "retries_exhausted";
+
+pub struct App {
+    pub jobs: JobTable,
+}
+
+/// Marks the job of each dead-lettered message `failed`; a message whose update could not
+/// be written is reported, so it stays on the dead-letter queue and is tried again.
+pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    for message in event.records {
+        let message_id = message.message_id.clone().unwrap_or_default();
+        let receives = message
+            .attributes
+            .get("ApproximateReceiveCount")
+            .cloned()
+            .unwrap_or_else(|| "several".into());
+        let job = match JobMessage::parse(message.body.as_deref().unwrap_or_default()) {
+            Ok(job) => job,
+            Err(err) => {
+                error!(message_id, error = %DisplayErrorContext(&err), "dropping an unreadable dead letter");
+                continue;
+            }
+        };
+        let failure = JobError {
+            code: CODE.into(),
+            message: format!("processing failed {receives} times in a row; the job was given up"),
+        };
+        match app
+            .jobs
+            .fail_unfinished(job.job_id, &failure, OffsetDateTime::now_utc())
+            .await
+        {
+            Ok(Transition::Applied) => {
+                warn!(job_id = %job.job_id, receives, "job given up after repeated failures")
+            }
+            Ok(Transition::Rejected { current }) => info!(
+                job_id = %job.job_id,
+                status = ?current.map(|r| r.status),
+                "dead letter for a job that is already finished or unknown"
+            ),
+            Err(err) => {
+                error!(job_id = %job.job_id, error = %DisplayErrorContext(&err), "could not mark a dead-lettered job failed");
+                let mut item = BatchItemFailure::default();
+                item.item_identifier = message_id;
+                response.batch_item_failures.push(item);
+            }
+        }
+    }
+    response
+}

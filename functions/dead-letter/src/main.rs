@@ -1,0 +1,20 @@
+use aws_lambda_events::event::sqs::SqsEvent;
+use ferrotype_shared::aws::Clients;
+use ferrotype_shared::config::{Env, Resources};
+use ferrotype_shared::store::JobTable;
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let resources = Resources::from_env(&Env::process())?;
+    let clients = Clients::from_env().await;
+    let app = dead_letter::App {
+        jobs: JobTable::new(clients.dynamodb, resources.table),
+    };
+    let app = &app;
+    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        Ok::<_, Error>(dead_letter::handle(app, event.payload).await)
+    }))
+    .await
+}

@@ -1,0 +1,147 @@
+//! Jobs that cannot go the normal way still end: dead-lettered messages mark their job
+//! `failed`, and the sweeper re-enqueues jobs whose message was lost.
+
+use std::time::Duration;
+
+use ferrotype_local::provision::QueueSettings;
+use ferrotype_shared::domain::{JobId, JobRecord, JobStatus, OriginalUpload};
+use ferrotype_shared::imaging::samples;
+use ferrotype_shared::store::{ImageStore, JobQueue};
+use image::DynamicImage;
+use integration::{json, post_image, TestStack};
+use time::OffsetDateTime;
+
+fn photo() -> Vec<u8> {
+    samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(320, 200)))
+}
+
+#[tokio::test]
+async fn a_message_that_keeps_failing_lands_in_the_dead_letter_queue_and_its_job_ends_failed() {
+    let stack = TestStack::with_queue(QueueSettings {
+        visibility_timeout_secs: 1,
+        max_receive_count: 2,
+    })
+    .await;
+    let response = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+    assert_eq!(response.status(), 202);
+    let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+
+    // A processor whose S3 is unreachable fails the message on every delivery.
+    let dead = aws_config::from_env()
+        .endpoint_url("http://127.0.0.1:9")
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+        .load()
+        .await;
+    let mut broken = stack.processor_app();
+    broken.images = ImageStore::new(
+        ferrotype_shared::aws::Clients::from_config(&dead, true).s3,
+        &stack.stack.bucket,
+    );
+    broken.settings.lease = Duration::ZERO;
+    let bridge = stack.bridge(&broken).await;
+    let mut failures = 0;
+    for _ in 0..10 {
+        let report = bridge.poll_once().await.unwrap();
+        failures += report.failed;
+        if failures == 2 && report.received == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    assert_eq!(failures, 2, "delivered maxReceiveCount times");
+    assert_eq!(stack.queued_messages().await, 0, "moved off the main queue");
+    assert_eq!(
+        stack.jobs().get(id).await.unwrap().unwrap().status,
+        JobStatus::Processing,
+        "stuck until the dead-letter handler runs"
+    );
+
+    let dead_letter = dead_letter::App { jobs: stack.jobs() };
+    let report = stack
+        .dead_letter_bridge(&dead_letter)
+        .await
+        .poll_once()
+        .await
+        .unwrap();
+    assert_eq!((report.received, report.failed, report.deleted), (1, 0, 1));
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Failed);
+    assert_eq!(record.error.unwrap().code, "retries_exhausted");
+}
+
+#[tokio::test]
+async fn a_dead_letter_never_touches_a_finished_job() {
+    let stack = TestStack::new().await;
+    let response = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+    let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+    processor::process_job(&stack.processor_app(), id)
+        .await
+        .unwrap();
+    let before = stack.jobs().get(id).await.unwrap().unwrap();
+
+    // The same job's message, as if a late copy had been dead-lettered.
+    let dlq = JobQueue::new(stack.clients.sqs.clone(), &stack.stack.dlq_url);
+    dlq.enqueue(&ferrotype_shared::domain::JobMessage::new(id))
+        .await
+        .unwrap();
+    let app = dead_letter::App { jobs: stack.jobs() };
+    let report = stack
+        .dead_letter_bridge(&app)
+        .await
+        .poll_once()
+        .await
+        .unwrap();
+    assert_eq!((report.received, report.failed), (1, 0));
+    assert_eq!(stack.jobs().get(id).await.unwrap().unwrap(), before);
+}
+
+#[tokio::test]
+async fn the_sweeper_enqueues_a_job_whose_message_was_lost_and_it_completes() {
+    let stack = TestStack::new().await;
+    // A job written to the table and S3 whose message was never sent.
+    let lost = JobId::new_random();
+    let image = photo();
+    stack
+        .images()
+        .put_original(lost, image.clone(), "image/jpeg")
+        .await
+        .unwrap();
+    let upload = OriginalUpload {
+        content_type: "image/jpeg".into(),
+        bytes: image.len() as u64,
+    };
+    let long_ago = OffsetDateTime::now_utc() - Duration::from_secs(3600);
+    stack
+        .jobs()
+        .create(&JobRecord::queued(lost, upload, long_ago))
+        .await
+        .unwrap();
+    // A job uploaded just now, whose message is on its way: not stale.
+    let fresh = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+    let fresh = JobId::parse(json(&fresh)["id"].as_str().unwrap()).unwrap();
+
+    let app = sweeper::App {
+        jobs: stack.jobs(),
+        queue: JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url),
+        stale_after: Duration::from_secs(300),
+    };
+    let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!((sweep.stale, sweep.requeued, sweep.failed), (1, 1, 0));
+
+    let processor = stack.processor_app();
+    let report = stack.bridge(&processor).await.poll_once().await.unwrap();
+    assert_eq!((report.received, report.failed), (2, 0));
+    for id in [lost, fresh] {
+        assert_eq!(
+            stack.jobs().get(id).await.unwrap().unwrap().status,
+            JobStatus::Completed,
+            "{id}"
+        );
+    }
+    let again = sweeper::sweep(&app, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(again.stale, 0, "nothing left queued");
+}
