@@ -4,6 +4,9 @@
 //! The emulator is named by `AWS_ENDPOINT_URL`; `make test` starts moto on a free port and
 //! sets it.
 
+pub mod faults;
+pub mod reliability;
+
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -124,6 +124,11 @@ impl<I: Invoke> Bridge<I> {
         }
     }
 
+    /// Changes how many messages one invocation gets (1 to 10).
+    pub fn set_batch_size(&mut self, batch_size: i32) {
+        self.settings.batch_size = batch_size;
+    }
+
     /// Polls until `shutdown` completes. Errors talking to SQS are logged and retried.
     pub async fn run(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);

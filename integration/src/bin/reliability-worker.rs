@@ -1,0 +1,42 @@
+//! One processor worker as Lambda would run it: the local bridge polling the queue and the
+//! processor handler in this process. The reliability harness starts and kills these.
+
+use std::time::Duration;
+
+use ferrotype_local::bridge::{Bridge, BridgeSettings};
+use ferrotype_local::provision::queue_arn;
+use ferrotype_shared::aws::Clients;
+use ferrotype_shared::config::{Env, ProcessorSettings, Resources};
+use ferrotype_shared::store::{ImageStore, JobTable};
+use integration::InProcess;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let env = Env::process();
+    let resources = Resources::from_env(&env)?;
+    let settings = ProcessorSettings::from_env(&env)?;
+    let queue_url = env.required("QUEUE_URL")?;
+    let batch_size = env.parsed_or("BATCH_SIZE", 10)?;
+    let clients = Clients::from_env().await;
+    let app = processor::App {
+        images: ImageStore::new(clients.s3, resources.bucket),
+        jobs: JobTable::new(clients.dynamodb, resources.table),
+        settings,
+    };
+    let arn = queue_arn(&clients.sqs, &queue_url).await?;
+    let bridge = Bridge::new(
+        clients.sqs,
+        BridgeSettings {
+            queue_url,
+            batch_size,
+            visibility_timeout: None,
+            wait_seconds: 1,
+        },
+        arn,
+        InProcess(&app),
+    );
+    bridge
+        .run(tokio::time::sleep(Duration::from_secs(3600)))
+        .await;
+    Ok(())
+}

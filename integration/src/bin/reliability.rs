@@ -1,0 +1,49 @@
+//! Runs the fault-injection scenarios against the emulator named by AWS_ENDPOINT_URL and
+//! prints a table of their figures. `make test-reliability` starts the emulator.
+
+use clap::{Parser, ValueEnum};
+use integration::reliability;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Scale {
+    /// The sizes the reliability issue asks for (1,000 / 500 / 500 / 500 jobs).
+    Full,
+    /// A bounded run for CI (about a fifth of the jobs).
+    Ci,
+}
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, value_enum, default_value = "full")]
+    scale: Scale,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let (dup, kill, faults, good, poison) = match args.scale {
+        Scale::Full => (1000, 500, 500, 450, 50),
+        Scale::Ci => (200, 100, 200, 90, 10),
+    };
+    let mut reports = Vec::new();
+    for report in [
+        reliability::duplicate_deliveries(dup, 3, 4).await,
+        reliability::killed_processors(kill, kill / 10, 4).await,
+        reliability::upload_faults(faults, 0.05, 4).await,
+        reliability::poison_messages(good, poison, 4).await,
+    ] {
+        eprintln!(
+            "{}: {}",
+            report.name,
+            if report.passed() { "PASS" } else { "FAIL" }
+        );
+        reports.push(report);
+    }
+    println!("{}", reliability::table(&reports));
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    println!("{} passed, {} failed", passed, reports.len() - passed);
+    if passed != reports.len() {
+        std::process::exit(1);
+    }
+    Ok(())
+}

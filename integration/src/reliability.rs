@@ -1,0 +1,458 @@
+//! Fault-injection scenarios against the emulator: each runs the real handlers and the
+//! local bridge on its own stack, injects faults from outside (SDK interceptors, killed
+//! processes), and reports its figures.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use ferrotype_local::provision::QueueSettings;
+use ferrotype_shared::domain::{JobId, JobMessage, JobStatus};
+use ferrotype_shared::imaging::samples;
+use ferrotype_shared::store::{ImageStore, JobQueue, JobTable};
+use futures_util::stream::{self, StreamExt};
+use image::DynamicImage;
+
+use crate::faults::{intercepted, FaultInjector, Matcher, PutCounter};
+use crate::{json, post_image, TestStack};
+
+/// One scenario's outcome: named figures and whether every expectation held.
+#[derive(Debug)]
+pub struct Report {
+    pub name: String,
+    pub figures: Vec<(&'static str, String)>,
+    pub failures: Vec<String>,
+    pub seconds: f64,
+}
+
+impl Report {
+    fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            figures: Vec::new(),
+            failures: Vec::new(),
+            seconds: 0.0,
+        }
+    }
+
+    fn figure(&mut self, name: &'static str, value: impl ToString) {
+        self.figures.push((name, value.to_string()));
+    }
+
+    fn expect(&mut self, what: &str, actual: usize, expected: usize) {
+        if actual != expected {
+            self.failures
+                .push(format!("{what}: {actual}, expected {expected}"));
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// How long any scenario may wait for its jobs to finish.
+const DEADLINE: Duration = Duration::from_secs(600);
+
+fn tiny_photo() -> Vec<u8> {
+    samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(64, 48)))
+}
+
+/// Counts of jobs by status.
+#[derive(Debug, Default, Clone, Copy)]
+struct Census {
+    queued: usize,
+    processing: usize,
+    completed: usize,
+    failed: usize,
+    /// Jobs a processor took more than once.
+    retaken: usize,
+}
+
+async fn census(stack: &TestStack) -> Census {
+    let mut pages = stack
+        .clients
+        .dynamodb
+        .scan()
+        .table_name(&stack.stack.table)
+        .into_paginator()
+        .items()
+        .send();
+    let mut census = Census::default();
+    while let Some(item) = pages.next().await {
+        let item = item.expect("scanning the jobs table");
+        match item.get("status") {
+            Some(AttributeValue::S(s)) if s == "queued" => census.queued += 1,
+            Some(AttributeValue::S(s)) if s == "processing" => census.processing += 1,
+            Some(AttributeValue::S(s)) if s == "completed" => census.completed += 1,
+            Some(AttributeValue::S(s)) if s == "failed" => census.failed += 1,
+            _ => {}
+        }
+        if let Some(AttributeValue::N(n)) = item.get("attempts") {
+            if n.parse::<u32>().unwrap_or(0) > 1 {
+                census.retaken += 1;
+            }
+        }
+    }
+    census
+}
+
+/// Uploads `images` through the upload handler, `concurrency` at a time; returns the
+/// accepted ids in order and the count of 5xx answers. Panics on any other status.
+async fn upload_all(
+    app: &upload::App,
+    images: Vec<Vec<u8>>,
+    concurrency: usize,
+) -> (Vec<Option<JobId>>, usize) {
+    let results: Vec<(usize, Option<JobId>, u16)> = stream::iter(images.into_iter().enumerate())
+        .map(|(i, bytes)| async move {
+            let response = upload::handle(app, post_image("image/jpeg", bytes)).await;
+            let status = response.status().as_u16();
+            let id = (status == 202)
+                .then(|| JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap());
+            (i, id, status)
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let mut ids = vec![None; results.len()];
+    let mut server_errors = 0;
+    for (i, id, status) in results {
+        match status {
+            202 => ids[i] = id,
+            500..=599 => server_errors += 1,
+            other => panic!("upload answered {other}"),
+        }
+    }
+    (ids, server_errors)
+}
+
+/// Runs `workers` in-process bridges on the stack's queue until `done` says so (checked
+/// every second) or the deadline passes.
+async fn run_workers<F, Fut>(
+    stack: &TestStack,
+    app: &processor::App,
+    workers: usize,
+    batch_size: i32,
+    done: F,
+) -> bool
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let stop = AtomicBool::new(false);
+    let mut bridge = stack.bridge(app).await;
+    bridge.set_batch_size(batch_size);
+    let bridge = &bridge;
+    let stop = &stop;
+    let worker = |_| async move {
+        while !stop.load(Ordering::Relaxed) {
+            match bridge.poll_once().await {
+                Ok(report) if report.received == 0 => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Ok(_) => {}
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    };
+    let watcher = async {
+        let started = Instant::now();
+        let finished = loop {
+            if done().await {
+                break true;
+            }
+            if started.elapsed() > DEADLINE {
+                break false;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        };
+        stop.store(true, Ordering::Relaxed);
+        finished
+    };
+    let (finished, _) = tokio::join!(
+        watcher,
+        futures_util::future::join_all((0..workers).map(worker))
+    );
+    finished
+}
+
+/// Every message delivered `copies` times, `workers` processors at once: each job must
+/// complete exactly once and each output be written once.
+pub async fn duplicate_deliveries(jobs: usize, copies: usize, workers: usize) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(format!(
+        "{jobs} jobs, each message delivered {copies}x, {workers} workers"
+    ));
+    let stack = TestStack::with_queue(QueueSettings {
+        visibility_timeout_secs: 2,
+        max_receive_count: 10,
+    })
+    .await;
+    let photo = tiny_photo();
+    let (ids, errors) = upload_all(&stack.upload_app(), vec![photo; jobs], 16).await;
+    let ids: Vec<JobId> = ids.into_iter().flatten().collect();
+    report.expect("uploads refused", errors, 0);
+
+    let queue = JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url);
+    let duplicates = ids
+        .iter()
+        .flat_map(|id| std::iter::repeat_n(*id, copies - 1));
+    stream::iter(duplicates)
+        .for_each_concurrent(16, |id| {
+            let queue = queue.clone();
+            async move { queue.enqueue(&JobMessage::new(id)).await.unwrap() }
+        })
+        .await;
+
+    let puts = PutCounter::default();
+    let counted = intercepted(&stack.clients, puts.clone());
+    let mut app = stack.processor_app();
+    app.images = ImageStore::new(counted.s3, &stack.stack.bucket);
+    app.jobs = JobTable::new(counted.dynamodb, &stack.stack.table);
+    let finished = run_workers(&stack, &app, workers, 10, || async {
+        stack.queued_messages().await == 0
+    })
+    .await;
+
+    let census = census(&stack).await;
+    report.figure("deliveries", jobs * copies);
+    report.figure("completed", census.completed);
+    report.figure("duplicate transitions", census.retaken);
+    report.figure("outputs written", puts.written("/derived/"));
+    report.figure("outputs rewritten", puts.rewritten("/derived/"));
+    report.expect("finished before the deadline", finished as usize, 1);
+    report.expect("completed", census.completed, jobs);
+    report.expect("duplicate transitions", census.retaken, 0);
+    report.expect("outputs written", puts.written("/derived/"), jobs * 3);
+    report.expect("outputs rewritten", puts.rewritten("/derived/"), 0);
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// `poison` undecodable images among `good` ones: exactly the poison ends `failed`.
+pub async fn poison_messages(good: usize, poison: usize, workers: usize) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(format!("{poison} poison among {good} good jobs"));
+    let stack = TestStack::new().await;
+    let photo = tiny_photo();
+    let kinds = [
+        photo[..photo.len() / 2].to_vec(),
+        b"\xFF\xD8\xFF\xE0 this is not really a JPEG".to_vec(),
+        samples::png_declaring(60_000, 60_000),
+    ];
+    let mut images: Vec<(bool, Vec<u8>)> = (0..good).map(|_| (false, photo.clone())).collect();
+    images.extend((0..poison).map(|i| (true, kinds[i % kinds.len()].clone())));
+    fastrand::shuffle(&mut images);
+    let (ids, errors) = upload_all(
+        &stack.upload_app(),
+        images.iter().map(|(_, b)| b.clone()).collect(),
+        16,
+    )
+    .await;
+    report.expect("uploads refused", errors, 0);
+    let poisoned: HashSet<JobId> = ids
+        .iter()
+        .zip(&images)
+        .filter(|(_, (bad, _))| *bad)
+        .filter_map(|(id, _)| *id)
+        .collect();
+
+    let app = stack.processor_app();
+    let total = good + poison;
+    let finished = run_workers(&stack, &app, workers, 10, || async {
+        let c = census(&stack).await;
+        c.completed + c.failed == total
+    })
+    .await;
+
+    let jobs = stack.jobs();
+    let mut failed_poison = 0;
+    let mut failed_good = 0;
+    for id in ids.iter().flatten() {
+        let record = jobs.get(*id).await.unwrap().unwrap();
+        if record.status == JobStatus::Failed {
+            if poisoned.contains(id) {
+                failed_poison += 1;
+            } else {
+                failed_good += 1;
+            }
+        }
+    }
+    let census = census(&stack).await;
+    report.figure("completed", census.completed);
+    report.figure("poison failed", failed_poison);
+    report.figure("good failed", failed_good);
+    report.expect("finished before the deadline", finished as usize, 1);
+    report.expect("poison failed", failed_poison, poison);
+    report.expect("good failed", failed_good, 0);
+    report.expect("completed", census.completed, good);
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// A share of S3 puts, DynamoDB writes and SQS sends fail during upload: every `202`
+/// completes, every failure is a 5xx, and after the sweeper no job is left `queued`.
+pub async fn upload_faults(jobs: usize, rate: f64, workers: usize) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(format!(
+        "{jobs} uploads, {:.0}% of S3 puts, DynamoDB writes, SQS sends failing",
+        rate * 100.0
+    ));
+    let stack = TestStack::with_queue(QueueSettings {
+        visibility_timeout_secs: 2,
+        max_receive_count: 10,
+    })
+    .await;
+    let mut matchers = vec![Matcher::S3_PUT, Matcher::SQS_SEND];
+    matchers.extend(Matcher::DYNAMODB_WRITES);
+    let faults = FaultInjector::new(matchers, rate);
+    let faulty = intercepted(&stack.clients, faults.clone());
+    let mut app = stack.upload_app();
+    app.images = ImageStore::new(faulty.s3, &stack.stack.bucket);
+    app.jobs = JobTable::new(faulty.dynamodb, &stack.stack.table);
+    app.queue = JobQueue::new(faulty.sqs, &stack.stack.queue_url);
+    let (ids, server_errors) = upload_all(&app, vec![tiny_photo(); jobs], 16).await;
+    let accepted: Vec<JobId> = ids.into_iter().flatten().collect();
+
+    let processor = stack.processor_app();
+    run_workers(&stack, &processor, workers, 10, || async {
+        stack.queued_messages().await == 0
+    })
+    .await;
+    let orphans_left = census(&stack).await.queued;
+    let sweeper = sweeper::App {
+        jobs: stack.jobs(),
+        queue: JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url),
+        stale_after: Duration::ZERO,
+    };
+    let sweep = sweeper::sweep(&sweeper, time::OffsetDateTime::now_utc())
+        .await
+        .expect("sweeping");
+    run_workers(&stack, &processor, workers, 10, || async {
+        stack.queued_messages().await == 0
+    })
+    .await;
+
+    let jobs_table = stack.jobs();
+    let mut accepted_completed = 0;
+    for id in &accepted {
+        if jobs_table.get(*id).await.unwrap().map(|r| r.status) == Some(JobStatus::Completed) {
+            accepted_completed += 1;
+        }
+    }
+    let census = census(&stack).await;
+    report.figure("faults injected", faults.injected());
+    report.figure("202", accepted.len());
+    report.figure("5xx", server_errors);
+    report.figure("202 completed", accepted_completed);
+    report.figure("queued after processing", orphans_left);
+    report.figure("re-enqueued by sweeper", sweep.requeued);
+    report.figure("queued after sweeper", census.queued);
+    report.expect("answers", accepted.len() + server_errors, jobs);
+    report.expect("202 completed", accepted_completed, accepted.len());
+    report.expect("queued after sweeper", census.queued, 0);
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// Worker processes (bridge + processor, as Lambda runs them) killed with SIGKILL at
+/// random moments until `kills` have happened; every job must still complete.
+pub async fn killed_processors(jobs: usize, kills: usize, workers: usize) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(format!(
+        "{jobs} jobs, processor killed {kills} times at random points"
+    ));
+    let stack = TestStack::with_queue(QueueSettings {
+        visibility_timeout_secs: 2,
+        max_receive_count: 50,
+    })
+    .await;
+    let (ids, errors) = upload_all(&stack.upload_app(), vec![tiny_photo(); jobs], 16).await;
+    report.expect("uploads refused", errors, 0);
+    report.expect("accepted", ids.iter().flatten().count(), jobs);
+
+    let binary = worker_binary();
+    let spawn = || {
+        tokio::process::Command::new(&binary)
+            .env("BUCKET_NAME", &stack.stack.bucket)
+            .env("TABLE_NAME", &stack.stack.table)
+            .env("QUEUE_URL", &stack.stack.queue_url)
+            .env("LEASE_SECONDS", "2")
+            .env("BATCH_SIZE", "1")
+            .env("RUST_LOG", "error")
+            .kill_on_drop(true)
+            .spawn()
+            .expect("starting a worker process")
+    };
+    let mut children: Vec<_> = (0..workers).map(|_| spawn()).collect();
+    let mut killed = 0;
+    let deadline = Instant::now() + DEADLINE;
+    let mut last_check = Instant::now();
+    let mut born: Vec<Instant> = vec![Instant::now(); workers];
+    while Instant::now() < deadline {
+        // Spread the kills over the run, and only kill a worker that has been up long
+        // enough to be polling or processing, so kills land on work in progress.
+        tokio::time::sleep(Duration::from_millis(fastrand::u64(50..400))).await;
+        let victim = fastrand::usize(0..children.len());
+        if killed < kills && born[victim].elapsed() > Duration::from_millis(300) {
+            let _ = children[victim].start_kill();
+            let _ = children[victim].wait().await;
+            children[victim] = spawn();
+            born[victim] = Instant::now();
+            killed += 1;
+        } else if last_check.elapsed() > Duration::from_secs(1) {
+            last_check = Instant::now();
+            if census(&stack).await.completed == jobs {
+                break;
+            }
+        }
+    }
+    for child in &mut children {
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+    }
+    let census = census(&stack).await;
+    report.figure("kills", killed);
+    report.figure("jobs taken over after a kill", census.retaken);
+    report.figure("completed", census.completed);
+    report.figure("stuck", census.queued + census.processing);
+    report.expect("completed", census.completed, jobs);
+    report.expect("stuck", census.queued + census.processing, 0);
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// The worker binary beside the running one.
+fn worker_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the running binary's path");
+    exe.with_file_name("reliability-worker")
+}
+
+/// The reports as a Markdown table.
+pub fn table(reports: &[Report]) -> String {
+    let mut out = String::from("| scenario | figures | result | seconds |\n|---|---|---|---|\n");
+    for report in reports {
+        let figures: Vec<String> = report
+            .figures
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect();
+        let result = if report.passed() {
+            "PASS".to_string()
+        } else {
+            format!("FAIL ({})", report.failures.join("; "))
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.1} |\n",
+            report.name,
+            figures.join(", "),
+            result,
+            report.seconds
+        ));
+    }
+    out
+}
