@@ -1,8 +1,13 @@
 //! What an upload is, and what the processor makes of it.
 
+mod color;
+mod decode;
+mod jpeg;
 mod pipeline;
+mod requantize;
 mod sniff;
 
+pub use jpeg::LibjpegError;
 pub use pipeline::{process, PipelineError, PipelineSettings, Processed, Rendition, SourceInfo};
 pub use sniff::{sniff, ImageKind};
 

@@ -1,19 +1,29 @@
-//! The image pipeline: decode once (bounded), apply the EXIF orientation, and make every
-//! output from that one decode. Outputs are encoded from pixels alone, so no metadata
-//! (EXIF, GPS, XMP, ICC) is carried over.
+//! The image pipeline: decode once (bounded), convert to sRGB, and make every output from
+//! that one decode, encoding on two threads when there are two. Outputs are encoded from
+//! pixels alone, so no metadata (EXIF, GPS, XMP, ICC) is carried over.
+//!
+//! The EXIF orientation is applied where it is cheapest: the thumbnail and preview are
+//! resized in the stored orientation (to the swapped size when the image is turned a
+//! quarter) and turned afterwards, at their small size; only the optimized output turns the
+//! full image.
 
-use std::io::Cursor;
+use std::error::Error as StdError;
 
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use image::DynamicImage;
 
+use super::color;
+use super::decode::{decode, jpeg_header, Decoded};
+use super::jpeg::{self, Effort, JpegColour};
+use super::requantize::requantize;
 use super::sniff::{sniff, ImageKind};
 use crate::domain::OutputName;
 
-/// Output widths and decoding bounds.
+type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// Output widths, decoding bounds and encoder settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PipelineSettings {
     pub thumbnail_width: u32,
@@ -24,6 +34,9 @@ pub struct PipelineSettings {
     /// The longest side a source may declare.
     pub max_dimension: u32,
     pub jpeg_quality: u8,
+    /// Threads one job may use: 1 encodes the outputs one after another, 2 or more encode
+    /// the optimized output beside the two small ones.
+    pub threads: usize,
 }
 
 impl Default for PipelineSettings {
@@ -33,7 +46,8 @@ impl Default for PipelineSettings {
             preview_width: 800,
             max_pixels: 50_000_000,
             max_dimension: 20_000,
-            jpeg_quality: 82,
+            jpeg_quality: 80,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
         }
     }
 }
@@ -51,14 +65,14 @@ pub enum PipelineError {
         limit: String,
     },
     #[error("the image could not be decoded")]
-    Corrupt(#[source] ImageError),
+    Corrupt(#[source] BoxError),
     #[error("the image uses a feature the decoder does not support")]
-    UnsupportedFeature(#[source] ImageError),
+    UnsupportedFeature(#[source] BoxError),
     #[error("encoding the {output} output failed")]
     Encode {
         output: OutputName,
         #[source]
-        source: ImageError,
+        source: BoxError,
     },
     #[error("resizing to {width}×{height} failed: {reason}")]
     Resize {
@@ -78,6 +92,14 @@ impl PipelineError {
             Self::UnsupportedFeature(_) => "unsupported_image_feature",
             Self::Encode { .. } | Self::Resize { .. } => "processing_error",
         }
+    }
+
+    pub(super) fn corrupt(reason: impl Into<BoxError>) -> Self {
+        Self::Corrupt(reason.into())
+    }
+
+    pub(super) fn unsupported(reason: impl Into<BoxError>) -> Self {
+        Self::UnsupportedFeature(reason.into())
     }
 }
 
@@ -110,136 +132,183 @@ pub struct Processed {
 /// Makes the thumbnail, preview and optimized outputs from one source image.
 pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, PipelineError> {
     let kind = sniff(bytes).ok_or(PipelineError::UnsupportedFormat)?;
-    let image = decode_oriented(bytes, kind, settings)?;
+    if kind == ImageKind::Jpeg {
+        let header = jpeg_header(bytes, settings)?;
+        let upright_srgb = header.orientation == Orientation::NoTransforms
+            && header
+                .icc
+                .as_deref()
+                .is_none_or(|icc| !color::needs_conversion(icc));
+        if upright_srgb && header.layout_matches_output && header.colour != JpegColour::Other {
+            return process_jpeg_without_full_decode(bytes, &header, settings);
+        }
+    }
+    let Decoded {
+        mut image,
+        orientation,
+        icc,
+    } = decode(bytes, kind, settings)?;
+    if let Some(icc) = icc {
+        color::to_srgb(&icc, &mut image);
+    }
+    let turns = swaps_axes(orientation);
+    let (width, height) = if turns {
+        (image.height(), image.width())
+    } else {
+        (image.width(), image.height())
+    };
     let source = SourceInfo {
         kind,
-        width: image.width(),
-        height: image.height(),
-    };
-
-    // Images with (visible) alpha keep it, as PNG; everything else becomes JPEG.
-    let image = if has_visible_alpha(&image) {
-        DynamicImage::ImageRgba8(image.into_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(image.into_rgb8())
-    };
-
-    let mut resizer = Resizer::new();
-    let mut renditions = Vec::with_capacity(3);
-    for (name, width) in [
-        (OutputName::Thumbnail, settings.thumbnail_width),
-        (OutputName::Preview, settings.preview_width),
-    ] {
-        let resized = resize_to_width(&mut resizer, &image, width)?;
-        renditions.push(encode(name, &resized, settings)?);
-    }
-    renditions.push(encode(OutputName::Optimized, &image, settings)?);
-    Ok(Processed { source, renditions })
-}
-
-/// Reads the header, checks the declared size against the limits, then decodes (the first
-/// frame of an animation) and applies the EXIF orientation.
-fn decode_oriented(
-    bytes: &[u8],
-    kind: ImageKind,
-    settings: &PipelineSettings,
-) -> Result<DynamicImage, PipelineError> {
-    if kind == ImageKind::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(PipelineError::Corrupt(ImageError::Decoding(
-            image::error::DecodingError::new(
-                ImageFormat::Jpeg.into(),
-                "the JPEG is truncated: its image data has no end marker",
-            ),
-        )));
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.image_format());
-    let mut limits = Limits::default();
-    // Room for the largest allowed image at 16-bit RGBA, plus decoder working memory.
-    limits.max_alloc = Some(
-        settings
-            .max_pixels
-            .saturating_mul(8)
-            .saturating_add(64 << 20),
-    );
-    reader.limits(limits);
-
-    let mut decoder = reader.into_decoder().map_err(classify)?;
-    let (width, height) = decoder.dimensions();
-    let too_large = |limit: String| PipelineError::TooLarge {
         width,
         height,
-        limit,
     };
-    if width.max(height) > settings.max_dimension {
-        return Err(too_large(format!("{} px per side", settings.max_dimension)));
-    }
-    if u64::from(width) * u64::from(height) > settings.max_pixels {
-        return Err(too_large(format!("{} pixels", settings.max_pixels)));
-    }
-    if width == 0 || height == 0 {
-        return Err(PipelineError::Corrupt(ImageError::Decoding(
-            image::error::DecodingError::new(kind.image_format().into(), "zero-sized image"),
-        )));
-    }
 
-    // An unreadable orientation tag is not worth failing the job for.
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(classify)?;
-    image.apply_orientation(orientation);
-    Ok(image)
+    let small = || -> Result<[Rendition; 2], PipelineError> {
+        // Sizes come from the upright source; resizing happens in the stored orientation.
+        let stored = |width: u32| {
+            let (w, h) = target_size(source.width, source.height, width);
+            if turns {
+                (h, w)
+            } else {
+                (w, h)
+            }
+        };
+        let mut resizer = Resizer::new();
+        let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
+        // A thumbnail made from a preview at least twice its size is as good as one made
+        // from the full image, at a fraction of the work.
+        let base = match &preview {
+            Some(p) if upright_width(p, turns) >= 2 * settings.thumbnail_width => p,
+            _ => &image,
+        };
+        let thumbnail = resize_exact(&mut resizer, base, stored(settings.thumbnail_width))?;
+        let encode_small = |name, resized: Option<DynamicImage>| match resized {
+            Some(mut resized) => {
+                resized.apply_orientation(orientation);
+                encode(name, &resized, settings)
+            }
+            None => encode_oriented(name, &image, orientation, settings),
+        };
+        let thumbnail = encode_small(OutputName::Thumbnail, thumbnail)?;
+        let preview = encode_small(OutputName::Preview, preview)?;
+        Ok([thumbnail, preview])
+    };
+    let optimized = || encode_oriented(OutputName::Optimized, &image, orientation, settings);
+
+    let (small, optimized) = if settings.threads > 1 {
+        std::thread::scope(|scope| {
+            let optimized = scope.spawn(optimized);
+            let small = small();
+            let optimized = optimized
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (small, optimized)
+        })
+    } else {
+        (small(), optimized())
+    };
+    let [thumbnail, preview] = small?;
+    Ok(Processed {
+        source,
+        renditions: vec![thumbnail, preview, optimized?],
+    })
 }
 
-/// Whether a JPEG's image data is followed by its end-of-image marker (`FF D9`). The JPEG
-/// decoder pads a truncated scan with grey instead of failing, so a cut-off upload would
-/// otherwise "succeed". The last end marker must come after the first start-of-scan marker
-/// (`FF DA`): an EXIF thumbnail's own end marker comes before it, and entropy-coded data
-/// cannot contain `FF D9`. Bytes after the end marker are allowed, as cameras append some.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let find = |marker: [u8; 2]| bytes.windows(2).position(|w| w == marker);
-    let last_end = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]);
-    match (find([0xFF, 0xDA]), last_end) {
-        (Some(scan), Some(end)) => end > scan,
-        _ => false,
-    }
+/// An upright, sRGB, 4:2:0 (or grey) JPEG: the optimized output is its requantized
+/// coefficients, and the thumbnail and preview come from a decode DCT-scaled to the
+/// smallest size that still covers the preview.
+fn process_jpeg_without_full_decode(
+    bytes: &[u8],
+    header: &jpeg::Header,
+    settings: &PipelineSettings,
+) -> Result<Processed, PipelineError> {
+    let source = SourceInfo {
+        kind: ImageKind::Jpeg,
+        width: header.width,
+        height: header.height,
+    };
+    let scale = [1u8, 2, 4]
+        .into_iter()
+        .find(|&eighths| header.width * u32::from(eighths) >= 8 * settings.preview_width)
+        .unwrap_or(8);
+    let small = || -> Result<[Rendition; 2], PipelineError> {
+        let samples = jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
+        let image = match samples.channels {
+            1 => image::GrayImage::from_raw(samples.width, samples.height, samples.data)
+                .map(DynamicImage::ImageLuma8),
+            _ => image::RgbImage::from_raw(samples.width, samples.height, samples.data)
+                .map(DynamicImage::ImageRgb8),
+        }
+        .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))?;
+        // The scaled decode is at least the preview's width; sizes are the source's.
+        let target = |width: u32| target_size(header.width, header.height, width);
+        let mut resizer = Resizer::new();
+        let preview = resize_exact(&mut resizer, &image, target(settings.preview_width))?;
+        let base = preview.as_ref().unwrap_or(&image);
+        let thumbnail = resize_exact(&mut resizer, base, target(settings.thumbnail_width))?;
+        let thumbnail = encode(
+            OutputName::Thumbnail,
+            thumbnail.as_ref().unwrap_or(base),
+            settings,
+        )?;
+        let preview = encode(OutputName::Preview, base, settings)?;
+        Ok([thumbnail, preview])
+    };
+    let optimized = || -> Result<Rendition, PipelineError> {
+        let bytes =
+            requantize(bytes, settings.jpeg_quality).map_err(|e| PipelineError::Encode {
+                output: OutputName::Optimized,
+                source: Box::new(e),
+            })?;
+        Ok(Rendition {
+            name: OutputName::Optimized,
+            width: header.width,
+            height: header.height,
+            content_type: "image/jpeg",
+            extension: "jpg",
+            bytes,
+        })
+    };
+    let (small, optimized) = if settings.threads > 1 {
+        std::thread::scope(|scope| {
+            let optimized = scope.spawn(optimized);
+            let small = small();
+            let optimized = optimized
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (small, optimized)
+        })
+    } else {
+        (small(), optimized())
+    };
+    let [thumbnail, preview] = small?;
+    Ok(Processed {
+        source,
+        renditions: vec![thumbnail, preview, optimized?],
+    })
 }
 
-fn classify(err: ImageError) -> PipelineError {
-    match err {
-        ImageError::Limits(_) => PipelineError::TooLarge {
-            width: 0,
-            height: 0,
-            limit: "the decoder's memory limit".into(),
-        },
-        ImageError::Unsupported(_) => PipelineError::UnsupportedFeature(err),
-        other => PipelineError::Corrupt(other),
+/// The size of an output `width` wide from a `source_width`×`source_height` source,
+/// keeping the aspect ratio and never upscaling.
+fn target_size(source_width: u32, source_height: u32, width: u32) -> (u32, u32) {
+    if width >= source_width {
+        return (source_width, source_height);
     }
+    let height = ((u64::from(source_height) * u64::from(width) + u64::from(source_width) / 2)
+        / u64::from(source_width))
+    .max(1) as u32;
+    (width, height)
 }
 
-fn has_visible_alpha(image: &DynamicImage) -> bool {
-    if !image.color().has_alpha() {
-        return false;
-    }
-    match image {
-        DynamicImage::ImageRgba8(buffer) => buffer.pixels().any(|p| p.0[3] != u8::MAX),
-        DynamicImage::ImageLumaA8(buffer) => buffer.pixels().any(|p| p.0[1] != u8::MAX),
-        DynamicImage::ImageRgba16(buffer) => buffer.pixels().any(|p| p.0[3] != u16::MAX),
-        DynamicImage::ImageLumaA16(buffer) => buffer.pixels().any(|p| p.0[1] != u16::MAX),
-        _ => true,
-    }
-}
-
-/// Resizes to `width` keeping the aspect ratio; never upscales.
-fn resize_to_width(
+/// Resizes to exactly `(width, height)`; `None` when the image already has that size.
+fn resize_exact(
     resizer: &mut Resizer,
     image: &DynamicImage,
-    width: u32,
-) -> Result<DynamicImage, PipelineError> {
-    if width >= image.width() {
-        return Ok(image.clone());
+    (width, height): (u32, u32),
+) -> Result<Option<DynamicImage>, PipelineError> {
+    if (width, height) == (image.width(), image.height()) {
+        return Ok(None);
     }
-    let height = ((u64::from(image.height()) * u64::from(width) + u64::from(image.width()) / 2)
-        / u64::from(image.width()))
-    .max(1) as u32;
     let mut resized = DynamicImage::new(width, height, image.color());
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     resizer
@@ -249,7 +318,41 @@ fn resize_to_width(
             height,
             reason: e.to_string(),
         })?;
-    Ok(resized)
+    Ok(Some(resized))
+}
+
+fn swaps_axes(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+fn upright_width(image: &DynamicImage, turns: bool) -> u32 {
+    if turns {
+        image.height()
+    } else {
+        image.width()
+    }
+}
+
+/// Encodes `image` as it would look with `orientation` applied, turning a copy only when
+/// there is something to turn.
+fn encode_oriented(
+    name: OutputName,
+    image: &DynamicImage,
+    orientation: Orientation,
+    settings: &PipelineSettings,
+) -> Result<Rendition, PipelineError> {
+    if orientation == Orientation::NoTransforms {
+        return encode(name, image, settings);
+    }
+    let mut turned = image.clone();
+    turned.apply_orientation(orientation);
+    encode(name, &turned, settings)
 }
 
 fn encode(
@@ -257,31 +360,53 @@ fn encode(
     image: &DynamicImage,
     settings: &PipelineSettings,
 ) -> Result<Rendition, PipelineError> {
-    let mut bytes = Vec::new();
-    let (content_type, extension) = if image.color().has_alpha() {
-        let encoder =
-            PngEncoder::new_with_quality(&mut bytes, CompressionType::Default, PngFilter::Adaptive);
-        image
-            .write_with_encoder(encoder)
-            .map_err(|source| PipelineError::Encode {
-                output: name,
-                source,
-            })?;
-        ("image/png", "png")
-    } else {
-        let encoder = JpegEncoder::new_with_quality(&mut bytes, settings.jpeg_quality);
-        image
-            .write_with_encoder(encoder)
-            .map_err(|source| PipelineError::Encode {
-                output: name,
-                source,
-            })?;
-        ("image/jpeg", "jpg")
+    let (width, height) = (image.width(), image.height());
+    let failed = |source: BoxError| PipelineError::Encode {
+        output: name,
+        source,
+    };
+    let (content_type, extension, bytes) = match image {
+        DynamicImage::ImageRgba8(_) => {
+            let mut bytes = Vec::new();
+            let encoder = PngEncoder::new_with_quality(
+                &mut bytes,
+                CompressionType::Fast,
+                PngFilter::Adaptive,
+            );
+            image
+                .write_with_encoder(encoder)
+                .map_err(|e| failed(Box::new(e)))?;
+            ("image/png", "png", bytes)
+        }
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => {
+            let channels = image.color().channel_count();
+            // Full effort costs little on the small outputs and saves bytes where it
+            // matters most to page weight; the full-size one is encoded fast.
+            let effort = match name {
+                OutputName::Optimized => Effort::Fast,
+                _ => Effort::Small,
+            };
+            let bytes = jpeg::encode(
+                image.as_bytes(),
+                width,
+                height,
+                channels,
+                settings.jpeg_quality,
+                effort,
+            )
+            .map_err(|e| failed(Box::new(e)))?;
+            ("image/jpeg", "jpg", bytes)
+        }
+        other => {
+            return Err(failed(
+                format!("unexpected pixel layout {:?}", other.color()).into(),
+            ))
+        }
     };
     Ok(Rendition {
         name,
-        width: image.width(),
-        height: image.height(),
+        width,
+        height,
         content_type,
         extension,
         bytes,

@@ -91,3 +91,66 @@ pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
     bytes[29..33].copy_from_slice(&crc.to_be_bytes());
     bytes
 }
+
+/// A tiny JPEG whose frame header declares `width`×`height` pixels (at most 65535 each).
+pub fn jpeg_declaring(width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = jpeg(&DynamicImage::ImageRgb8(RgbImage::new(8, 8)));
+    // The baseline frame header: FF C0, length (2), precision (1), then height and width.
+    let sof = bytes
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline JPEG has an SOF0 marker");
+    bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    bytes
+}
+
+/// A JPEG with a given chroma subsampling (`(2, 2)` is 4:2:0, `(1, 1)` 4:4:4), progressive
+/// or not, optionally carrying an ICC profile, made with libjpeg.
+pub fn jpeg_with(
+    image: &RgbImage,
+    sampling: (u8, u8),
+    progressive: bool,
+    icc: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut compress = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+    compress.set_fastest_defaults();
+    compress.set_size(image.width() as usize, image.height() as usize);
+    compress.set_quality(92.0);
+    compress.set_chroma_sampling_pixel_sizes(sampling, sampling);
+    if progressive {
+        compress.set_progressive_mode();
+    }
+    let mut started = compress.start_compress(Vec::new()).unwrap();
+    if let Some(icc) = icc {
+        started.write_icc_profile(icc);
+    }
+    started.write_scanlines(image.as_raw()).unwrap();
+    started.finish().unwrap()
+}
+
+/// A CMYK JPEG (Adobe-style inverted values, as Photoshop writes them) of one colour.
+pub fn cmyk_jpeg(width: u32, height: u32, cmyk: [u8; 4]) -> Vec<u8> {
+    let mut compress = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_CMYK);
+    compress.set_fastest_defaults();
+    compress.set_size(width as usize, height as usize);
+    compress.set_quality(92.0);
+    let pixels: Vec<u8> = (0..width * height)
+        .flat_map(|_| cmyk.map(|v| 255 - v))
+        .collect();
+    let mut started = compress.start_compress(Vec::new()).unwrap();
+    started.write_scanlines(&pixels).unwrap();
+    started.finish().unwrap()
+}
+
+/// Four quadrants of distinct colours (red, green / blue, white), for orientation checks.
+pub fn quadrants(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb(match (x < width / 2, y < height / 2) {
+            (true, true) => [230, 20, 20],
+            (false, true) => [20, 200, 20],
+            (true, false) => [20, 20, 230],
+            (false, false) => [240, 240, 240],
+        })
+    })
+}

@@ -203,3 +203,277 @@ fn the_pixel_cap_applies_below_the_side_cap() {
         "{err}"
     );
 }
+
+fn single_threaded() -> PipelineSettings {
+    PipelineSettings {
+        threads: 1,
+        ..settings()
+    }
+}
+
+fn mean_colour(image: &image::RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> [f64; 3] {
+    let mut sum = [0f64; 3];
+    let mut n = 0f64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = image.get_pixel(x, y).0;
+            for c in 0..3 {
+                sum[c] += f64::from(p[c]);
+            }
+            n += 1.0;
+        }
+    }
+    sum.map(|s| s / n)
+}
+
+fn close(a: [f64; 3], b: [u8; 3], tolerance: f64) -> bool {
+    (0..3).all(|c| (a[c] - f64::from(b[c])).abs() <= tolerance)
+}
+
+#[test]
+fn all_eight_exif_orientations_put_every_quadrant_where_it_belongs_in_every_output() {
+    let upright = samples::quadrants(1200, 800);
+    for orientation in 1..=8u8 {
+        let o = image::metadata::Orientation::from_exif(orientation).unwrap();
+        // Store the pixels so that applying `o` makes them upright again.
+        let stored = {
+            let mut image = DynamicImage::ImageRgb8(upright.clone());
+            let inverse = match o {
+                image::metadata::Orientation::Rotate90 => image::metadata::Orientation::Rotate270,
+                image::metadata::Orientation::Rotate270 => image::metadata::Orientation::Rotate90,
+                other => other,
+            };
+            image.apply_orientation(inverse);
+            image
+        };
+        let source = samples::with_exif_orientation(&samples::jpeg(&stored), orientation.into());
+        for threads in [1, 2] {
+            let settings = PipelineSettings {
+                threads,
+                ..settings()
+            };
+            let processed = process(&source, &settings).unwrap();
+            for rendition in &processed.renditions {
+                let pixels = decode(rendition).into_rgb8();
+                let (w, h) = pixels.dimensions();
+                assert!(
+                    (f64::from(w) / f64::from(h) - 1.5).abs() < 0.02,
+                    "orientation {orientation}: {w}×{h}"
+                );
+                let quarter = |qx: u32, qy: u32| {
+                    mean_colour(
+                        &pixels,
+                        qx * w / 2 + w / 8,
+                        qy * h / 2 + h / 8,
+                        qx * w / 2 + 3 * w / 8,
+                        qy * h / 2 + 3 * h / 8,
+                    )
+                };
+                for (qx, qy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let expected = upright.get_pixel(qx * 600 + 300, qy * 400 + 200).0;
+                    let got = quarter(qx, qy);
+                    assert!(
+                        close(got, expected, 12.0),
+                        "orientation {orientation}, {}, quadrant ({qx},{qy}): {got:?} vs {expected:?}",
+                        rendition.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn jpegs_of_every_chroma_subsampling_baseline_and_progressive_are_processed() {
+    let image = samples::two_halves(640, 480);
+    for sampling in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+        for progressive in [false, true] {
+            let source = samples::jpeg_with(&image, sampling, progressive, None);
+            let processed = process(&source, &single_threaded()).unwrap();
+            let preview = decode(&processed.renditions[1]).into_rgb8();
+            let left = mean_colour(&preview, 20, 100, 200, 380);
+            assert!(
+                left[0] > 150.0 && left[2] < 100.0,
+                "{sampling:?} progressive {progressive}: {left:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_grayscale_jpeg_stays_a_grayscale_jpeg() {
+    let gray = DynamicImage::ImageRgb8(samples::two_halves(600, 400)).into_luma8();
+    let source = samples::jpeg(&DynamicImage::ImageLuma8(gray));
+    let processed = process(&source, &settings()).unwrap();
+    for rendition in &processed.renditions {
+        assert_eq!(rendition.content_type, "image/jpeg");
+        assert_eq!(decode(rendition).color(), image::ColorType::L8);
+    }
+}
+
+#[test]
+fn a_cmyk_jpeg_is_converted_to_rgb() {
+    // Pure cyan ink: no red, full green and blue.
+    let source = samples::cmyk_jpeg(400, 300, [255, 0, 0, 0]);
+    let processed = process(&source, &settings()).unwrap();
+    let pixels = decode(&processed.renditions[2]).into_rgb8();
+    let p = pixels.get_pixel(200, 150).0;
+    assert!(p[0] < 60 && p[1] > 190 && p[2] > 190, "{p:?}");
+}
+
+#[test]
+fn a_display_p3_jpeg_comes_out_in_srgb() {
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    // P3's pure green is more saturated than sRGB can show: in sRGB its red goes to zero
+    // and a P3 mid red (200, 60, 40) becomes a redder, less green sRGB colour.
+    let colour = [200u8, 60, 40];
+    let image = image::RgbImage::from_pixel(320, 240, image::Rgb(colour));
+    let tagged = samples::jpeg_with(&image, (1, 1), false, Some(&p3));
+    let untagged = samples::jpeg_with(&image, (1, 1), false, None);
+    let out = |bytes: &[u8]| {
+        let processed = process(bytes, &settings()).unwrap();
+        decode(&processed.renditions[2])
+            .into_rgb8()
+            .get_pixel(160, 120)
+            .0
+    };
+    let (converted, plain) = (out(&tagged), out(&untagged));
+    assert!(
+        i32::from(plain[0]) - 8 <= i32::from(colour[0])
+            && i32::from(colour[0]) <= i32::from(plain[0]) + 8,
+        "untagged pixels are left as they are: {plain:?}"
+    );
+    assert!(
+        converted[0] > plain[0] + 10 && converted[1] + 10 < plain[1],
+        "P3 {colour:?} in sRGB should be redder: {converted:?} vs {plain:?}"
+    );
+    // The profile itself is not carried over.
+    for rendition in process(&tagged, &settings()).unwrap().renditions {
+        assert!(!rendition.bytes.windows(11).any(|w| w == b"ICC_PROFILE"));
+    }
+}
+
+#[test]
+fn sixteen_bit_png_and_lossless_webp_with_alpha_are_processed() {
+    let rgb16 = DynamicImage::ImageRgb8(samples::two_halves(300, 200)).into_rgb16();
+    let processed = process(&samples::png(&DynamicImage::ImageRgb16(rgb16)), &settings()).unwrap();
+    assert_eq!(processed.renditions[2].content_type, "image/jpeg");
+
+    let rgba = DynamicImage::ImageRgba8(samples::half_transparent(300, 200));
+    let processed = process(&samples::encode(&rgba, ImageFormat::WebP), &settings()).unwrap();
+    for rendition in &processed.renditions {
+        assert_eq!(rendition.content_type, "image/png");
+        let decoded = decode(rendition).into_rgba8();
+        let (w, h) = decoded.dimensions();
+        assert_eq!(decoded.get_pixel(w - w / 8, h / 2).0[3], 0);
+    }
+}
+
+#[test]
+fn one_thread_and_two_threads_give_the_same_bytes() {
+    let source = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(1000, 700)));
+    let one = process(&source, &single_threaded()).unwrap();
+    let two = process(
+        &source,
+        &PipelineSettings {
+            threads: 2,
+            ..settings()
+        },
+    )
+    .unwrap();
+    for (a, b) in one.renditions.iter().zip(&two.renditions) {
+        assert_eq!(a.bytes, b.bytes, "{}", a.name);
+    }
+}
+
+#[test]
+fn a_jpeg_declaring_a_huge_frame_is_rejected_from_its_header_in_milliseconds() {
+    let bomb = samples::jpeg_declaring(60_000, 60_000);
+    let started = Instant::now();
+    let err = process(&bomb, &settings()).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.code(), "image_too_large", "{err}");
+    assert!(elapsed < Duration::from_millis(200), "took {elapsed:?}");
+}
+
+#[test]
+fn a_jpeg_with_thousands_of_scans_is_refused_before_decoding() {
+    let mut source = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(64, 64)));
+    let end = source.len() - 2;
+    let scans: Vec<u8> = std::iter::repeat_n([0xFF, 0xDA], 1000).flatten().collect();
+    source.splice(end..end, scans);
+    let err = process(&source, &settings()).unwrap_err();
+    assert_eq!(err.code(), "unsupported_image_feature", "{err}");
+}
+
+#[test]
+fn garbage_after_a_valid_jpeg_header_is_corrupt_not_a_panic() {
+    let mut source = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(64, 64)));
+    let scan = source.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    for byte in &mut source[scan + 20..scan + 60] {
+        *byte = 0xFF;
+    }
+    let result = std::panic::catch_unwind(|| process(&source, &settings()));
+    assert!(result.is_ok(), "the pipeline panicked");
+}
+
+#[test]
+fn an_upright_jpeg_is_requantized_to_a_smaller_file_that_looks_the_same() {
+    // A high-quality 4:2:0 source, as a phone writes it.
+    let image = samples::two_halves(1600, 1200);
+    let source = samples::jpeg_with(&image, (2, 2), false, None);
+    let processed = process(&source, &single_threaded()).unwrap();
+    let optimized = &processed.renditions[2];
+    assert_eq!((optimized.width, optimized.height), (1600, 1200));
+    assert!(
+        optimized.bytes.len() < source.len(),
+        "{} bytes is not smaller than the source's {}",
+        optimized.bytes.len(),
+        source.len()
+    );
+    let decoded = decode(optimized).into_rgb8();
+    let mut total = 0u64;
+    for (a, b) in decoded.pixels().zip(image.pixels()) {
+        for c in 0..3 {
+            total += u64::from(a.0[c].abs_diff(b.0[c]));
+        }
+    }
+    let mean = total as f64 / (1600.0 * 1200.0 * 3.0);
+    assert!(mean < 4.0, "mean absolute error {mean}");
+    assert!(!optimized.bytes.windows(6).any(|w| w == b"Exif\0\0"));
+}
+
+#[test]
+fn a_jpeg_with_a_low_quality_source_is_not_requantized_to_finer_steps() {
+    let image = DynamicImage::ImageRgb8(samples::two_halves(1000, 800));
+    let mut source = Vec::new();
+    image
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut source,
+            40,
+        ))
+        .unwrap();
+    let processed = process(&source, &single_threaded()).unwrap();
+    let optimized = &processed.renditions[2];
+    // The same coefficients, only re-entropy-coded: no bigger than the source.
+    assert!(optimized.bytes.len() <= source.len() + 1024);
+}
+
+#[test]
+fn the_preview_of_a_large_jpeg_made_from_a_scaled_decode_has_the_exact_size() {
+    // 3000 px wide: decoded at 1/2 (1500 px), then resized to 800 and 200.
+    let source = samples::jpeg_with(&samples::two_halves(3000, 1999), (2, 2), false, None);
+    let processed = process(&source, &settings()).unwrap();
+    assert_eq!(
+        sizes(&processed),
+        vec![
+            (OutputName::Thumbnail, 200, 133),
+            (OutputName::Preview, 800, 533),
+            (OutputName::Optimized, 3000, 1999),
+        ]
+    );
+    let preview = decode(&processed.renditions[1]).into_rgb8();
+    let left = mean_colour(&preview, 20, 100, 380, 430);
+    let right = mean_colour(&preview, 420, 100, 780, 430);
+    assert!(left[0] > 150.0 && right[2] > 150.0, "{left:?} {right:?}");
+}

@@ -1,0 +1,459 @@
+//! `ferrotype-bench`: runs the image job over a folder and prints one JSON line per image
+//! (time, CPU, peak memory, and per output its size, bytes and SSIMULACRA2 score), then a
+//! summary line with geometric means. See docs/pipeline.md.
+//!
+//! Each image runs in a fresh child process (this same binary, `one`), so that its peak
+//! resident memory is its own and not the high-water mark of the images before it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use ferrotype_shared::imaging::{self, PipelineSettings};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::imageops::FilterType as ImageFilter;
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use serde_json::{json, Value};
+
+#[derive(Parser)]
+#[command(name = "ferrotype-bench", about = "Benchmarks the ferrotype image job")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct JobArgs {
+    /// Run the obvious `image`-crate pipeline (full decode, Lanczos3, encode) instead.
+    #[arg(long)]
+    naive: bool,
+    /// Threads the job may use (ferrotype's pipeline only; the naive one uses one).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Skip the SSIMULACRA2 scores (they take far longer than the job).
+    #[arg(long)]
+    no_score: bool,
+    /// Score outputs larger than this many megapixels on a centred crop of this size.
+    #[arg(long, default_value_t = 16.0)]
+    score_max_mp: f64,
+    /// Write the outputs into this folder as `{stem}.{output}.{ext}`.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Runs the job on every image in the given files or folders, one process per image.
+    Run {
+        #[command(flatten)]
+        job: JobArgs,
+        paths: Vec<PathBuf>,
+    },
+    /// Runs the job on one image in this process and prints its JSON line.
+    One {
+        #[command(flatten)]
+        job: JobArgs,
+        file: PathBuf,
+    },
+    /// Scores outputs made by another tool: `NAME=PATH` for each, against the same
+    /// reference as `run` uses. Prints one JSON line.
+    Score {
+        #[arg(long, default_value_t = 16.0)]
+        score_max_mp: f64,
+        original: PathBuf,
+        outputs: Vec<String>,
+    },
+    /// Adds an EXIF orientation tag (1–8) to a JPEG, for making test corpora.
+    ExifOrient {
+        orientation: u16,
+        input: PathBuf,
+        output: PathBuf,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Cmd::Run { job, paths } => run(&job, &paths),
+        Cmd::One { job, file } => {
+            println!("{}", one(&job, &file)?);
+            Ok(())
+        }
+        Cmd::Score {
+            score_max_mp,
+            original,
+            outputs,
+        } => {
+            let original_bytes = std::fs::read(&original)?;
+            let mut scored = Vec::new();
+            for spec in &outputs {
+                let (name, path) = spec.split_once('=').context("expected NAME=PATH")?;
+                let bytes = std::fs::read(path).with_context(|| path.to_string())?;
+                scored.push((name.to_string(), bytes));
+            }
+            let reference = Reference::load(&original_bytes)?;
+            let outputs: Vec<Value> = scored
+                .iter()
+                .map(|(name, bytes)| score_output(&reference, name, bytes, score_max_mp))
+                .collect::<Result<_>>()?;
+            println!(
+                "{}",
+                json!({ "file": original.display().to_string(), "outputs": outputs })
+            );
+            Ok(())
+        }
+        Cmd::ExifOrient {
+            orientation,
+            input,
+            output,
+        } => {
+            let jpeg = std::fs::read(&input)?;
+            let tagged =
+                ferrotype_shared::imaging::samples::with_exif_orientation(&jpeg, orientation);
+            std::fs::write(output, tagged)?;
+            Ok(())
+        }
+    }
+}
+
+fn images_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path)? {
+                let p = entry?.path();
+                if p.is_file() {
+                    files.push(p);
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn run(job: &JobArgs, paths: &[PathBuf]) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut lines = Vec::new();
+    for file in images_in(paths)? {
+        let mut cmd = Command::new(&exe);
+        cmd.arg("one").arg("--threads").arg(job.threads.to_string());
+        cmd.arg("--score-max-mp").arg(job.score_max_mp.to_string());
+        if job.naive {
+            cmd.arg("--naive");
+        }
+        if job.no_score {
+            cmd.arg("--no-score");
+        }
+        if let Some(out) = &job.out {
+            cmd.arg("--out").arg(out);
+        }
+        let output = cmd.arg(&file).output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() {
+            let line = json!({
+                "file": file.display().to_string(),
+                "error": String::from_utf8_lossy(&output.stderr).trim(),
+            });
+            println!("{line}");
+            continue;
+        }
+        let line: Value = serde_json::from_str(stdout.trim())?;
+        println!("{line}");
+        lines.push(line);
+    }
+    println!("{}", summary(&lines));
+    Ok(())
+}
+
+/// Geometric means of the per-image figures (arithmetic for scores, which can be negative).
+fn summary(lines: &[Value]) -> Value {
+    let ok: Vec<&Value> = lines.iter().filter(|l| l.get("error").is_none()).collect();
+    let geo = |f: &dyn Fn(&Value) -> Option<f64>| -> Option<f64> {
+        let values: Vec<f64> = ok
+            .iter()
+            .filter_map(|l| f(l))
+            .filter(|v| *v > 0.0)
+            .collect();
+        (!values.is_empty())
+            .then(|| (values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
+    };
+    let mean = |f: &dyn Fn(&Value) -> Option<f64>| -> Option<f64> {
+        let values: Vec<f64> = ok.iter().filter_map(|l| f(l)).collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    };
+    let output = |l: &Value, name: &str, field: &str| -> Option<f64> {
+        l["outputs"]
+            .as_array()?
+            .iter()
+            .find(|o| o["name"] == name)?
+            .get(field)?
+            .as_f64()
+    };
+    let mut bytes = serde_json::Map::new();
+    let mut scores = serde_json::Map::new();
+    for name in ["thumbnail", "preview", "optimized"] {
+        bytes.insert(name.into(), json!(geo(&|l| output(l, name, "bytes"))));
+        scores.insert(
+            name.into(),
+            json!(mean(&|l| output(l, name, "ssimulacra2"))),
+        );
+    }
+    json!({
+        "summary": true,
+        "images": ok.len(),
+        "failed": lines.len() - ok.len(),
+        "geomean": {
+            "megapixels": geo(&|l| l["megapixels"].as_f64()),
+            "wall_ms": geo(&|l| l["wall_ms"].as_f64()),
+            "cpu_ms": geo(&|l| l["cpu_ms"].as_f64()),
+            "peak_rss_mb": geo(&|l| l["peak_rss_mb"].as_f64()),
+            "bytes": bytes,
+        },
+        "mean_ssimulacra2": scores,
+    })
+}
+
+struct Output {
+    name: &'static str,
+    extension: &'static str,
+    width: u32,
+    height: u32,
+    bytes: Vec<u8>,
+}
+
+fn one(job: &JobArgs, file: &Path) -> Result<Value> {
+    let bytes = std::fs::read(file)?;
+    let rss_before = peak_rss_mb();
+    let cpu_before = cpu_ms();
+    let started = Instant::now();
+    let (outputs, width, height) = if job.naive {
+        naive(&bytes)?
+    } else {
+        let settings = PipelineSettings {
+            threads: job.threads,
+            ..PipelineSettings::default()
+        };
+        let processed = imaging::process(&bytes, &settings)?;
+        let outputs = processed
+            .renditions
+            .into_iter()
+            .map(|r| Output {
+                name: r.name.as_str(),
+                extension: r.extension,
+                width: r.width,
+                height: r.height,
+                bytes: r.bytes,
+            })
+            .collect();
+        (outputs, processed.source.width, processed.source.height)
+    };
+    let wall_ms = started.elapsed().as_secs_f64() * 1e3;
+    let cpu_ms = cpu_ms() - cpu_before;
+    let peak_rss_mb = peak_rss_mb();
+
+    if let Some(dir) = &job.out {
+        std::fs::create_dir_all(dir)?;
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        for o in &outputs {
+            std::fs::write(
+                dir.join(format!("{stem}.{}.{}", o.name, o.extension)),
+                &o.bytes,
+            )?;
+        }
+    }
+    let reference = if job.no_score {
+        None
+    } else {
+        Some(Reference::load(&bytes)?)
+    };
+    let outputs: Vec<Value> = outputs
+        .iter()
+        .map(|o| match &reference {
+            Some(reference) => score_output(reference, o.name, &o.bytes, job.score_max_mp),
+            None => Ok(json!({
+                "name": o.name, "width": o.width, "height": o.height, "bytes": o.bytes.len(),
+            })),
+        })
+        .collect::<Result<_>>()?;
+    Ok(json!({
+        "file": file.display().to_string(),
+        "pipeline": if job.naive { "naive" } else { "ferrotype" },
+        "threads": if job.naive { 1 } else { job.threads },
+        "input_bytes": bytes.len(),
+        "megapixels": round(f64::from(width) * f64::from(height) / 1e6, 2),
+        "wall_ms": round(wall_ms, 1),
+        "cpu_ms": round(cpu_ms, 1),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "rss_before_mb": round(rss_before, 1),
+        "outputs": outputs,
+    }))
+}
+
+fn round(value: f64, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    (value * scale).round() / scale
+}
+
+/// The obvious pipeline with the `image` crate: decode, orient, `resize` (Lanczos3) from
+/// the full image for each output, encode with the crate's own encoders.
+fn naive(bytes: &[u8]) -> Result<(Vec<Output>, u32, u32)> {
+    let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()?
+        .into_decoder()?;
+    let orientation = decoder.orientation()?;
+    let mut image = DynamicImage::from_decoder(decoder)?;
+    image.apply_orientation(orientation);
+    let alpha = image.color().has_alpha();
+    let image = if alpha {
+        DynamicImage::ImageRgba8(image.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(image.into_rgb8())
+    };
+    let (w, h) = (image.width(), image.height());
+    let mut outputs = Vec::new();
+    for (name, width) in [
+        ("thumbnail", 200),
+        ("preview", 800),
+        ("optimized", u32::MAX),
+    ] {
+        let resized = if width < w {
+            let height =
+                ((u64::from(h) * u64::from(width) + u64::from(w) / 2) / u64::from(w)).max(1) as u32;
+            image.resize_exact(width, height, ImageFilter::Lanczos3)
+        } else {
+            image.clone()
+        };
+        let mut out = Vec::new();
+        let extension = if alpha {
+            resized.write_with_encoder(PngEncoder::new(&mut out))?;
+            "png"
+        } else {
+            resized.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 80))?;
+            "jpg"
+        };
+        outputs.push(Output {
+            name,
+            extension,
+            width: resized.width(),
+            height: resized.height(),
+            bytes: out,
+        });
+    }
+    Ok((outputs, w, h))
+}
+
+/// The oriented original in full precision (32-bit float sRGB), decoded by the `image`
+/// crate: a decoder independent of the pipeline's JPEG path.
+struct Reference {
+    image: DynamicImage,
+}
+
+impl Reference {
+    fn load(bytes: &[u8]) -> Result<Self> {
+        let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()?
+            .into_decoder()?;
+        let orientation = decoder.orientation()?;
+        let mut image = DynamicImage::from_decoder(decoder)?;
+        image.apply_orientation(orientation);
+        Ok(Self {
+            image: flatten(image),
+        })
+    }
+
+    /// The reference at `width`×`height`, resized with Lanczos3 in 32-bit float.
+    fn at(&self, width: u32, height: u32) -> Result<DynamicImage> {
+        if (width, height) == (self.image.width(), self.image.height()) {
+            return Ok(self.image.clone());
+        }
+        let mut resized = DynamicImage::new(width, height, self.image.color());
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        Resizer::new().resize(&self.image, &mut resized, &options)?;
+        Ok(resized)
+    }
+}
+
+/// RGB float; transparent pixels are composed over mid grey, as they would show on a page.
+fn flatten(image: DynamicImage) -> DynamicImage {
+    let rgba = image.into_rgba32f();
+    let (w, h) = rgba.dimensions();
+    let rgb = image::Rgb32FImage::from_fn(w, h, |x, y| {
+        let p = rgba.get_pixel(x, y).0;
+        let a = p[3].clamp(0.0, 1.0);
+        image::Rgb([0, 1, 2].map(|c| p[c].clamp(0.0, 1.0) * a + 0.5 * (1.0 - a)))
+    });
+    DynamicImage::ImageRgb32F(rgb)
+}
+
+fn score_output(reference: &Reference, name: &str, bytes: &[u8], max_mp: f64) -> Result<Value> {
+    let decoded = image::load_from_memory(bytes).with_context(|| format!("decoding {name}"))?;
+    let (w, h) = (decoded.width(), decoded.height());
+    let expected = reference.at(w, h)?;
+    let (ref_crop, out_crop) = centred_crop(expected, flatten(decoded), max_mp);
+    let score = ssimulacra2::compute_frame_ssimulacra2(to_rgb(&ref_crop)?, to_rgb(&out_crop)?)
+        .map_err(|e| anyhow::anyhow!("ssimulacra2: {e:?}"))?;
+    Ok(json!({
+        "name": name, "width": w, "height": h, "bytes": bytes.len(),
+        "ssimulacra2": round(score, 2),
+    }))
+}
+
+/// The same centred crop of both images, at most `max_mp` megapixels (the metric's memory
+/// and time grow with the area; a crop keeps 48 MP outputs measurable).
+fn centred_crop(a: DynamicImage, b: DynamicImage, max_mp: f64) -> (DynamicImage, DynamicImage) {
+    let (w, h) = (a.width(), a.height());
+    let area = f64::from(w) * f64::from(h);
+    if area <= max_mp * 1e6 {
+        return (a, b);
+    }
+    let k = (max_mp * 1e6 / area).sqrt();
+    let (cw, ch) = ((f64::from(w) * k) as u32, (f64::from(h) * k) as u32);
+    let (x, y) = ((w - cw) / 2, (h - ch) / 2);
+    (a.crop_imm(x, y, cw, ch), b.crop_imm(x, y, cw, ch))
+}
+
+fn to_rgb(image: &DynamicImage) -> Result<ssimulacra2::Rgb> {
+    let DynamicImage::ImageRgb32F(buffer) = image else {
+        bail!("expected float RGB");
+    };
+    let data: Vec<[f32; 3]> = buffer.pixels().map(|p| p.0).collect();
+    ssimulacra2::Rgb::new(
+        data,
+        buffer.width() as usize,
+        buffer.height() as usize,
+        ssimulacra2::TransferCharacteristic::SRGB,
+        ssimulacra2::ColorPrimaries::BT709,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))
+}
+
+/// User plus system CPU time of this process (all threads), in milliseconds.
+fn cpu_ms() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a `rusage` into the pointer it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+/// The peak resident set size of this process so far (`VmHWM`), in MiB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}

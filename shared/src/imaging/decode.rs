@@ -1,0 +1,176 @@
+//! Bounded decoding: the header is read and its dimensions checked before any pixel
+//! buffer exists; then one decode to 8-bit grey, RGB or RGBA.
+
+use std::io::Cursor;
+
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
+
+use super::jpeg::{self, JpegColour};
+use super::pipeline::{PipelineError, PipelineSettings};
+use super::sniff::ImageKind;
+
+/// Most start-of-scan markers a JPEG may have. A progressive JPEG has about ten; each scan
+/// is a pass over the whole image, so thousands of tiny scans make a CPU bomb.
+const MAX_JPEG_SCANS: usize = 256;
+
+/// The first frame, in 8-bit grey, RGB or RGBA (RGBA only when some pixel is not opaque),
+/// with the orientation and ICC profile still to apply.
+pub(super) struct Decoded {
+    pub image: DynamicImage,
+    pub orientation: Orientation,
+    pub icc: Option<Vec<u8>>,
+}
+
+pub(super) fn decode(
+    bytes: &[u8],
+    kind: ImageKind,
+    settings: &PipelineSettings,
+) -> Result<Decoded, PipelineError> {
+    if kind != ImageKind::Jpeg {
+        return decode_with_image(bytes, kind, settings);
+    }
+    let header = jpeg_header(bytes, settings)?;
+    if header.colour == JpegColour::Other {
+        // CMYK and YCCK: rare, left to the image crate's decoder.
+        return decode_with_image(bytes, kind, settings);
+    }
+    let samples = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
+    let image = match samples.channels {
+        1 => image::GrayImage::from_raw(samples.width, samples.height, samples.data)
+            .map(DynamicImage::ImageLuma8),
+        _ => image::RgbImage::from_raw(samples.width, samples.height, samples.data)
+            .map(DynamicImage::ImageRgb8),
+    }
+    .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))?;
+    Ok(Decoded {
+        image,
+        orientation: header.orientation,
+        icc: header.icc,
+    })
+}
+
+/// Checks a JPEG's structure (complete, not too many scans) and reads its header, checking
+/// the dimensions it declares. Nothing is decoded.
+pub(super) fn jpeg_header(
+    bytes: &[u8],
+    settings: &PipelineSettings,
+) -> Result<jpeg::Header, PipelineError> {
+    if !jpeg_is_complete(bytes) {
+        return Err(PipelineError::corrupt(
+            "the JPEG is truncated: its image data has no end marker",
+        ));
+    }
+    let scans = memchr::memmem::find_iter(bytes, &[0xFF, 0xDA]).count();
+    if scans > MAX_JPEG_SCANS {
+        return Err(PipelineError::unsupported(format!(
+            "the JPEG has {scans} scans, more than {MAX_JPEG_SCANS}"
+        )));
+    }
+    let header = jpeg::read_header(bytes).map_err(PipelineError::corrupt)?;
+    check_bounds(header.width, header.height, settings)?;
+    Ok(header)
+}
+
+fn check_bounds(width: u32, height: u32, settings: &PipelineSettings) -> Result<(), PipelineError> {
+    let too_large = |limit: String| PipelineError::TooLarge {
+        width,
+        height,
+        limit,
+    };
+    if width.max(height) > settings.max_dimension {
+        return Err(too_large(format!("{} px per side", settings.max_dimension)));
+    }
+    if u64::from(width) * u64::from(height) > settings.max_pixels {
+        return Err(too_large(format!("{} pixels", settings.max_pixels)));
+    }
+    if width == 0 || height == 0 {
+        return Err(PipelineError::corrupt("zero-sized image"));
+    }
+    Ok(())
+}
+
+/// PNG, WebP, GIF (first frame) and CMYK JPEG, through the `image` crate with a memory cap.
+fn decode_with_image(
+    bytes: &[u8],
+    kind: ImageKind,
+    settings: &PipelineSettings,
+) -> Result<Decoded, PipelineError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.image_format());
+    let mut limits = Limits::default();
+    // Room for the largest allowed image at 16-bit RGBA, plus decoder working memory.
+    limits.max_alloc = Some(
+        settings
+            .max_pixels
+            .saturating_mul(8)
+            .saturating_add(64 << 20),
+    );
+    reader.limits(limits);
+
+    let mut decoder = reader.into_decoder().map_err(classify)?;
+    let (width, height) = decoder.dimensions();
+    check_bounds(width, height, settings)?;
+    // An unreadable orientation tag or profile is not worth failing the job for.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let icc = decoder.icc_profile().ok().flatten();
+    let image = DynamicImage::from_decoder(decoder).map_err(classify)?;
+    Ok(Decoded {
+        image: to_8bit(image),
+        orientation,
+        icc,
+    })
+}
+
+/// Grey stays grey, colour becomes RGB, and alpha is kept only if some pixel uses it.
+fn to_8bit(image: DynamicImage) -> DynamicImage {
+    let colour = image.color();
+    if colour.has_alpha() && has_visible_alpha(&image) {
+        return match image {
+            DynamicImage::ImageRgba8(_) => image,
+            other => DynamicImage::ImageRgba8(other.into_rgba8()),
+        };
+    }
+    match image {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image,
+        DynamicImage::ImageLumaA8(_)
+        | DynamicImage::ImageLuma16(_)
+        | DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLuma8(image.into_luma8()),
+        other => DynamicImage::ImageRgb8(other.into_rgb8()),
+    }
+}
+
+fn has_visible_alpha(image: &DynamicImage) -> bool {
+    match image {
+        DynamicImage::ImageRgba8(buffer) => buffer.pixels().any(|p| p.0[3] != u8::MAX),
+        DynamicImage::ImageLumaA8(buffer) => buffer.pixels().any(|p| p.0[1] != u8::MAX),
+        DynamicImage::ImageRgba16(buffer) => buffer.pixels().any(|p| p.0[3] != u16::MAX),
+        DynamicImage::ImageLumaA16(buffer) => buffer.pixels().any(|p| p.0[1] != u16::MAX),
+        other => other.color().has_alpha(),
+    }
+}
+
+/// Whether a JPEG's image data is followed by its end-of-image marker (`FF D9`). The JPEG
+/// decoder pads a truncated scan with grey instead of failing, so a cut-off upload would
+/// otherwise "succeed". The last end marker must come after the first start-of-scan marker
+/// (`FF DA`): an EXIF thumbnail's own end marker comes before it, and entropy-coded data
+/// cannot contain `FF D9`. Bytes after the end marker are allowed, as cameras append some.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let first_scan = memchr::memmem::find(bytes, &[0xFF, 0xDA]);
+    let last_end = memchr::memmem::rfind(bytes, &[0xFF, 0xD9]);
+    match (first_scan, last_end) {
+        (Some(scan), Some(end)) => end > scan,
+        _ => false,
+    }
+}
+
+fn classify(err: ImageError) -> PipelineError {
+    match err {
+        ImageError::Limits(_) => PipelineError::TooLarge {
+            width: 0,
+            height: 0,
+            limit: "the decoder's memory limit".into(),
+        },
+        ImageError::Unsupported(_) => PipelineError::UnsupportedFeature(Box::new(err)),
+        other => PipelineError::Corrupt(Box::new(other)),
+    }
+}

@@ -1,0 +1,199 @@
+//! JPEG through libjpeg-turbo/mozjpeg (the `mozjpeg` crate): SIMD decoding, optionally
+//! DCT-scaled, and encoding with optimized Huffman tables.
+//!
+//! libjpeg reports a fatal error by unwinding out of the C code (the crate installs an error
+//! manager that calls `resume_unwind`, which bypasses the panic hook), so every call into it
+//! runs under [`guarded`], which turns that unwind into an error.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use image::metadata::Orientation;
+use mozjpeg::{ColorSpace, Compress, Decompress, Marker};
+
+/// What the header says, read before any pixel is decoded.
+pub(super) struct Header {
+    pub width: u32,
+    pub height: u32,
+    pub orientation: Orientation,
+    pub icc: Option<Vec<u8>>,
+    pub colour: JpegColour,
+    /// YCbCr with chroma at half width and half height (4:2:0), or greyscale: the
+    /// layout the outputs use, so the coefficients can be requantized as they are.
+    pub layout_matches_output: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum JpegColour {
+    Gray,
+    /// YCbCr or RGB: decoded to RGB.
+    Rgb,
+    /// CMYK or YCCK, which this path does not convert.
+    Other,
+}
+
+/// Decoded samples: `channels` is 1 (grey) or 3 (RGB).
+pub(super) struct Samples {
+    pub width: u32,
+    pub height: u32,
+    pub channels: u8,
+    pub data: Vec<u8>,
+}
+
+/// An error from libjpeg, as the message it gave.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LibjpegError(String);
+
+/// Runs `f`, turning libjpeg's unwinding fatal errors (and any panic) into an error.
+pub(super) fn guarded<T>(f: impl FnOnce() -> std::io::Result<T>) -> Result<T, LibjpegError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(io)) => Err(LibjpegError(io.to_string())),
+        Err(payload) => Err(LibjpegError(
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "libjpeg failed".into()),
+        )),
+    }
+}
+
+const MARKERS: [Marker; 2] = [Marker::APP(1), Marker::APP(2)];
+
+/// Reads the header and the EXIF and ICC segments only.
+pub(super) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
+    guarded(|| {
+        let decompress = Decompress::builder()
+            .with_markers(&MARKERS)
+            .from_mem(bytes)?;
+        let (width, height) = decompress.size();
+        let mut orientation = Orientation::NoTransforms;
+        let mut icc_chunks: Vec<(u8, &[u8])> = Vec::new();
+        for marker in decompress.markers() {
+            match marker.marker {
+                Marker::APP(1) => {
+                    if let Some(tiff) = marker.data.strip_prefix(b"Exif\0\0") {
+                        if let Some(o) = Orientation::from_exif_chunk(tiff) {
+                            orientation = o;
+                        }
+                    }
+                }
+                Marker::APP(2) => {
+                    // "ICC_PROFILE\0", sequence number, count, then this chunk's data.
+                    if let Some(rest) = marker.data.strip_prefix(b"ICC_PROFILE\0") {
+                        if rest.len() > 2 {
+                            icc_chunks.push((rest[0], &rest[2..]));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        icc_chunks.sort_by_key(|(sequence, _)| *sequence);
+        let icc = (!icc_chunks.is_empty()).then(|| {
+            icc_chunks
+                .iter()
+                .flat_map(|(_, data)| data.iter().copied())
+                .collect()
+        });
+        let colour = match decompress.color_space() {
+            ColorSpace::JCS_GRAYSCALE => JpegColour::Gray,
+            ColorSpace::JCS_YCbCr | ColorSpace::JCS_RGB => JpegColour::Rgb,
+            _ => JpegColour::Other,
+        };
+        let sampling: Vec<(i32, i32)> = decompress
+            .components()
+            .iter()
+            .map(|c| (c.h_samp_factor, c.v_samp_factor))
+            .collect();
+        let layout_matches_output = match decompress.color_space() {
+            ColorSpace::JCS_GRAYSCALE => sampling.len() == 1,
+            ColorSpace::JCS_YCbCr => sampling == [(2, 2), (1, 1), (1, 1)],
+            _ => false,
+        };
+        Ok(Header {
+            width: width as u32,
+            height: height as u32,
+            orientation,
+            icc,
+            colour,
+            layout_matches_output,
+        })
+    })
+}
+
+/// Decodes to grey or RGB, scaled by `scale_eighths / 8` in the DCT (8 = full size).
+/// The caller has checked the header's dimensions against its limits.
+pub(super) fn decode(
+    bytes: &[u8],
+    colour: JpegColour,
+    scale_eighths: u8,
+) -> Result<Samples, LibjpegError> {
+    guarded(|| {
+        let mut decompress = Decompress::builder().from_mem(bytes)?;
+        decompress.scale(scale_eighths);
+        let (mut started, channels) = match colour {
+            JpegColour::Gray => (decompress.grayscale()?, 1),
+            _ => (decompress.rgb()?, 3),
+        };
+        let (width, height) = (started.width(), started.height());
+        let len = width * height * channels;
+        let mut data = Vec::new();
+        data.try_reserve_exact(len)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+        data.resize(len, 0);
+        started.read_scanlines_into::<u8>(&mut data)?;
+        started.finish()?;
+        Ok(Samples {
+            width: width as u32,
+            height: height as u32,
+            channels: channels as u8,
+            data,
+        })
+    })
+}
+
+/// How hard the encoder works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Effort {
+    /// Baseline, optimized Huffman tables: libjpeg-turbo's speed, a few percent smaller.
+    Fast,
+    /// mozjpeg's full effort (trellis quantisation, progressive, optimized scans): several
+    /// times slower, some 10% smaller at the same quality. For small outputs.
+    Small,
+}
+
+/// Encodes interleaved grey (1 channel) or RGB (3) samples, 4:2:0 for colour. Writes no
+/// metadata segment other than the JFIF header.
+pub(super) fn encode(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    channels: u8,
+    quality: u8,
+    effort: Effort,
+) -> Result<Vec<u8>, LibjpegError> {
+    guarded(|| {
+        let colour = if channels == 1 {
+            ColorSpace::JCS_GRAYSCALE
+        } else {
+            ColorSpace::JCS_RGB
+        };
+        let mut compress = Compress::new(colour);
+        if effort == Effort::Fast {
+            compress.set_fastest_defaults();
+        }
+        compress.set_size(width as usize, height as usize);
+        compress.set_quality(f32::from(quality));
+        compress.set_optimize_coding(true);
+        if channels == 3 {
+            compress.set_chroma_sampling_pixel_sizes((2, 2), (2, 2));
+        }
+        // Output is about 1/8 of a byte per pixel at these qualities.
+        let capacity = (width as usize * height as usize / 6).max(4096);
+        let mut started = compress.start_compress(Vec::with_capacity(capacity))?;
+        started.write_scanlines(pixels)?;
+        started.finish()
+    })
+}

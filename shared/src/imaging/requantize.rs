@@ -1,0 +1,178 @@
+//! The optimized copy of an upright JPEG without decoding it to pixels: its DCT
+//! coefficients are read, requantized to the output quality's tables, and entropy-coded
+//! again with optimized Huffman tables. That skips the inverse DCT, upsampling, colour
+//! conversion and the way back (most of a decode plus encode) for an output that differs
+//! from a pixel-domain re-encode only by rounding. No marker of the source is copied.
+//!
+//! Raw libjpeg through `mozjpeg-sys`: the `mozjpeg` crate has no transcoding API.
+
+use std::mem;
+use std::os::raw::{c_int, c_ulong};
+use std::ptr;
+
+use mozjpeg_sys as ffi;
+
+use super::jpeg::{guarded, LibjpegError};
+
+/// Owns a decompressor and a compressor sharing one error manager, and destroys them
+/// however the work ends (libjpeg's errors unwind through here).
+struct Transcoder {
+    err: Box<ffi::jpeg_error_mgr>,
+    src: Box<ffi::jpeg_decompress_struct>,
+    dst: Box<ffi::jpeg_compress_struct>,
+    out: *mut u8,
+    out_len: c_ulong,
+}
+
+impl Drop for Transcoder {
+    fn drop(&mut self) {
+        // SAFETY: both structs were created in `new` and are destroyed once, here; the
+        // output buffer was allocated by libjpeg with malloc.
+        unsafe {
+            ffi::jpeg_destroy_compress(&mut self.dst);
+            ffi::jpeg_destroy_decompress(&mut self.src);
+            if !self.out.is_null() {
+                libc::free(self.out.cast());
+            }
+        }
+    }
+}
+
+extern "C-unwind" fn error_exit(cinfo: &mut ffi::jpeg_common_struct) {
+    // SAFETY: libjpeg calls this with the struct whose error manager it is.
+    let code = unsafe { cinfo.err.as_ref().map_or(0, |e| e.msg_code) };
+    std::panic::resume_unwind(Box::new(format!(
+        "libjpeg fatal error (code {code}) while transcoding"
+    )));
+}
+
+extern "C-unwind" fn silence(_cinfo: &mut ffi::jpeg_common_struct, _level: c_int) {}
+
+/// Requantizes `bytes` (an upright YCbCr or greyscale JPEG whose dimensions the caller has
+/// checked) to `quality`, never to finer steps than the source already has.
+pub(super) fn requantize(bytes: &[u8], quality: u8) -> Result<Vec<u8>, LibjpegError> {
+    guarded(|| {
+        // SAFETY: the libjpeg structs are zeroed, then initialised by jpeg_Create*, and
+        // used only through libjpeg's API; every coefficient row pointer comes from
+        // access_virt_barray for a row range inside the component's height in blocks.
+        unsafe {
+            let mut t = Transcoder {
+                err: Box::new(mem::zeroed()),
+                src: Box::new(mem::zeroed()),
+                dst: Box::new(mem::zeroed()),
+                out: ptr::null_mut(),
+                out_len: 0,
+            };
+            ffi::jpeg_std_error(&mut t.err);
+            t.err.error_exit = Some(error_exit);
+            t.err.emit_message = Some(silence);
+            t.src.common.err = &mut *t.err;
+            t.dst.common.err = &mut *t.err;
+            ffi::jpeg_CreateDecompress(
+                &mut *t.src,
+                ffi::JPEG_LIB_VERSION,
+                mem::size_of::<ffi::jpeg_decompress_struct>(),
+            );
+            ffi::jpeg_CreateCompress(
+                &mut *t.dst,
+                ffi::JPEG_LIB_VERSION,
+                mem::size_of::<ffi::jpeg_compress_struct>(),
+            );
+            ffi::jpeg_mem_src(&mut t.src, bytes.as_ptr(), bytes.len() as c_ulong);
+            ffi::jpeg_read_header(&mut t.src, 1);
+            let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
+            if coefficients.is_null() {
+                return Err(std::io::Error::other("no coefficients"));
+            }
+
+            // libjpeg-turbo's defaults (baseline), not mozjpeg's progressive search.
+            ffi::jpeg_c_set_int_param(
+                &mut t.dst,
+                ffi::J_INT_PARAM::JINT_COMPRESS_PROFILE,
+                ffi::JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as c_int,
+            );
+            ffi::jpeg_copy_critical_parameters(&t.src, &mut t.dst);
+            // Standard tables at `quality` in slots 0 (luma) and 1 (chroma).
+            ffi::jpeg_set_quality(&mut t.dst, c_int::from(quality), 1);
+            t.dst.optimize_coding = 1;
+            t.dst.write_JFIF_header = 1;
+            t.dst.write_Adobe_marker = 0;
+
+            let components = t.src.num_components as usize;
+            // New table per slot: the coarser of the target and every source table using it.
+            let mut tables = [[0u16; 64]; 2];
+            for (slot, table) in tables.iter_mut().enumerate() {
+                *table = (*t.dst.quant_tbl_ptrs[slot]).quantval;
+            }
+            let slot_of = |ci: usize| usize::from(ci > 0);
+            for ci in 0..components {
+                let comp = &*t.src.comp_info.add(ci);
+                if comp.quant_table.is_null() {
+                    return Err(std::io::Error::other("a component has no table"));
+                }
+                let old = &(*comp.quant_table).quantval;
+                for (new, &old) in tables[slot_of(ci)].iter_mut().zip(old) {
+                    *new = (*new).max(old);
+                }
+            }
+            for (slot, table) in tables.iter().enumerate() {
+                (*t.dst.quant_tbl_ptrs[slot]).quantval = *table;
+            }
+            for ci in 0..components {
+                let dst_comp = &mut *t.dst.comp_info.add(ci);
+                dst_comp.quant_tbl_no = slot_of(ci) as c_int;
+                let comp = &*t.src.comp_info.add(ci);
+                let old = (*comp.quant_table).quantval;
+                let new = tables[slot_of(ci)];
+                requantize_component(&mut t.src, comp, *coefficients.add(ci), &old, &new);
+            }
+
+            ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
+            ffi::jpeg_write_coefficients(&mut t.dst, coefficients);
+            ffi::jpeg_finish_compress(&mut t.dst);
+            ffi::jpeg_finish_decompress(&mut t.src);
+            let out = std::slice::from_raw_parts(t.out, t.out_len as usize).to_vec();
+            Ok(out)
+        }
+    })
+}
+
+/// Rescales every coefficient of one component from the `old` steps to the `new` ones,
+/// rounding to nearest.
+///
+/// # Safety
+/// `array` must be the component's coefficient array from `jpeg_read_coefficients` on
+/// `src`, and `comp` its component info.
+unsafe fn requantize_component(
+    src: &mut ffi::jpeg_decompress_struct,
+    comp: &ffi::jpeg_component_info,
+    array: *mut ffi::jvirt_barray_control,
+    old: &[u16; 64],
+    new: &[u16; 64],
+) {
+    if old == new {
+        return;
+    }
+    let access = (*src.common.mem)
+        .access_virt_barray
+        .expect("libjpeg's memory manager has access_virt_barray");
+    let rows_per_access = comp.v_samp_factor.max(1) as u32;
+    let mut row = 0;
+    while row < comp.height_in_blocks {
+        let rows = rows_per_access.min(comp.height_in_blocks - row);
+        let buffer = access(&mut src.common, array, row, rows, 1);
+        for r in 0..rows as usize {
+            let blocks =
+                std::slice::from_raw_parts_mut(*buffer.add(r), comp.width_in_blocks as usize);
+            for block in blocks {
+                for k in 0..64 {
+                    let value = i32::from(block[k]) * i32::from(old[k]);
+                    let step = i32::from(new[k]);
+                    let q = (value.abs() + step / 2) / step;
+                    block[k] = (if value < 0 { -q } else { q }) as i16;
+                }
+            }
+        }
+        row += rows;
+    }
+}
