@@ -8,7 +8,7 @@ SHELL := bash
 
 CFN_LINT := .venv/bin/cfn-lint
 
-.PHONY: help venv dev test lint fmt clippy cfn-lint e2e clean-local
+.PHONY: help venv dev test test-reliability lint fmt clippy cfn-lint openapi-lint e2e clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -17,13 +17,13 @@ help: ## List the targets
 venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
 	scripts/ensure-venv
 
-dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridge (Ctrl-C stops)
+dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
 	scripts/dev
 
 test: venv lint ## Lints, then cargo test against moto, then the end-to-end smoke test
 	scripts/run-tests
 
-lint: fmt clippy cfn-lint ## cargo fmt --check, clippy -D warnings, cfn-lint
+lint: fmt clippy cfn-lint openapi-lint ## cargo fmt --check, clippy -D warnings, cfn-lint, OpenAPI validation
 
 fmt:
 	cargo fmt --all -- --check
@@ -31,12 +31,18 @@ fmt:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 
+openapi-lint: venv
+	.venv/bin/openapi-spec-validator api/openapi.yaml
+
 cfn-lint: venv
 	@if [[ -f template.yaml ]]; then \
 		echo "$(CFN_LINT) template.yaml"; $(CFN_LINT) template.yaml; \
 	else \
 		echo "cfn-lint: no template.yaml yet, skipped"; \
 	fi
+
+test-reliability: venv ## Faults, load and hostile input, with a table of figures (SCALE=ci: bounded)
+	scripts/test-reliability
 
 e2e: venv ## Only the end-to-end smoke test (its own moto, watch and bridge)
 	scripts/e2e-smoke

@@ -15,8 +15,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 STARTED_PGIDS=()
 STARTED_NAMES=()
 
-log() { printf '==> %s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
+log() { printf '==> %s\n' "$*" >&2 || true; }
+warn() { printf 'warning: %s\n' "$*" >&2 || true; }
 die() {
     printf 'error: %s\n' "$*" >&2
     exit 1
@@ -65,28 +65,62 @@ group_alive() {
     kill -0 -- "-$1" 2>/dev/null
 }
 
-# stop_started: stop everything start_bg started, newest first. SIGTERM, then SIGKILL for
-# a group that is still there after a few seconds. Safe to call more than once.
+# descendants PID: print the pids of PID's children, grandchildren and so on.
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        echo "$child"
+        descendants "$child"
+    done
+}
+
+# stop_pids TIMEOUT_TENTHS PID...: SIGTERM each live pid, SIGKILL those left after the wait.
+stop_pids() {
+    local tenths=$1 pid live waited
+    shift
+    kill -TERM "$@" 2>/dev/null
+    for ((waited = 0; waited < tenths; waited++)); do
+        live=()
+        for pid in "$@"; do kill -0 "$pid" 2>/dev/null && live+=("$pid"); done
+        ((${#live[@]} > 0)) || return 0
+        sleep 0.1
+    done
+    kill -KILL "$@" 2>/dev/null
+}
+
+# stop_started: stop everything start_bg started, newest first: SIGTERM to the process
+# group, SIGKILL after 5 s. Processes that moved to a group of their own (cargo-lambda runs
+# each function instance in one) are stopped by pid afterwards if they outlived the group.
+# Runs from exit traps, so it must finish whatever happens: no errexit, and a closed
+# terminal or pipe (SIGPIPE) must not cut it short.
 stop_started() {
-    local i pgid name waited
+    local - i pgid name waited tree pid
+    set +e
+    trap '' PIPE
     for ((i = ${#STARTED_PGIDS[@]} - 1; i >= 0; i--)); do
         pgid=${STARTED_PGIDS[i]}
         name=${STARTED_NAMES[i]}
         group_alive "$pgid" || continue
         log "stopping $name"
-        kill -TERM -- "-$pgid" 2>/dev/null || true
+        tree=$(descendants "$pgid")
+        kill -TERM -- "-$pgid" 2>/dev/null
         for ((waited = 0; waited < 50; waited++)); do
             group_alive "$pgid" || break
             sleep 0.1
         done
         if group_alive "$pgid"; then
             warn "$name did not stop on SIGTERM; killing it"
-            kill -KILL -- "-$pgid" 2>/dev/null || true
+            kill -KILL -- "-$pgid" 2>/dev/null
         fi
-        wait "$pgid" 2>/dev/null || true
+        wait "$pgid" 2>/dev/null
+        for pid in $tree; do
+            kill -0 "$pid" 2>/dev/null && stop_pids 30 "$pid"
+        done
     done
     STARTED_PGIDS=()
     STARTED_NAMES=()
+    trap - PIPE
+    return 0
 }
 
 # wait_for_http URL TIMEOUT_SECONDS PID NAME: wait until URL answers with any HTTP status.
@@ -174,16 +208,19 @@ start_watch() {
     start_bg "cargo lambda watch" "$logfile" env PATH="$VENV/bin:$PATH" \
         cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$port" \
         --env-file "$env_file" "$@"
-    wait_for_http "http://127.0.0.1:$port/" 60 "$LAST_PID" "cargo lambda watch"
+    # A GET on the Invoke API answers 405 at once: it proves the server is up without
+    # invoking (or logging about) any function.
+    wait_for_http "http://127.0.0.1:$port/2015-03-31/functions/upload/invocations" 60 \
+        "$LAST_PID" "cargo lambda watch"
 }
 
-# start_bridge QUEUE_URL WATCH_PORT LOGFILE: start the local SQS event-source bridge that
-# feeds the processor function, as Lambda's event-source mapping does in AWS.
+# start_bridge QUEUE_URL WATCH_PORT FUNCTION LOGFILE: start a local SQS event-source bridge
+# that feeds FUNCTION from QUEUE_URL, as Lambda's event-source mapping does in AWS.
 start_bridge() {
-    local queue_url=$1 port=$2 logfile=$3
-    start_bg sqs-bridge "$logfile" "$TARGET_DIR/debug/sqs-bridge" \
+    local queue_url=$1 port=$2 function=$3 logfile=$4
+    start_bg "sqs-bridge ($function)" "$logfile" "$TARGET_DIR/debug/sqs-bridge" \
         --queue-url "$queue_url" \
-        --invoke-url "http://127.0.0.1:$port/2015-03-31/functions/processor/invocations"
+        --invoke-url "http://127.0.0.1:$port/2015-03-31/functions/$function/invocations"
     sleep 0.5
-    kill -0 "$LAST_PID" 2>/dev/null || die "sqs-bridge exited at start (see above or its log)"
+    kill -0 "$LAST_PID" 2>/dev/null || die "sqs-bridge for $function exited at start (see its output)"
 }
