@@ -195,6 +195,20 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
 }
 
 #[tokio::test]
+async fn an_image_sent_with_a_lying_content_type_is_accepted_for_what_it_is() {
+    let stack = TestStack::new().await;
+    let png = samples::png(&DynamicImage::ImageRgb8(samples::two_halves(64, 64)));
+    let (status, body) = upload(&stack, post_image("text/plain", png)).await;
+    assert_eq!(status, 202, "{body}");
+    let id = JobId::parse(body["id"].as_str().unwrap()).unwrap();
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(
+        record.upload.content_type, "image/png",
+        "typed by its bytes"
+    );
+}
+
+#[tokio::test]
 async fn a_truncated_jpeg_with_valid_magic_bytes_ends_failed_and_is_not_retried() {
     let stack = TestStack::new().await;
     let whole = photo(800, 600);
