@@ -58,7 +58,7 @@ console.log(
   JSON.stringify({
     file,
     pipeline: "sharp",
-    sharp: sharp.versions,
+    sharp: { sharp: sharp.versions.sharp, vips: sharp.versions.vips },
     threads: threads === "1" ? 1 : sharp.concurrency(),
     input_bytes: input.length,
     megapixels: Math.round(((outputs[2].info.width * outputs[2].info.height) / 1e6) * 100) / 100,

@@ -339,19 +339,25 @@ fn upright_width(image: &DynamicImage, turns: bool) -> u32 {
     }
 }
 
-/// Encodes `image` as it would look with `orientation` applied, turning a copy only when
-/// there is something to turn.
+/// Encodes `image` as it would look with `orientation` applied, making one turned copy
+/// only when there is something to turn.
 fn encode_oriented(
     name: OutputName,
     image: &DynamicImage,
     orientation: Orientation,
     settings: &PipelineSettings,
 ) -> Result<Rendition, PipelineError> {
-    if orientation == Orientation::NoTransforms {
-        return encode(name, image, settings);
-    }
-    let mut turned = image.clone();
-    turned.apply_orientation(orientation);
+    let turned = match orientation {
+        Orientation::NoTransforms => return encode(name, image, settings),
+        Orientation::Rotate90 => image.rotate90(),
+        Orientation::Rotate180 => image.rotate180(),
+        Orientation::Rotate270 => image.rotate270(),
+        Orientation::FlipHorizontal => image.fliph(),
+        Orientation::FlipVertical => image.flipv(),
+        // Transpose and transverse (rare): a quarter turn, then a mirror.
+        Orientation::Rotate90FlipH => image.rotate90().fliph(),
+        Orientation::Rotate270FlipH => image.rotate270().fliph(),
+    };
     encode(name, &turned, settings)
 }
 
