@@ -1,6 +1,8 @@
 use std::time::Duration;
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -240,13 +242,7 @@ impl JobTable {
             .expression_attribute_values(":error", error)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(Transition::Applied),
-            Err(err) if is_condition_failure(&err) => Ok(Transition::Rejected {
-                current: self.get(id).await?.map(Box::new),
-            }),
-            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
-        }
+        self.transition(id, result).await
     }
 
     /// Jobs still `queued` whose record was last changed before `cutoff`: a job whose
@@ -305,6 +301,16 @@ impl JobTable {
             .expression_attribute_values(":detail", value)
             .send()
             .await;
+        self.transition(id, result).await
+    }
+
+    /// A conditional update's result as a [`Transition`]: refused updates report the record
+    /// as it is now.
+    async fn transition<T>(
+        &self,
+        id: JobId,
+        result: Result<T, SdkError<UpdateItemError, HttpResponse>>,
+    ) -> Result<Transition, StoreError> {
         match result {
             Ok(_) => Ok(Transition::Applied),
             Err(err) if is_condition_failure(&err) => Ok(Transition::Rejected {
