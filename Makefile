@@ -8,7 +8,7 @@ SHELL := bash
 
 CFN_LINT := .venv/bin/cfn-lint
 
-.PHONY: help venv dev test test-reliability lint fmt clippy cfn-lint openapi-lint e2e clean-local
+.PHONY: help venv dev test test-reliability bench-corpus bench lint fmt clippy cfn-lint openapi-lint e2e clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -43,6 +43,13 @@ cfn-lint: venv
 
 test-reliability: venv ## Faults, load and hostile input, with a table of figures (SCALE=ci: bounded)
 	scripts/test-reliability
+
+bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corpus
+	scripts/bench/corpus
+
+bench: ## The image pipeline against sharp on .bench/corpus, one thread then two
+	scripts/bench/compare --threads 1
+	scripts/bench/compare --threads 2
 
 e2e: venv ## Only the end-to-end smoke test (its own moto, watch and bridge)
 	scripts/e2e-smoke
