@@ -144,7 +144,7 @@ wait_for_http() {
 # start_moto PORT LOGFILE: start moto's server on 127.0.0.1:PORT and wait until it answers.
 start_moto() {
     local port=$1 logfile=$2
-    start_bg moto "$logfile" "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port"
+    start_bg moto "$logfile" "$VENV/bin/python" "$ROOT/scripts/moto-server" -H 127.0.0.1 -p "$port"
     wait_for_http "http://127.0.0.1:$port/moto-api/" 60 "$LAST_PID" moto
 }
 

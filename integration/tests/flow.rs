@@ -347,6 +347,62 @@ async fn a_live_lease_keeps_a_second_processor_off_the_job() {
     assert!(matches!(err, processor::RetryableError::Busy), "{err}");
 }
 
+/// The lease is only as good as the emulator's conditional writes: processors racing for a
+/// job must start it exactly once, as DynamoDB guarantees. (moto's server alone lets two
+/// racers through now and then, more often the busier it is, so many jobs race at once;
+/// `scripts/moto-server` makes its item writes atomic.)
+#[tokio::test]
+async fn processors_racing_for_one_job_start_it_exactly_once() {
+    use ferrotype_shared::domain::{JobRecord, OriginalUpload};
+    use ferrotype_shared::store::StartOutcome;
+    use futures_util::future::join_all;
+    use futures_util::stream::{self, StreamExt};
+
+    const JOBS: usize = 200;
+    const RACERS: usize = 8;
+    let stack = TestStack::new().await;
+    let jobs = &stack.jobs();
+    let now = time::OffsetDateTime::now_utc();
+    let ids: Vec<JobId> = (0..JOBS).map(|_| JobId::new_random()).collect();
+    for &id in &ids {
+        let upload = OriginalUpload {
+            content_type: "image/jpeg".into(),
+            bytes: 1,
+        };
+        jobs.create(&JobRecord::queued(id, upload, now))
+            .await
+            .unwrap();
+    }
+    let race = |id: JobId| async move {
+        let takes = join_all((0..RACERS).map(|racer| async move {
+            jobs.start_processing(id, &racer.to_string(), now, Duration::from_secs(60))
+                .await
+                .unwrap()
+        }))
+        .await;
+        let started = takes
+            .iter()
+            .filter(|t| matches!(t, StartOutcome::Started(_)))
+            .count();
+        let busy = takes
+            .iter()
+            .filter(|t| matches!(t, StartOutcome::Busy))
+            .count();
+        assert_eq!(started + busy, RACERS, "{takes:?}");
+        (id, started)
+    };
+    let not_once: Vec<(JobId, usize)> = stream::iter(ids)
+        .map(race)
+        .buffer_unordered(16)
+        .filter(|(_, started)| std::future::ready(*started != 1))
+        .collect()
+        .await;
+    assert!(
+        not_once.is_empty(),
+        "jobs not started exactly once: {not_once:?}"
+    );
+}
+
 #[tokio::test]
 async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() {
     let stack = TestStack::new().await;
