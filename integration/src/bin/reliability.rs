@@ -12,10 +12,21 @@ enum Scale {
     Ci,
 }
 
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Scenario {
+    Duplicates,
+    Kills,
+    UploadFaults,
+    Poison,
+}
+
 #[derive(Parser)]
 struct Args {
     #[arg(long, value_enum, default_value = "full")]
     scale: Scale,
+    /// Run only these scenarios (repeat the flag; all of them when absent).
+    #[arg(long = "only", value_enum)]
+    only: Vec<Scenario>,
 }
 
 #[tokio::main]
@@ -25,13 +36,23 @@ async fn main() -> anyhow::Result<()> {
         Scale::Full => (1000, 500, 500, 450, 50),
         Scale::Ci => (200, 100, 200, 90, 10),
     };
+    let wanted = |scenario| args.only.is_empty() || args.only.contains(&scenario);
     let mut reports = Vec::new();
-    for report in [
-        reliability::duplicate_deliveries(dup, 3, 4).await,
-        reliability::killed_processors(kill, kill / 10, 4).await,
-        reliability::upload_faults(faults, 0.05, 4).await,
-        reliability::poison_messages(good, poison, 4).await,
+    for scenario in [
+        Scenario::Duplicates,
+        Scenario::Kills,
+        Scenario::UploadFaults,
+        Scenario::Poison,
     ] {
+        if !wanted(scenario) {
+            continue;
+        }
+        let report = match scenario {
+            Scenario::Duplicates => reliability::duplicate_deliveries(dup, 3, 4).await,
+            Scenario::Kills => reliability::killed_processors(kill, kill / 10, 4).await,
+            Scenario::UploadFaults => reliability::upload_faults(faults, 0.05, 4).await,
+            Scenario::Poison => reliability::poison_messages(good, poison, 4).await,
+        };
         eprintln!(
             "{}: {}",
             report.name,
