@@ -11,10 +11,15 @@
 //!   makes the thumbnail, preview and optimized outputs.
 //! - [`problem`]: RFC 9457 problem details, the one place HTTP errors are shaped.
 //! - [`aws`]: building the SDK clients once, at init.
+//!
+//! `aws`, `store` and `problem` need the default `aws` feature; the rest is plain code.
 
+#[cfg(feature = "aws")]
 pub mod aws;
 pub mod config;
 pub mod domain;
 pub mod imaging;
+#[cfg(feature = "aws")]
 pub mod problem;
+#[cfg(feature = "aws")]
 pub mod store;
