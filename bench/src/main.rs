@@ -43,6 +43,12 @@ struct JobArgs {
     /// Write the outputs into this folder as `{stem}.{output}.{ext}`.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// JPEG quality of the optimized output (the pipeline's default when absent).
+    #[arg(long)]
+    jpeg_quality: Option<u8>,
+    /// JPEG quality of the thumbnail and preview (the pipeline's default when absent).
+    #[arg(long)]
+    small_jpeg_quality: Option<u8>,
 }
 
 #[derive(Subcommand)]
@@ -153,6 +159,12 @@ fn run(job: &JobArgs, paths: &[PathBuf]) -> Result<()> {
         if let Some(out) = &job.out {
             cmd.arg("--out").arg(out);
         }
+        if let Some(quality) = job.jpeg_quality {
+            cmd.arg("--jpeg-quality").arg(quality.to_string());
+        }
+        if let Some(quality) = job.small_jpeg_quality {
+            cmd.arg("--small-jpeg-quality").arg(quality.to_string());
+        }
         let output = cmd.arg(&file).output()?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
@@ -235,9 +247,14 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
     let (outputs, width, height) = if job.naive {
         naive(&bytes)?
     } else {
+        let defaults = PipelineSettings::default();
         let settings = PipelineSettings {
             threads: job.threads,
-            ..PipelineSettings::default()
+            jpeg_quality: job.jpeg_quality.unwrap_or(defaults.jpeg_quality),
+            small_jpeg_quality: job
+                .small_jpeg_quality
+                .unwrap_or(defaults.small_jpeg_quality),
+            ..defaults
         };
         let processed = imaging::process(&bytes, &settings)?;
         let outputs = processed

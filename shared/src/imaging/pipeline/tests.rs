@@ -477,3 +477,33 @@ fn the_preview_of_a_large_jpeg_made_from_a_scaled_decode_has_the_exact_size() {
     let right = mean_colour(&preview, 420, 100, 780, 430);
     assert!(left[0] > 150.0 && right[2] > 150.0, "{left:?} {right:?}");
 }
+
+#[test]
+fn the_small_outputs_are_encoded_at_their_own_quality() {
+    // A textured source (a JPEG's size follows its quality only where there is detail).
+    let textured = RgbImage::from_fn(1600, 1200, |x, y| {
+        let v = (x * 7 + y * 13 + (x * y) % 97) as u8;
+        image::Rgb([v, v.wrapping_mul(3), v ^ (y as u8)])
+    });
+    // PNG, so the optimized output is encoded from pixels too, not requantized.
+    let source = samples::png(&DynamicImage::ImageRgb8(textured));
+    let at = |small_jpeg_quality| {
+        let settings = PipelineSettings {
+            small_jpeg_quality,
+            ..single_threaded()
+        };
+        let processed = process(&source, &settings).unwrap();
+        processed
+            .renditions
+            .into_iter()
+            .map(|r| (r.name, r.bytes.len()))
+            .collect::<Vec<_>>()
+    };
+    let (low, high) = (at(60), at(95));
+    for ((name, low), (_, high)) in low.iter().zip(&high) {
+        match name {
+            OutputName::Optimized => assert_eq!(low, high, "{name}"),
+            _ => assert!(high > low, "{name}: {high} bytes at 95, {low} at 60"),
+        }
+    }
+}
