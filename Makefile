@@ -8,7 +8,7 @@ SHELL := bash
 
 CFN_LINT := .venv/bin/cfn-lint
 
-.PHONY: help venv dev test test-reliability bench-corpus bench lint fmt clippy cfn-lint openapi-lint e2e clean-local
+.PHONY: help venv dev test test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -22,6 +22,13 @@ dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C 
 
 test: venv lint ## Lints, then cargo test against moto, then the end-to-end smoke test
 	scripts/run-tests
+
+FUZZ_SECONDS ?= 600
+fuzz: ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly toolchain
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p fuzz/corpus/process
+	cargo +nightly fuzz run process fuzz/corpus/process shared/tests/corpus -- \
+		-max_total_time=$(FUZZ_SECONDS)
 
 lint: fmt clippy cfn-lint openapi-lint ## cargo fmt --check, clippy -D warnings, cfn-lint, OpenAPI validation
 
