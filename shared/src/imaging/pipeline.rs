@@ -143,12 +143,11 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     let kind = sniff(bytes).ok_or(PipelineError::UnsupportedFormat)?;
     if kind == ImageKind::Jpeg {
         let header = jpeg_header(bytes, settings)?;
-        let upright_srgb = header.orientation == Orientation::NoTransforms
-            && header
-                .icc
-                .as_deref()
-                .is_none_or(|icc| !color::needs_conversion(icc));
-        if upright_srgb && header.layout_matches_output && header.colour != JpegColour::Other {
+        let srgb = header
+            .icc
+            .as_deref()
+            .is_none_or(|icc| !color::needs_conversion(icc));
+        if srgb && header.layout_matches_output && header.colour != JpegColour::Other {
             return process_jpeg_without_full_decode(bytes, &header, settings);
         }
     }
@@ -223,60 +222,86 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     })
 }
 
-/// An upright, sRGB, 4:2:0 (or grey) JPEG: the optimized output is its requantized
-/// coefficients, and the thumbnail and preview come from a decode DCT-scaled to the
-/// smallest size that still covers the preview.
+/// An sRGB, 4:2:0 (or grey) JPEG: the optimized output is its requantized coefficients,
+/// turned upright by moving DCT blocks, and the thumbnail and preview come from a decode
+/// DCT-scaled to the smallest size that still covers the preview, turned at their size.
 fn process_jpeg_without_full_decode(
     bytes: &[u8],
     header: &jpeg::Header,
     settings: &PipelineSettings,
 ) -> Result<Processed, PipelineError> {
+    let orientation = header.orientation;
+    let turns = swaps_axes(orientation);
+    let (width, height) = if turns {
+        (header.height, header.width)
+    } else {
+        (header.width, header.height)
+    };
     let source = SourceInfo {
         kind: ImageKind::Jpeg,
-        width: header.width,
-        height: header.height,
+        width,
+        height,
     };
     let scale = [1u8, 2, 4]
         .into_iter()
-        .find(|&eighths| header.width * u32::from(eighths) >= 8 * settings.preview_width)
+        .find(|&eighths| width * u32::from(eighths) >= 8 * settings.preview_width)
         .unwrap_or(8);
-    let small = || -> Result<[Rendition; 2], PipelineError> {
-        let samples = jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
-        let image = match samples.channels {
+    let decode_at = |eighths| -> Result<DynamicImage, PipelineError> {
+        let samples =
+            jpeg::decode(bytes, header.colour, eighths).map_err(PipelineError::corrupt)?;
+        match samples.channels {
             1 => image::GrayImage::from_raw(samples.width, samples.height, samples.data)
                 .map(DynamicImage::ImageLuma8),
             _ => image::RgbImage::from_raw(samples.width, samples.height, samples.data)
                 .map(DynamicImage::ImageRgb8),
         }
-        .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))?;
-        // The scaled decode is at least the preview's width; sizes are the source's.
-        let target = |width: u32| target_size(header.width, header.height, width);
+        .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))
+    };
+    let small = || -> Result<[Rendition; 2], PipelineError> {
+        let image = decode_at(scale)?;
+        // The scaled decode is at least the preview's width; sizes are the upright
+        // source's, resizing happens in the stored orientation.
+        let stored = |target: u32| {
+            let (w, h) = target_size(width, height, target);
+            if turns {
+                (h, w)
+            } else {
+                (w, h)
+            }
+        };
         let mut resizer = Resizer::new();
-        let preview = resize_exact(&mut resizer, &image, target(settings.preview_width))?;
+        let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
         let base = preview.as_ref().unwrap_or(&image);
-        let thumbnail = resize_exact(&mut resizer, base, target(settings.thumbnail_width))?;
-        let thumbnail = encode(
-            OutputName::Thumbnail,
-            thumbnail.as_ref().unwrap_or(base),
-            settings,
-        )?;
-        let preview = encode(OutputName::Preview, base, settings)?;
+        let thumbnail = resize_exact(&mut resizer, base, stored(settings.thumbnail_width))?
+            .unwrap_or_else(|| base.clone());
+        let preview = preview.unwrap_or(image);
+        let upright = |mut image: DynamicImage| {
+            image.apply_orientation(orientation);
+            image
+        };
+        let thumbnail = encode(OutputName::Thumbnail, &upright(thumbnail), settings)?;
+        let preview = encode(OutputName::Preview, &upright(preview), settings)?;
         Ok([thumbnail, preview])
     };
     let optimized = || -> Result<Rendition, PipelineError> {
-        let bytes =
-            requantize(bytes, settings.jpeg_quality).map_err(|e| PipelineError::Encode {
+        let turned = requantize(bytes, settings.jpeg_quality, orientation).map_err(|e| {
+            PipelineError::Encode {
                 output: OutputName::Optimized,
                 source: Box::new(e),
-            })?;
-        Ok(Rendition {
-            name: OutputName::Optimized,
-            width: header.width,
-            height: header.height,
-            content_type: "image/jpeg",
-            extension: "jpg",
-            bytes,
-        })
+            }
+        })?;
+        match turned {
+            Some(bytes) => Ok(Rendition {
+                name: OutputName::Optimized,
+                width,
+                height,
+                content_type: "image/jpeg",
+                extension: "jpg",
+                bytes,
+            }),
+            // An edge the turn moves is not a whole number of blocks: turn the pixels.
+            None => encode_oriented(OutputName::Optimized, &decode_at(8)?, orientation, settings),
+        }
     };
     let (small, optimized) = if settings.threads > 1 {
         std::thread::scope(|scope| {

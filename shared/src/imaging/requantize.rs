@@ -10,6 +10,7 @@ use std::mem;
 use std::os::raw::{c_int, c_ulong};
 use std::ptr;
 
+use image::metadata::Orientation;
 use mozjpeg_sys as ffi;
 
 use super::jpeg::{guarded, LibjpegError};
@@ -48,9 +49,85 @@ extern "C-unwind" fn error_exit(cinfo: &mut ffi::jpeg_common_struct) {
 
 extern "C-unwind" fn silence(_cinfo: &mut ffi::jpeg_common_struct, _level: c_int) {}
 
-/// Requantizes `bytes` (an upright YCbCr or greyscale JPEG whose dimensions the caller has
-/// checked) to `quality`, never to finer steps than the source already has.
-pub(super) fn requantize(bytes: &[u8], quality: u8) -> Result<Vec<u8>, LibjpegError> {
+/// `jpeg_transform_info` from the `transupp.h` that mozjpeg-sys compiles. Declared here
+/// because mozjpeg-sys 2.2's own binding of it lacks the `drop_*` fields the C struct has,
+/// so libjpeg would write past the end of it.
+#[repr(C)]
+struct TransformInfo {
+    transform: ffi::JXFORM_CODE,
+    perfect: ffi::boolean,
+    trim: ffi::boolean,
+    force_grayscale: ffi::boolean,
+    crop: ffi::boolean,
+    slow_hflip: ffi::boolean,
+    crop_width: ffi::JDIMENSION,
+    crop_width_set: ffi::JCROP_CODE,
+    crop_height: ffi::JDIMENSION,
+    crop_height_set: ffi::JCROP_CODE,
+    crop_xoffset: ffi::JDIMENSION,
+    crop_xoffset_set: ffi::JCROP_CODE,
+    crop_yoffset: ffi::JDIMENSION,
+    crop_yoffset_set: ffi::JCROP_CODE,
+    drop_ptr: *mut ffi::jpeg_decompress_struct,
+    drop_coef_arrays: *mut *mut ffi::jvirt_barray_control,
+    num_components: c_int,
+    workspace_coef_arrays: *mut *mut ffi::jvirt_barray_control,
+    output_width: ffi::JDIMENSION,
+    output_height: ffi::JDIMENSION,
+    x_crop_offset: ffi::JDIMENSION,
+    y_crop_offset: ffi::JDIMENSION,
+    drop_width: ffi::JDIMENSION,
+    drop_height: ffi::JDIMENSION,
+    imcu_sample_width: c_int,
+    imcu_sample_height: c_int,
+}
+
+#[allow(clashing_extern_declarations)]
+extern "C-unwind" {
+    fn jtransform_request_workspace(
+        src: *mut ffi::jpeg_decompress_struct,
+        info: *mut TransformInfo,
+    ) -> ffi::boolean;
+    fn jtransform_adjust_parameters(
+        src: *mut ffi::jpeg_decompress_struct,
+        dst: *mut ffi::jpeg_compress_struct,
+        src_coefficients: *mut *mut ffi::jvirt_barray_control,
+        info: *mut TransformInfo,
+    ) -> *mut *mut ffi::jvirt_barray_control;
+    fn jtransform_execute_transform(
+        src: *mut ffi::jpeg_decompress_struct,
+        dst: *mut ffi::jpeg_compress_struct,
+        src_coefficients: *mut *mut ffi::jvirt_barray_control,
+        info: *mut TransformInfo,
+    );
+}
+
+/// The lossless transform that stands a JPEG stored with EXIF `orientation` upright.
+fn transform_for(orientation: Orientation) -> ffi::JXFORM_CODE {
+    match orientation {
+        Orientation::NoTransforms => ffi::JXFORM_CODE_JXFORM_NONE,
+        Orientation::Rotate90 => ffi::JXFORM_CODE_JXFORM_ROT_90,
+        Orientation::Rotate180 => ffi::JXFORM_CODE_JXFORM_ROT_180,
+        Orientation::Rotate270 => ffi::JXFORM_CODE_JXFORM_ROT_270,
+        Orientation::FlipHorizontal => ffi::JXFORM_CODE_JXFORM_FLIP_H,
+        Orientation::FlipVertical => ffi::JXFORM_CODE_JXFORM_FLIP_V,
+        // A quarter turn clockwise, then a mirror: the transpose (and its opposite).
+        Orientation::Rotate90FlipH => ffi::JXFORM_CODE_JXFORM_TRANSPOSE,
+        Orientation::Rotate270FlipH => ffi::JXFORM_CODE_JXFORM_TRANSVERSE,
+    }
+}
+
+/// Requantizes `bytes` (a YCbCr or greyscale JPEG whose dimensions the caller has checked)
+/// to `quality`, never to finer steps than the source already has, and stands it upright
+/// for its EXIF `orientation` by moving DCT blocks (libjpeg-turbo's lossless transforms).
+///
+/// `Ok(None)` when the turn cannot be done losslessly: an edge of the image is not a whole
+/// number of blocks, and a lossless transform would have to drop it.
+pub(super) fn requantize(
+    bytes: &[u8],
+    quality: u8,
+    orientation: Orientation,
+) -> Result<Option<Vec<u8>>, LibjpegError> {
     guarded(|| {
         // SAFETY: the libjpeg structs are zeroed, then initialised by jpeg_Create*, and
         // used only through libjpeg's API; every coefficient row pointer comes from
@@ -80,6 +157,12 @@ pub(super) fn requantize(bytes: &[u8], quality: u8) -> Result<Vec<u8>, LibjpegEr
             );
             ffi::jpeg_mem_src(&mut t.src, bytes.as_ptr(), bytes.len() as c_ulong);
             ffi::jpeg_read_header(&mut t.src, 1);
+            let mut turn: TransformInfo = mem::zeroed();
+            turn.transform = transform_for(orientation);
+            turn.perfect = 1;
+            if jtransform_request_workspace(&mut *t.src, &mut turn) == 0 {
+                return Ok(None);
+            }
             let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
             if coefficients.is_null() {
                 return Err(std::io::Error::other("no coefficients"));
@@ -127,12 +210,17 @@ pub(super) fn requantize(bytes: &[u8], quality: u8) -> Result<Vec<u8>, LibjpegEr
                 requantize_component(&mut t.src, comp, *coefficients.add(ci), &old, &new);
             }
 
+            // Swaps the size, sampling and (transposed) tables for quarter turns; the
+            // coefficients are moved after the header is written, as jpegtran does.
+            let turned =
+                jtransform_adjust_parameters(&mut *t.src, &mut *t.dst, coefficients, &mut turn);
             ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
-            ffi::jpeg_write_coefficients(&mut t.dst, coefficients);
+            ffi::jpeg_write_coefficients(&mut t.dst, turned);
+            jtransform_execute_transform(&mut *t.src, &mut *t.dst, coefficients, &mut turn);
             ffi::jpeg_finish_compress(&mut t.dst);
             ffi::jpeg_finish_decompress(&mut t.src);
             let out = std::slice::from_raw_parts(t.out, t.out_len as usize).to_vec();
-            Ok(out)
+            Ok(Some(out))
         }
     })
 }

@@ -230,9 +230,30 @@ fn close(a: [f64; 3], b: [u8; 3], tolerance: f64) -> bool {
     (0..3).all(|c| (a[c] - f64::from(b[c])).abs() <= tolerance)
 }
 
+/// Encodes a sample image as a JPEG one way or another.
+type ToJpeg = fn(&DynamicImage) -> Vec<u8>;
+
 #[test]
 fn all_eight_exif_orientations_put_every_quadrant_where_it_belongs_in_every_output() {
-    let upright = samples::quadrants(1200, 800);
+    // 4:2:0 JPEGs: 1200×800 is whole 16×16 blocks, so the optimized output is turned by
+    // moving DCT blocks; 1208×805 is not, so it is decoded and turned as pixels. Other
+    // layouts (the `image` crate's encoder) take the full decode for every output.
+    let cases: [(u32, u32, ToJpeg); 3] = [
+        (1200, 800, |image| {
+            samples::jpeg_with(&image.to_rgb8(), (2, 2), false, None)
+        }),
+        (1208, 805, |image| {
+            samples::jpeg_with(&image.to_rgb8(), (2, 2), false, None)
+        }),
+        (1200, 800, samples::jpeg),
+    ];
+    for (width, height, to_jpeg) in cases {
+        every_orientation_comes_out_upright(width, height, to_jpeg);
+    }
+}
+
+fn every_orientation_comes_out_upright(width: u32, height: u32, to_jpeg: ToJpeg) {
+    let upright = samples::quadrants(width, height);
     for orientation in 1..=8u8 {
         let o = image::metadata::Orientation::from_exif(orientation).unwrap();
         // Store the pixels so that applying `o` makes them upright again.
@@ -246,18 +267,29 @@ fn all_eight_exif_orientations_put_every_quadrant_where_it_belongs_in_every_outp
             image.apply_orientation(inverse);
             image
         };
-        let source = samples::with_exif_orientation(&samples::jpeg(&stored), orientation.into());
+        let source = samples::with_exif_orientation(&to_jpeg(&stored), orientation.into());
         for threads in [1, 2] {
             let settings = PipelineSettings {
                 threads,
                 ..settings()
             };
             let processed = process(&source, &settings).unwrap();
+            assert_eq!(
+                (processed.source.width, processed.source.height),
+                (width, height)
+            );
             for rendition in &processed.renditions {
                 let pixels = decode(rendition).into_rgb8();
                 let (w, h) = pixels.dimensions();
+                assert_eq!(
+                    (w, h),
+                    (rendition.width, rendition.height),
+                    "{width}×{height}, orientation {orientation}, {}",
+                    rendition.name
+                );
                 assert!(
-                    (f64::from(w) / f64::from(h) - 1.5).abs() < 0.02,
+                    (f64::from(w) / f64::from(h) - f64::from(width) / f64::from(height)).abs()
+                        < 0.02,
                     "orientation {orientation}: {w}×{h}"
                 );
                 let quarter = |qx: u32, qy: u32| {
@@ -270,11 +302,13 @@ fn all_eight_exif_orientations_put_every_quadrant_where_it_belongs_in_every_outp
                     )
                 };
                 for (qx, qy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-                    let expected = upright.get_pixel(qx * 600 + 300, qy * 400 + 200).0;
+                    let expected = upright
+                        .get_pixel(qx * width / 2 + width / 4, qy * height / 2 + height / 4)
+                        .0;
                     let got = quarter(qx, qy);
                     assert!(
                         close(got, expected, 12.0),
-                        "orientation {orientation}, {}, quadrant ({qx},{qy}): {got:?} vs {expected:?}",
+                        "{width}×{height}, orientation {orientation}, {}, quadrant ({qx},{qy}): {got:?} vs {expected:?}",
                         rendition.name
                     );
                 }
@@ -505,5 +539,27 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
             OutputName::Optimized => assert_eq!(low, high, "{name}"),
             _ => assert!(high > low, "{name}: {high} bytes at 95, {low} at 60"),
         }
+    }
+}
+
+#[test]
+fn a_turned_jpeg_of_whole_blocks_is_turned_losslessly_and_others_are_left_to_the_pixels() {
+    use image::metadata::Orientation;
+    let jpeg = |w, h| samples::jpeg_with(&samples::quadrants(w, h), (2, 2), false, None);
+    // 4:2:0 blocks are 16×16: a quarter turn moves the bottom edge to the left one.
+    let turned = requantize(&jpeg(64, 48), 80, Orientation::Rotate90)
+        .unwrap()
+        .expect("64×48 is whole blocks");
+    let turned = image::load_from_memory(&turned).unwrap();
+    assert_eq!((turned.width(), turned.height()), (48, 64));
+    for (orientation, w, h) in [
+        (Orientation::Rotate90, 64, 50),
+        (Orientation::FlipHorizontal, 70, 48),
+        (Orientation::Rotate180, 64, 50),
+    ] {
+        assert!(
+            requantize(&jpeg(w, h), 80, orientation).unwrap().is_none(),
+            "{orientation:?} of {w}×{h}"
+        );
     }
 }
