@@ -8,7 +8,7 @@ SHELL := bash
 
 CFN_LINT := .venv/bin/cfn-lint
 
-.PHONY: help venv dev test test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e clean-local
+.PHONY: help venv dev test test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -58,8 +58,15 @@ bench: ## The image pipeline against sharp on .bench/corpus, one thread then two
 	scripts/bench/compare --threads 1
 	scripts/bench/compare --threads 2
 
+sam-build: venv ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the Rust target)
+	rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || \
+		rustup target add aarch64-unknown-linux-gnu
+	[[ -x .venv-sam/bin/sam ]] || { python3 -m venv .venv-sam && \
+		.venv-sam/bin/pip install --quiet -r requirements-sam.txt; }
+	PATH="$$PWD/.venv/bin:$$PATH" .venv-sam/bin/sam build
+
 e2e: venv ## Only the end-to-end smoke test (its own moto, watch and bridge)
 	scripts/e2e-smoke
 
-clean-local: ## Remove .venv/ and .local/ (the next make recreates them)
-	rm -rf .venv .local
+clean-local: ## Remove .venv/, .venv-sam/, .local/ and .aws-sam/ (the next make recreates them)
+	rm -rf .venv .venv-sam .local .aws-sam
