@@ -36,18 +36,23 @@ pub(super) fn decode(
         return decode_with_image(bytes, kind, settings);
     }
     let samples = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
-    let image = match samples.channels {
-        1 => image::GrayImage::from_raw(samples.width, samples.height, samples.data)
-            .map(DynamicImage::ImageLuma8),
-        _ => image::RgbImage::from_raw(samples.width, samples.height, samples.data)
-            .map(DynamicImage::ImageRgb8),
-    }
-    .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))?;
+    let image = into_image(samples)?;
     Ok(Decoded {
         image,
         orientation: header.orientation,
         icc: header.icc,
     })
+}
+
+/// Decoded JPEG samples as an image.
+pub(super) fn into_image(samples: jpeg::Samples) -> Result<DynamicImage, PipelineError> {
+    match samples.channels {
+        1 => image::GrayImage::from_raw(samples.width, samples.height, samples.data)
+            .map(DynamicImage::ImageLuma8),
+        _ => image::RgbImage::from_raw(samples.width, samples.height, samples.data)
+            .map(DynamicImage::ImageRgb8),
+    }
+    .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))
 }
 
 /// Checks a JPEG's structure (complete, not too many scans) and reads its header, checking

@@ -15,9 +15,9 @@ use image::metadata::Orientation;
 use image::DynamicImage;
 
 use super::color;
-use super::decode::{decode, jpeg_header, Decoded};
+use super::decode::{decode, into_image, jpeg_header, Decoded};
 use super::jpeg::{self, Effort, JpegColour};
-use super::requantize::requantize;
+use super::requantize::Transcoder;
 use super::sniff::{sniff, ImageKind};
 use crate::domain::OutputName;
 
@@ -222,9 +222,10 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     })
 }
 
-/// An sRGB, 4:2:0 (or grey) JPEG: the optimized output is its requantized coefficients,
-/// turned upright by moving DCT blocks, and the thumbnail and preview come from a decode
-/// DCT-scaled to the smallest size that still covers the preview, turned at their size.
+/// An sRGB, 4:2:0 (or grey) JPEG: the thumbnail and preview come from a decode DCT-scaled
+/// to the smallest size that still covers the preview, turned at their size, and the
+/// optimized output is the source's coefficients requantized and turned upright by moving
+/// DCT blocks. On one thread the file is entropy-decoded once for both.
 fn process_jpeg_without_full_decode(
     bytes: &[u8],
     header: &jpeg::Header,
@@ -242,23 +243,13 @@ fn process_jpeg_without_full_decode(
         width,
         height,
     };
-    let scale = [1u8, 2, 4]
+    // Never 1/8: at that scale libjpeg keeps no AC coefficients, which the optimized output
+    // needs when one read serves both. A 48 MP photo at 1/4 (2000 px) is still cheap to resize.
+    let scale = [2u8, 4]
         .into_iter()
         .find(|&eighths| width * u32::from(eighths) >= 8 * settings.preview_width)
         .unwrap_or(8);
-    let decode_at = |eighths| -> Result<DynamicImage, PipelineError> {
-        let samples =
-            jpeg::decode(bytes, header.colour, eighths).map_err(PipelineError::corrupt)?;
-        match samples.channels {
-            1 => image::GrayImage::from_raw(samples.width, samples.height, samples.data)
-                .map(DynamicImage::ImageLuma8),
-            _ => image::RgbImage::from_raw(samples.width, samples.height, samples.data)
-                .map(DynamicImage::ImageRgb8),
-        }
-        .ok_or_else(|| PipelineError::corrupt("the decoder returned too few samples"))
-    };
-    let small = || -> Result<[Rendition; 2], PipelineError> {
-        let image = decode_at(scale)?;
+    let small = |image: DynamicImage| -> Result<[Rendition; 2], PipelineError> {
         // The scaled decode is at least the preview's width; sizes are the upright
         // source's, resizing happens in the stored orientation.
         let stored = |target: u32| {
@@ -283,13 +274,14 @@ fn process_jpeg_without_full_decode(
         let preview = encode(OutputName::Preview, &upright(preview), settings)?;
         Ok([thumbnail, preview])
     };
-    let optimized = || -> Result<Rendition, PipelineError> {
-        let turned = requantize(bytes, settings.jpeg_quality, orientation).map_err(|e| {
-            PipelineError::Encode {
-                output: OutputName::Optimized,
-                source: Box::new(e),
-            }
-        })?;
+    let optimized = |transcoder: Transcoder| -> Result<Rendition, PipelineError> {
+        let turned =
+            transcoder
+                .requantize(settings.jpeg_quality)
+                .map_err(|e| PipelineError::Encode {
+                    output: OutputName::Optimized,
+                    source: Box::new(e),
+                })?;
         match turned {
             Some(bytes) => Ok(Rendition {
                 name: OutputName::Optimized,
@@ -300,20 +292,40 @@ fn process_jpeg_without_full_decode(
                 bytes,
             }),
             // An edge the turn moves is not a whole number of blocks: turn the pixels.
-            None => encode_oriented(OutputName::Optimized, &decode_at(8)?, orientation, settings),
+            None => {
+                let full = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
+                encode_oriented(
+                    OutputName::Optimized,
+                    &into_image(full)?,
+                    orientation,
+                    settings,
+                )
+            }
         }
     };
+    let open = || Transcoder::open(bytes, orientation).map_err(PipelineError::corrupt);
+    let scaled_decode = || -> Result<[Rendition; 2], PipelineError> {
+        let samples = jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
+        small(into_image(samples)?)
+    };
     let (small, optimized) = if settings.threads > 1 {
+        // Each thread reads the file itself: the wall time is that of the longer of the
+        // two, not of a shared read followed by the longer of the rest.
         std::thread::scope(|scope| {
-            let optimized = scope.spawn(optimized);
-            let small = small();
-            let optimized = optimized
+            let small = scope.spawn(scaled_decode);
+            let optimized = open().and_then(optimized);
+            let small = small
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (small, optimized)
         })
     } else {
-        (small(), optimized())
+        // One thread: the file is entropy-decoded once for both.
+        let mut transcoder = open()?;
+        let samples = transcoder
+            .decode_scaled(header.colour, scale)
+            .map_err(PipelineError::corrupt)?;
+        (small(into_image(samples)?), optimized(transcoder))
     };
     let [thumbnail, preview] = small?;
     Ok(Processed {

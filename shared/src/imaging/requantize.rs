@@ -1,11 +1,17 @@
-//! The optimized copy of an upright JPEG without decoding it to pixels: its DCT
-//! coefficients are read, requantized to the output quality's tables, and entropy-coded
-//! again with optimized Huffman tables. That skips the inverse DCT, upsampling, colour
-//! conversion and the way back (most of a decode plus encode) for an output that differs
-//! from a pixel-domain re-encode only by rounding. No marker of the source is copied.
+//! One read of a JPEG's DCT coefficients serving two outputs: a DCT-scaled decode for the
+//! small outputs, and the optimized copy made without decoding to pixels. The coefficients
+//! are entropy-decoded once into libjpeg's whole-image buffer (buffered-image mode); the
+//! scaled image is read from that buffer, then the same coefficients are requantized to the
+//! output quality's tables, turned upright by moving blocks, and entropy-coded again with
+//! optimized Huffman tables. That skips a second entropy decode, the inverse DCT,
+//! upsampling, colour conversion and the way back (most of a decode plus encode) for an
+//! output that differs from a pixel-domain re-encode only by rounding. No marker of the
+//! source is copied.
 //!
-//! Raw libjpeg through `mozjpeg-sys`: the `mozjpeg` crate has no transcoding API.
+//! Raw libjpeg through `mozjpeg-sys`: the `mozjpeg` crate has neither buffered-image mode
+//! nor a transcoding API.
 
+use std::marker::PhantomData;
 use std::mem;
 use std::os::raw::{c_int, c_ulong};
 use std::ptr;
@@ -13,19 +19,29 @@ use std::ptr;
 use image::metadata::Orientation;
 use mozjpeg_sys as ffi;
 
-use super::jpeg::{guarded, LibjpegError};
+use super::jpeg::{guarded, JpegColour, LibjpegError, Samples};
 
+/// A JPEG read once: optionally its scaled samples ([`Transcoder::decode_scaled`]), then
+/// its requantized, upright copy ([`Transcoder::requantize`]).
+///
 /// Owns a decompressor and a compressor sharing one error manager, and destroys them
-/// however the work ends (libjpeg's errors unwind through here).
-struct Transcoder {
+/// however the work ends (libjpeg's errors unwind through here). The decompressor reads
+/// from the borrowed bytes.
+pub(super) struct Transcoder<'a> {
     err: Box<ffi::jpeg_error_mgr>,
     src: Box<ffi::jpeg_decompress_struct>,
     dst: Box<ffi::jpeg_compress_struct>,
     out: *mut u8,
     out_len: c_ulong,
+    turn: TransformInfo,
+    /// The turn can be done by moving whole blocks.
+    pub(super) lossless: bool,
+    /// `decode_scaled` has run.
+    decoded: bool,
+    bytes: PhantomData<&'a [u8]>,
 }
 
-impl Drop for Transcoder {
+impl Drop for Transcoder<'_> {
     fn drop(&mut self) {
         // SAFETY: both structs were created in `new` and are destroyed once, here; the
         // output buffer was allocated by libjpeg with malloc.
@@ -46,6 +62,10 @@ extern "C-unwind" fn error_exit(cinfo: &mut ffi::jpeg_common_struct) {
         "libjpeg fatal error (code {code}) while transcoding"
     )));
 }
+
+/// `jpeg_consume_input`'s results that end the loop (jpeglib.h).
+const JPEG_SUSPENDED: c_int = 0;
+const JPEG_REACHED_EOI: c_int = 2;
 
 extern "C-unwind" fn silence(_cinfo: &mut ffi::jpeg_common_struct, _level: c_int) {}
 
@@ -117,112 +137,221 @@ fn transform_for(orientation: Orientation) -> ffi::JXFORM_CODE {
     }
 }
 
-/// Requantizes `bytes` (a YCbCr or greyscale JPEG whose dimensions the caller has checked)
-/// to `quality`, never to finer steps than the source already has, and stands it upright
-/// for its EXIF `orientation` by moving DCT blocks (libjpeg-turbo's lossless transforms).
-///
-/// `Ok(None)` when the turn cannot be done losslessly: an edge of the image is not a whole
-/// number of blocks, and a lossless transform would have to drop it.
-pub(super) fn requantize(
-    bytes: &[u8],
-    quality: u8,
-    orientation: Orientation,
-) -> Result<Option<Vec<u8>>, LibjpegError> {
-    guarded(|| {
-        // SAFETY: the libjpeg structs are zeroed, then initialised by jpeg_Create*, and
-        // used only through libjpeg's API; every coefficient row pointer comes from
-        // access_virt_barray for a row range inside the component's height in blocks.
-        unsafe {
-            let mut t = Transcoder {
-                err: Box::new(mem::zeroed()),
-                src: Box::new(mem::zeroed()),
-                dst: Box::new(mem::zeroed()),
-                out: ptr::null_mut(),
-                out_len: 0,
-            };
-            ffi::jpeg_std_error(&mut t.err);
-            t.err.error_exit = Some(error_exit);
-            t.err.emit_message = Some(silence);
-            t.src.common.err = &mut *t.err;
-            t.dst.common.err = &mut *t.err;
-            ffi::jpeg_CreateDecompress(
-                &mut *t.src,
-                ffi::JPEG_LIB_VERSION,
-                mem::size_of::<ffi::jpeg_decompress_struct>(),
-            );
-            ffi::jpeg_CreateCompress(
-                &mut *t.dst,
-                ffi::JPEG_LIB_VERSION,
-                mem::size_of::<ffi::jpeg_compress_struct>(),
-            );
-            ffi::jpeg_mem_src(&mut t.src, bytes.as_ptr(), bytes.len() as c_ulong);
-            ffi::jpeg_read_header(&mut t.src, 1);
-            let mut turn: TransformInfo = mem::zeroed();
-            turn.transform = transform_for(orientation);
-            turn.perfect = 1;
-            if jtransform_request_workspace(&mut *t.src, &mut turn) == 0 {
-                return Ok(None);
+impl<'a> Transcoder<'a> {
+    /// Reads the header of `bytes` (a YCbCr or greyscale JPEG whose dimensions the caller
+    /// has checked) and whether it can be stood upright for its EXIF `orientation` by
+    /// moving whole DCT blocks; nothing is decoded yet.
+    pub(super) fn open(bytes: &'a [u8], orientation: Orientation) -> Result<Self, LibjpegError> {
+        guarded(|| {
+            // SAFETY: the libjpeg structs are zeroed, then initialised by jpeg_Create*, and
+            // used only through libjpeg's API; the source manager reads `bytes`, which
+            // outlive the transcoder.
+            unsafe {
+                let mut t = Transcoder {
+                    err: Box::new(mem::zeroed()),
+                    src: Box::new(mem::zeroed()),
+                    dst: Box::new(mem::zeroed()),
+                    out: ptr::null_mut(),
+                    out_len: 0,
+                    turn: mem::zeroed(),
+                    lossless: false,
+                    decoded: false,
+                    bytes: PhantomData,
+                };
+                ffi::jpeg_std_error(&mut t.err);
+                t.err.error_exit = Some(error_exit);
+                t.err.emit_message = Some(silence);
+                t.src.common.err = &mut *t.err;
+                t.dst.common.err = &mut *t.err;
+                ffi::jpeg_CreateDecompress(
+                    &mut *t.src,
+                    ffi::JPEG_LIB_VERSION,
+                    mem::size_of::<ffi::jpeg_decompress_struct>(),
+                );
+                ffi::jpeg_CreateCompress(
+                    &mut *t.dst,
+                    ffi::JPEG_LIB_VERSION,
+                    mem::size_of::<ffi::jpeg_compress_struct>(),
+                );
+                ffi::jpeg_mem_src(&mut t.src, bytes.as_ptr(), bytes.len() as c_ulong);
+                ffi::jpeg_read_header(&mut t.src, 1);
+                // The turn's workspace must be requested before any decoding starts.
+                t.turn.transform = transform_for(orientation);
+                t.turn.perfect = 1;
+                t.lossless = jtransform_request_workspace(&mut *t.src, &mut t.turn) != 0;
+                Ok(t)
             }
-            let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
-            if coefficients.is_null() {
-                return Err(std::io::Error::other("no coefficients"));
-            }
+        })
+    }
 
-            // libjpeg-turbo's defaults (baseline), not mozjpeg's progressive search.
-            ffi::jpeg_c_set_int_param(
-                &mut t.dst,
-                ffi::J_INT_PARAM::JINT_COMPRESS_PROFILE,
-                ffi::JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as c_int,
-            );
-            ffi::jpeg_copy_critical_parameters(&t.src, &mut t.dst);
-            // Standard tables at `quality` in slots 0 (luma) and 1 (chroma).
-            ffi::jpeg_set_quality(&mut t.dst, c_int::from(quality), 1);
-            t.dst.optimize_coding = 1;
-            t.dst.write_JFIF_header = 1;
-            t.dst.write_Adobe_marker = 0;
-
-            let components = t.src.num_components as usize;
-            // New table per slot: the coarser of the target and every source table using it.
-            let mut tables = [[0u16; 64]; 2];
-            for (slot, table) in tables.iter_mut().enumerate() {
-                *table = (*t.dst.quant_tbl_ptrs[slot]).quantval;
-            }
-            let slot_of = |ci: usize| usize::from(ci > 0);
-            for ci in 0..components {
-                let comp = &*t.src.comp_info.add(ci);
-                if comp.quant_table.is_null() {
-                    return Err(std::io::Error::other("a component has no table"));
-                }
-                let old = &(*comp.quant_table).quantval;
-                for (new, &old) in tables[slot_of(ci)].iter_mut().zip(old) {
-                    *new = (*new).max(old);
-                }
-            }
-            for (slot, table) in tables.iter().enumerate() {
-                (*t.dst.quant_tbl_ptrs[slot]).quantval = *table;
-            }
-            for ci in 0..components {
-                let dst_comp = &mut *t.dst.comp_info.add(ci);
-                dst_comp.quant_tbl_no = slot_of(ci) as c_int;
-                let comp = &*t.src.comp_info.add(ci);
-                let old = (*comp.quant_table).quantval;
-                let new = tables[slot_of(ci)];
-                requantize_component(&mut t.src, comp, *coefficients.add(ci), &old, &new);
-            }
-
-            // Swaps the size, sampling and (transposed) tables for quarter turns; the
-            // coefficients are moved after the header is written, as jpegtran does.
-            let turned =
-                jtransform_adjust_parameters(&mut *t.src, &mut *t.dst, coefficients, &mut turn);
-            ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
-            ffi::jpeg_write_coefficients(&mut t.dst, turned);
-            jtransform_execute_transform(&mut *t.src, &mut *t.dst, coefficients, &mut turn);
-            ffi::jpeg_finish_compress(&mut t.dst);
-            ffi::jpeg_finish_decompress(&mut t.src);
-            let out = std::slice::from_raw_parts(t.out, t.out_len as usize).to_vec();
-            Ok(Some(out))
+    /// Decodes to grey or RGB scaled by `scale_eighths / 8` in the DCT. When the turn is
+    /// lossless the whole file is first read into libjpeg's coefficient buffer, and the
+    /// scaled image comes from that buffer, so [`Transcoder::requantize`] does not
+    /// entropy-decode the file a second time. At most once, before `requantize`; not at
+    /// 1/8 when the turn is lossless (that decode would drop the AC coefficients).
+    pub(super) fn decode_scaled(
+        &mut self,
+        colour: JpegColour,
+        scale_eighths: u8,
+    ) -> Result<Samples, LibjpegError> {
+        if self.decoded {
+            return guarded(|| Err(std::io::Error::other("the JPEG was already decoded")));
         }
-    })
+        if self.lossless && scale_eighths < 2 {
+            // At 1/8 libjpeg's Huffman decoder does not keep the AC coefficients.
+            return guarded(|| Err(std::io::Error::other("1/8 would drop the AC coefficients")));
+        }
+        self.decoded = true;
+        let buffered = self.lossless;
+        let src = &mut *self.src;
+        guarded(move || {
+            // SAFETY: `src` is a decompressor that has read its header (`open`); every row
+            // pointer handed to jpeg_read_scanlines points into `data` at a row below
+            // `output_height`.
+            unsafe {
+                src.buffered_image = ffi::boolean::from(buffered);
+                src.scale_num = u32::from(scale_eighths);
+                src.scale_denom = 8;
+                src.out_color_space = match colour {
+                    JpegColour::Gray => ffi::J_COLOR_SPACE::JCS_GRAYSCALE,
+                    _ => ffi::J_COLOR_SPACE::JCS_RGB,
+                };
+                ffi::jpeg_start_decompress(src);
+                if buffered {
+                    // The whole file into the coefficient buffer, then one output pass.
+                    loop {
+                        match ffi::jpeg_consume_input(src) {
+                            JPEG_REACHED_EOI => break,
+                            JPEG_SUSPENDED => {
+                                return Err(std::io::Error::other("the input ended early"))
+                            }
+                            _ => {}
+                        }
+                    }
+                    ffi::jpeg_start_output(src, src.input_scan_number);
+                }
+                let (width, height) = (src.output_width as usize, src.output_height as usize);
+                let channels = src.output_components as usize;
+                let row_len = width * channels;
+                let mut data = Vec::new();
+                data.try_reserve_exact(row_len * height)
+                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+                data.resize(row_len * height, 0u8);
+                while (src.output_scanline as usize) < height {
+                    let row = src.output_scanline as usize;
+                    let mut rows: Vec<*mut u8> = data[row * row_len..]
+                        .chunks_exact_mut(row_len)
+                        .take(16)
+                        .map(<[u8]>::as_mut_ptr)
+                        .collect();
+                    let read = ffi::jpeg_read_scanlines(src, rows.as_mut_ptr(), rows.len() as u32);
+                    if read == 0 {
+                        return Err(std::io::Error::other("the decoder stopped early"));
+                    }
+                }
+                if buffered {
+                    ffi::jpeg_finish_output(src);
+                } else {
+                    ffi::jpeg_finish_decompress(src);
+                }
+                Ok(Samples {
+                    width: width as u32,
+                    height: height as u32,
+                    channels: channels as u8,
+                    data,
+                })
+            }
+        })
+    }
+
+    /// The optimized copy: the coefficients (read now, or buffered by `decode_scaled`)
+    /// requantized to `quality`, never to finer steps than the source already has, stood
+    /// upright by moving DCT blocks (libjpeg-turbo's lossless transforms) and
+    /// entropy-coded with optimized tables.
+    ///
+    /// `Ok(None)` when the turn cannot be done losslessly: an edge the turn moves is not a
+    /// whole number of blocks, and a lossless transform would have to drop it.
+    pub(super) fn requantize(mut self, quality: u8) -> Result<Option<Vec<u8>>, LibjpegError> {
+        if !self.lossless {
+            return Ok(None);
+        }
+        guarded(move || {
+            // SAFETY: as in `open`; the decompressor has only read its header, or is between
+            // output passes of a buffered-image decode with all input consumed: both are
+            // states where libjpeg hands out the coefficient arrays. Every coefficient row
+            // pointer comes from access_virt_barray for a row range inside the component's
+            // height in blocks.
+            unsafe {
+                let t = &mut self;
+                let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
+                if coefficients.is_null() {
+                    return Err(std::io::Error::other("no coefficients"));
+                }
+                // The transforms size the image from the output dimensions, which a scaled
+                // pass changes; full size is what the workspace was requested for.
+                t.src.output_width = t.src.image_width;
+                t.src.output_height = t.src.image_height;
+
+                // libjpeg-turbo's defaults (baseline), not mozjpeg's progressive search.
+                ffi::jpeg_c_set_int_param(
+                    &mut t.dst,
+                    ffi::J_INT_PARAM::JINT_COMPRESS_PROFILE,
+                    ffi::JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as c_int,
+                );
+                ffi::jpeg_copy_critical_parameters(&t.src, &mut t.dst);
+                // Standard tables at `quality` in slots 0 (luma) and 1 (chroma).
+                ffi::jpeg_set_quality(&mut t.dst, c_int::from(quality), 1);
+                t.dst.optimize_coding = 1;
+                t.dst.write_JFIF_header = 1;
+                t.dst.write_Adobe_marker = 0;
+
+                let components = t.src.num_components as usize;
+                // New table per slot: the coarser of the target and every source table
+                // using it.
+                let mut tables = [[0u16; 64]; 2];
+                for (slot, table) in tables.iter_mut().enumerate() {
+                    *table = (*t.dst.quant_tbl_ptrs[slot]).quantval;
+                }
+                let slot_of = |ci: usize| usize::from(ci > 0);
+                for ci in 0..components {
+                    let comp = &*t.src.comp_info.add(ci);
+                    if comp.quant_table.is_null() {
+                        return Err(std::io::Error::other("a component has no table"));
+                    }
+                    let old = &(*comp.quant_table).quantval;
+                    for (new, &old) in tables[slot_of(ci)].iter_mut().zip(old) {
+                        *new = (*new).max(old);
+                    }
+                }
+                for (slot, table) in tables.iter().enumerate() {
+                    (*t.dst.quant_tbl_ptrs[slot]).quantval = *table;
+                }
+                for ci in 0..components {
+                    let dst_comp = &mut *t.dst.comp_info.add(ci);
+                    dst_comp.quant_tbl_no = slot_of(ci) as c_int;
+                    let comp = &*t.src.comp_info.add(ci);
+                    let old = (*comp.quant_table).quantval;
+                    let new = tables[slot_of(ci)];
+                    requantize_component(&mut t.src, comp, *coefficients.add(ci), &old, &new);
+                }
+
+                // Swaps the size, sampling and (transposed) tables for quarter turns; the
+                // coefficients are moved after the header is written, as jpegtran does.
+                let turned = jtransform_adjust_parameters(
+                    &mut *t.src,
+                    &mut *t.dst,
+                    coefficients,
+                    &mut t.turn,
+                );
+                ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
+                ffi::jpeg_write_coefficients(&mut t.dst, turned);
+                jtransform_execute_transform(&mut *t.src, &mut *t.dst, coefficients, &mut t.turn);
+                ffi::jpeg_finish_compress(&mut t.dst);
+                let out = std::slice::from_raw_parts(t.out, t.out_len as usize).to_vec();
+                Ok(Some(out))
+            }
+        })
+    }
 }
 
 /// Rescales every coefficient of one component from the `old` steps to the `new` ones,

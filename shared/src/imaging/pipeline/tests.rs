@@ -546,10 +546,14 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
 fn a_turned_jpeg_of_whole_blocks_is_turned_losslessly_and_others_are_left_to_the_pixels() {
     use image::metadata::Orientation;
     let jpeg = |w, h| samples::jpeg_with(&samples::quadrants(w, h), (2, 2), false, None);
+    let requantize = |bytes: &[u8], orientation| {
+        Transcoder::open(bytes, orientation)
+            .unwrap()
+            .requantize(80)
+            .unwrap()
+    };
     // 4:2:0 blocks are 16×16: a quarter turn moves the bottom edge to the left one.
-    let turned = requantize(&jpeg(64, 48), 80, Orientation::Rotate90)
-        .unwrap()
-        .expect("64×48 is whole blocks");
+    let turned = requantize(&jpeg(64, 48), Orientation::Rotate90).expect("64×48 is whole blocks");
     let turned = image::load_from_memory(&turned).unwrap();
     assert_eq!((turned.width(), turned.height()), (48, 64));
     for (orientation, w, h) in [
@@ -558,8 +562,72 @@ fn a_turned_jpeg_of_whole_blocks_is_turned_losslessly_and_others_are_left_to_the
         (Orientation::Rotate180, 64, 50),
     ] {
         assert!(
-            requantize(&jpeg(w, h), 80, orientation).unwrap().is_none(),
+            requantize(&jpeg(w, h), orientation).is_none(),
             "{orientation:?} of {w}×{h}"
         );
     }
+}
+
+#[test]
+fn the_scaled_decode_from_the_buffered_coefficients_is_an_ordinary_scaled_decode() {
+    use image::metadata::Orientation;
+    // Whole blocks (coefficients buffered for the requantizer) and not (a plain decode),
+    // baseline and progressive, colour and grey, at every scale the pipeline uses.
+    let mut cases = Vec::new();
+    for (width, height) in [(640, 480), (650, 490)] {
+        let colour = samples::two_halves(width, height);
+        let grey = DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(colour.clone()).to_luma8());
+        cases.push((
+            samples::jpeg_with(&colour, (2, 2), false, None),
+            JpegColour::Rgb,
+        ));
+        cases.push((
+            samples::jpeg_with(&colour, (2, 2), true, None),
+            JpegColour::Rgb,
+        ));
+        cases.push((samples::jpeg(&grey), JpegColour::Gray));
+    }
+    for (bytes, colour) in &cases {
+        for orientation in [Orientation::NoTransforms, Orientation::Rotate90] {
+            for eighths in [2, 4, 8] {
+                let plain = jpeg::decode(bytes, *colour, eighths).unwrap();
+                let mut transcoder = Transcoder::open(bytes, orientation).unwrap();
+                let buffered = transcoder.decode_scaled(*colour, eighths).unwrap();
+                assert_eq!(
+                    (buffered.width, buffered.height, buffered.channels),
+                    (plain.width, plain.height, plain.channels),
+                    "{colour:?} at {eighths}/8"
+                );
+                assert!(buffered.data == plain.data, "{colour:?} at {eighths}/8");
+                // And the coefficients it read are the ones the requantizer writes.
+                let after_decode = transcoder.requantize(80).unwrap();
+                let alone = Transcoder::open(bytes, orientation)
+                    .unwrap()
+                    .requantize(80)
+                    .unwrap();
+                assert!(after_decode == alone, "{colour:?} at {eighths}/8");
+            }
+            let mut transcoder = Transcoder::open(bytes, orientation).unwrap();
+            let at_one_eighth = transcoder.decode_scaled(*colour, 1);
+            assert_eq!(
+                at_one_eighth.is_err(),
+                transcoder.lossless,
+                "{colour:?} at 1/8"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_corrupt_jpeg_fails_the_buffered_read_without_a_panic() {
+    let mut bytes = samples::jpeg_with(&samples::two_halves(640, 480), (2, 2), false, None);
+    // Garbage in the middle of the entropy-coded data, end-of-image marker kept.
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 64].fill(0xff);
+    let result = std::panic::catch_unwind(|| {
+        let mut transcoder = Transcoder::open(&bytes, image::metadata::Orientation::NoTransforms)?;
+        transcoder.decode_scaled(JpegColour::Rgb, 2)?;
+        transcoder.requantize(80)
+    });
+    assert!(result.is_ok(), "the transcoder panicked");
 }
