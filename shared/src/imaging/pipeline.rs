@@ -160,11 +160,7 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
         color::to_srgb(&icc, &mut image);
     }
     let turns = swaps_axes(orientation);
-    let (width, height) = if turns {
-        (image.height(), image.width())
-    } else {
-        (image.width(), image.height())
-    };
+    let (width, height) = upright_size((image.width(), image.height()), turns);
     let source = SourceInfo {
         kind,
         width,
@@ -173,14 +169,7 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
 
     let small = || -> Result<[Rendition; 2], PipelineError> {
         // Sizes come from the upright source; resizing happens in the stored orientation.
-        let stored = |width: u32| {
-            let (w, h) = target_size(source.width, source.height, width);
-            if turns {
-                (h, w)
-            } else {
-                (w, h)
-            }
-        };
+        let stored = |target: u32| stored_size((width, height), target, turns);
         let mut resizer = Resizer::new();
         let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
         // A thumbnail made from a preview at least twice its size is as good as one made
@@ -203,17 +192,10 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     };
     let optimized = || encode_oriented(OutputName::Optimized, &image, orientation, settings);
 
-    let (small, optimized) = if settings.threads > 1 {
-        std::thread::scope(|scope| {
-            let optimized = scope.spawn(optimized);
-            let small = small();
-            let optimized = optimized
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (small, optimized)
-        })
+    let (optimized, small) = if settings.threads > 1 {
+        beside(optimized, small)
     } else {
-        (small(), optimized())
+        (optimized(), small())
     };
     let [thumbnail, preview] = small?;
     Ok(Processed {
@@ -233,11 +215,7 @@ fn process_jpeg_without_full_decode(
 ) -> Result<Processed, PipelineError> {
     let orientation = header.orientation;
     let turns = swaps_axes(orientation);
-    let (width, height) = if turns {
-        (header.height, header.width)
-    } else {
-        (header.width, header.height)
-    };
+    let (width, height) = upright_size((header.width, header.height), turns);
     let source = SourceInfo {
         kind: ImageKind::Jpeg,
         width,
@@ -252,14 +230,7 @@ fn process_jpeg_without_full_decode(
     let small = |image: DynamicImage| -> Result<[Rendition; 2], PipelineError> {
         // The scaled decode is at least the preview's width; sizes are the upright
         // source's, resizing happens in the stored orientation.
-        let stored = |target: u32| {
-            let (w, h) = target_size(width, height, target);
-            if turns {
-                (h, w)
-            } else {
-                (w, h)
-            }
-        };
+        let stored = |target: u32| stored_size((width, height), target, turns);
         let mut resizer = Resizer::new();
         let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
         let base = preview.as_ref().unwrap_or(&image);
@@ -311,14 +282,7 @@ fn process_jpeg_without_full_decode(
     let (small, optimized) = if settings.threads > 1 {
         // Each thread reads the file itself: the wall time is that of the longer of the
         // two, not of a shared read followed by the longer of the rest.
-        std::thread::scope(|scope| {
-            let small = scope.spawn(scaled_decode);
-            let optimized = open().and_then(optimized);
-            let small = small
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (small, optimized)
-        })
+        beside(scaled_decode, || open().and_then(optimized))
     } else {
         // One thread: the file is entropy-decoded once for both.
         let mut transcoder = open()?;
@@ -365,6 +329,35 @@ fn resize_exact(
             reason: e.to_string(),
         })?;
     Ok(Some(resized))
+}
+
+/// Runs `there` on a second thread while `here` runs on this one; a panic in either is
+/// passed on.
+fn beside<A: Send, B>(there: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let there = scope.spawn(there);
+        let here = here();
+        let there = there
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (there, here)
+    })
+}
+
+/// A stored `(width, height)` as displayed: swapped when the orientation turns a quarter.
+fn upright_size((width, height): (u32, u32), turns: bool) -> (u32, u32) {
+    if turns {
+        (height, width)
+    } else {
+        (width, height)
+    }
+}
+
+/// The stored size of an output `target` wide (upright) from an `upright` source: resizing
+/// happens before the turn, so quarter turns resize to the swapped size.
+fn stored_size(upright: (u32, u32), target: u32, turns: bool) -> (u32, u32) {
+    let (width, height) = target_size(upright.0, upright.1, target);
+    upright_size((width, height), turns)
 }
 
 fn swaps_axes(orientation: Orientation) -> bool {

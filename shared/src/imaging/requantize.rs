@@ -11,7 +11,6 @@
 //! Raw libjpeg through `mozjpeg-sys`: the `mozjpeg` crate has neither buffered-image mode
 //! nor a transcoding API.
 
-use std::marker::PhantomData;
 use std::mem;
 use std::os::raw::{c_int, c_ulong};
 use std::ptr;
@@ -19,7 +18,7 @@ use std::ptr;
 use image::metadata::Orientation;
 use mozjpeg_sys as ffi;
 
-use super::jpeg::{guarded, JpegColour, LibjpegError, Samples};
+use super::jpeg::{self, guarded, JpegColour, LibjpegError, Samples};
 
 /// A JPEG read once: optionally its scaled samples ([`Transcoder::decode_scaled`]), then
 /// its requantized, upright copy ([`Transcoder::requantize`]).
@@ -38,7 +37,7 @@ pub(super) struct Transcoder<'a> {
     pub(super) lossless: bool,
     /// `decode_scaled` has run.
     decoded: bool,
-    bytes: PhantomData<&'a [u8]>,
+    bytes: &'a [u8],
 }
 
 impl Drop for Transcoder<'_> {
@@ -156,7 +155,7 @@ impl<'a> Transcoder<'a> {
                     turn: mem::zeroed(),
                     lossless: false,
                     decoded: false,
-                    bytes: PhantomData,
+                    bytes,
                 };
                 ffi::jpeg_std_error(&mut t.err);
                 t.err.error_exit = Some(error_exit);
@@ -187,7 +186,8 @@ impl<'a> Transcoder<'a> {
     /// Decodes to grey or RGB scaled by `scale_eighths / 8` in the DCT. When the turn is
     /// lossless the whole file is first read into libjpeg's coefficient buffer, and the
     /// scaled image comes from that buffer, so [`Transcoder::requantize`] does not
-    /// entropy-decode the file a second time. At most once, before `requantize`; not at
+    /// entropy-decode the file a second time; otherwise (nothing to requantize) it is an
+    /// ordinary [`jpeg::decode`]. At most once, before `requantize`; not at
     /// 1/8 when the turn is lossless (that decode would drop the AC coefficients).
     pub(super) fn decode_scaled(
         &mut self,
@@ -202,14 +202,16 @@ impl<'a> Transcoder<'a> {
             return guarded(|| Err(std::io::Error::other("1/8 would drop the AC coefficients")));
         }
         self.decoded = true;
-        let buffered = self.lossless;
+        if !self.lossless {
+            return jpeg::decode(self.bytes, colour, scale_eighths);
+        }
         let src = &mut *self.src;
         guarded(move || {
             // SAFETY: `src` is a decompressor that has read its header (`open`); every row
             // pointer handed to jpeg_read_scanlines points into `data` at a row below
             // `output_height`.
             unsafe {
-                src.buffered_image = ffi::boolean::from(buffered);
+                src.buffered_image = 1;
                 src.scale_num = u32::from(scale_eighths);
                 src.scale_denom = 8;
                 src.out_color_space = match colour {
@@ -217,19 +219,17 @@ impl<'a> Transcoder<'a> {
                     _ => ffi::J_COLOR_SPACE::JCS_RGB,
                 };
                 ffi::jpeg_start_decompress(src);
-                if buffered {
-                    // The whole file into the coefficient buffer, then one output pass.
-                    loop {
-                        match ffi::jpeg_consume_input(src) {
-                            JPEG_REACHED_EOI => break,
-                            JPEG_SUSPENDED => {
-                                return Err(std::io::Error::other("the input ended early"))
-                            }
-                            _ => {}
+                // The whole file into the coefficient buffer, then one output pass.
+                loop {
+                    match ffi::jpeg_consume_input(src) {
+                        JPEG_REACHED_EOI => break,
+                        JPEG_SUSPENDED => {
+                            return Err(std::io::Error::other("the input ended early"))
                         }
+                        _ => {}
                     }
-                    ffi::jpeg_start_output(src, src.input_scan_number);
                 }
+                ffi::jpeg_start_output(src, src.input_scan_number);
                 let (width, height) = (src.output_width as usize, src.output_height as usize);
                 let channels = src.output_components as usize;
                 let row_len = width * channels;
@@ -249,11 +249,7 @@ impl<'a> Transcoder<'a> {
                         return Err(std::io::Error::other("the decoder stopped early"));
                     }
                 }
-                if buffered {
-                    ffi::jpeg_finish_output(src);
-                } else {
-                    ffi::jpeg_finish_decompress(src);
-                }
+                ffi::jpeg_finish_output(src);
                 Ok(Samples {
                     width: width as u32,
                     height: height as u32,
