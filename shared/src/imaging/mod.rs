@@ -2,6 +2,7 @@
 
 mod color;
 mod decode;
+mod entropy;
 mod jpeg;
 mod pipeline;
 mod requantize;

@@ -16,6 +16,8 @@ use image::DynamicImage;
 
 use super::color;
 use super::decode::{decode, into_image, jpeg_header, Decoded};
+use super::entropy::EncodeError;
+use super::entropy::Encoding;
 use super::jpeg::{self, Effort, JpegColour};
 use super::requantize::Transcoder;
 use super::sniff::{sniff, ImageKind};
@@ -192,11 +194,7 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     };
     let optimized = || encode_oriented(OutputName::Optimized, &image, orientation, settings);
 
-    let (optimized, small) = if settings.threads > 1 {
-        beside(optimized, small)
-    } else {
-        (optimized(), small())
-    };
+    let (optimized, small) = run_both(settings, optimized, small);
     let [thumbnail, preview] = small?;
     Ok(Processed {
         source,
@@ -207,7 +205,8 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
 /// An sRGB, 4:2:0 (or grey) JPEG: the thumbnail and preview come from a decode DCT-scaled
 /// to the smallest size that still covers the preview, turned at their size, and the
 /// optimized output is the source's coefficients requantized and turned upright by moving
-/// DCT blocks. On one thread the file is entropy-decoded once for both.
+/// DCT blocks. The file is entropy-decoded once for all three; with two threads, one makes
+/// the small outputs while both code the optimized one.
 fn process_jpeg_without_full_decode(
     bytes: &[u8],
     header: &jpeg::Header,
@@ -245,57 +244,93 @@ fn process_jpeg_without_full_decode(
         let preview = encode(OutputName::Preview, &upright(preview), settings)?;
         Ok([thumbnail, preview])
     };
-    let optimized = |transcoder: Transcoder| -> Result<Rendition, PipelineError> {
-        let turned =
-            transcoder
-                .requantize(settings.jpeg_quality)
-                .map_err(|e| PipelineError::Encode {
-                    output: OutputName::Optimized,
-                    source: Box::new(e),
-                })?;
-        match turned {
-            Some(bytes) => Ok(Rendition {
+    let encode_failed = |e: EncodeError| PipelineError::Encode {
+        output: OutputName::Optimized,
+        source: Box::new(e),
+    };
+    let mut transcoder = Transcoder::open(bytes, orientation).map_err(PipelineError::corrupt)?;
+    if !transcoder.lossless {
+        // An edge the turn moves is not a whole number of blocks: the optimized output is
+        // decoded and turned as pixels, the small ones come from a plain scaled decode.
+        let scaled_decode = || -> Result<[Rendition; 2], PipelineError> {
+            let samples =
+                jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
+            small(into_image(samples)?)
+        };
+        let optimized = || -> Result<Rendition, PipelineError> {
+            let full = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
+            encode_oriented(
+                OutputName::Optimized,
+                &into_image(full)?,
+                orientation,
+                settings,
+            )
+        };
+        let (small, optimized) = run_both(settings, scaled_decode, optimized);
+        let [thumbnail, preview] = small?;
+        return Ok(Processed {
+            source,
+            renditions: vec![thumbnail, preview, optimized?],
+        });
+    }
+    // One entropy decode for all three outputs; then the scaled output pass and the
+    // optimized output's coding share the threads.
+    transcoder
+        .read(header.colour, scale)
+        .map_err(PipelineError::corrupt)?;
+    let frame = transcoder
+        .frame(settings.jpeg_quality)
+        .map_err(PipelineError::corrupt)?;
+    let encoding = Encoding::new(&frame).map_err(encode_failed)?;
+    let scaled = |transcoder: &mut Transcoder| -> Result<[Rendition; 2], PipelineError> {
+        let samples = transcoder.decode_scaled().map_err(PipelineError::corrupt)?;
+        small(into_image(samples)?)
+    };
+    let small = if settings.threads > 1 {
+        // The second thread makes the small outputs, then joins in the coding.
+        let (small, ()) = beside(
+            || {
+                let small = scaled(&mut transcoder);
+                encoding.work();
+                small
+            },
+            || encoding.work(),
+        );
+        small
+    } else {
+        scaled(&mut transcoder)
+    };
+    let optimized = encoding.finish().map_err(encode_failed)?;
+    drop(frame);
+    let [thumbnail, preview] = small?;
+    Ok(Processed {
+        source,
+        renditions: vec![
+            thumbnail,
+            preview,
+            Rendition {
                 name: OutputName::Optimized,
                 width,
                 height,
                 content_type: "image/jpeg",
                 extension: "jpg",
-                bytes,
-            }),
-            // An edge the turn moves is not a whole number of blocks: turn the pixels.
-            None => {
-                let full = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
-                encode_oriented(
-                    OutputName::Optimized,
-                    &into_image(full)?,
-                    orientation,
-                    settings,
-                )
-            }
-        }
-    };
-    let open = || Transcoder::open(bytes, orientation).map_err(PipelineError::corrupt);
-    let scaled_decode = || -> Result<[Rendition; 2], PipelineError> {
-        let samples = jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
-        small(into_image(samples)?)
-    };
-    let (small, optimized) = if settings.threads > 1 {
-        // Each thread reads the file itself: the wall time is that of the longer of the
-        // two, not of a shared read followed by the longer of the rest.
-        beside(scaled_decode, || open().and_then(optimized))
-    } else {
-        // One thread: the file is entropy-decoded once for both.
-        let mut transcoder = open()?;
-        let samples = transcoder
-            .decode_scaled(header.colour, scale)
-            .map_err(PipelineError::corrupt)?;
-        (small(into_image(samples)?), optimized(transcoder))
-    };
-    let [thumbnail, preview] = small?;
-    Ok(Processed {
-        source,
-        renditions: vec![thumbnail, preview, optimized?],
+                bytes: optimized,
+            },
+        ],
     })
+}
+
+/// Runs both on two threads when the settings allow, else one after the other.
+fn run_both<A: Send, B>(
+    settings: &PipelineSettings,
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    if settings.threads > 1 {
+        beside(first, second)
+    } else {
+        (first(), second())
+    }
 }
 
 /// The size of an output `width` wide from a `source_width`×`source_height` source,

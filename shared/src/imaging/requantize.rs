@@ -1,16 +1,18 @@
 //! One read of a JPEG's DCT coefficients serving two outputs: a DCT-scaled decode for the
 //! small outputs, and the optimized copy made without decoding to pixels. The coefficients
 //! are entropy-decoded once into libjpeg's whole-image buffer (buffered-image mode); the
-//! scaled image is read from that buffer, then the same coefficients are requantized to the
-//! output quality's tables, turned upright by moving blocks, and entropy-coded again with
-//! optimized Huffman tables. That skips a second entropy decode, the inverse DCT,
-//! upsampling, colour conversion and the way back (most of a decode plus encode) for an
-//! output that differs from a pixel-domain re-encode only by rounding. No marker of the
-//! source is copied.
+//! scaled image is an output pass over that buffer, and the optimized copy is the same
+//! coefficients turned upright by moving blocks (libjpeg-turbo's lossless transforms),
+//! requantized to the output quality's tables and entropy-coded again with optimized
+//! Huffman tables (`entropy.rs`, on every thread the job has). That skips a second entropy
+//! decode, the inverse DCT, upsampling, colour conversion and the way back (most of a
+//! decode plus encode) for an output that differs from a pixel-domain re-encode only by
+//! rounding. No marker of the source is copied.
 //!
 //! Raw libjpeg through `mozjpeg-sys`: the `mozjpeg` crate has neither buffered-image mode
 //! nor a transcoding API.
 
+use std::marker::PhantomData;
 use std::mem;
 use std::os::raw::{c_int, c_ulong};
 use std::ptr;
@@ -18,14 +20,17 @@ use std::ptr;
 use image::metadata::Orientation;
 use mozjpeg_sys as ffi;
 
-use super::jpeg::{self, guarded, JpegColour, LibjpegError, Samples};
+use super::entropy::{zigzag_order, Block, Frame, Plane};
+use super::jpeg::{guarded, JpegColour, LibjpegError, Samples};
 
-/// A JPEG read once: optionally its scaled samples ([`Transcoder::decode_scaled`]), then
-/// its requantized, upright copy ([`Transcoder::requantize`]).
+/// A JPEG read once ([`Transcoder::read`]): its scaled samples
+/// ([`Transcoder::decode_scaled`]) and its upright coefficients with the optimized output's
+/// steps ([`Transcoder::frame`]), in either order or side by side.
 ///
 /// Owns a decompressor and a compressor sharing one error manager, and destroys them
 /// however the work ends (libjpeg's errors unwind through here). The decompressor reads
-/// from the borrowed bytes.
+/// from the borrowed bytes. The compressor is never finished: libjpeg's transforms take
+/// their output geometry from it.
 pub(super) struct Transcoder<'a> {
     err: Box<ffi::jpeg_error_mgr>,
     src: Box<ffi::jpeg_decompress_struct>,
@@ -35,10 +40,15 @@ pub(super) struct Transcoder<'a> {
     turn: TransformInfo,
     /// The turn can be done by moving whole blocks.
     pub(super) lossless: bool,
-    /// `decode_scaled` has run.
-    decoded: bool,
-    bytes: &'a [u8],
+    /// `read` has run.
+    read: bool,
+    /// The decompressor reads from these bytes.
+    bytes: PhantomData<&'a [u8]>,
 }
+
+// SAFETY: the libjpeg structs are used by one thread at a time (`&mut self`) and hold no
+// thread-local state; the error manager unwinds on whichever thread called in.
+unsafe impl Send for Transcoder<'_> {}
 
 impl Drop for Transcoder<'_> {
     fn drop(&mut self) {
@@ -154,8 +164,8 @@ impl<'a> Transcoder<'a> {
                     out_len: 0,
                     turn: mem::zeroed(),
                     lossless: false,
-                    decoded: false,
-                    bytes,
+                    read: false,
+                    bytes: PhantomData,
                 };
                 ffi::jpeg_std_error(&mut t.err);
                 t.err.error_exit = Some(error_exit);
@@ -177,39 +187,35 @@ impl<'a> Transcoder<'a> {
                 // The turn's workspace must be requested before any decoding starts.
                 t.turn.transform = transform_for(orientation);
                 t.turn.perfect = 1;
+                // A mirror into a workspace too, not in place: the buffered coefficients
+                // must stay as they are for the scaled pass.
+                t.turn.slow_hflip = 1;
                 t.lossless = jtransform_request_workspace(&mut *t.src, &mut t.turn) != 0;
                 Ok(t)
             }
         })
     }
 
-    /// Decodes to grey or RGB scaled by `scale_eighths / 8` in the DCT. When the turn is
-    /// lossless the whole file is first read into libjpeg's coefficient buffer, and the
-    /// scaled image comes from that buffer, so [`Transcoder::requantize`] does not
-    /// entropy-decode the file a second time; otherwise (nothing to requantize) it is an
-    /// ordinary [`jpeg::decode`]. At most once, before `requantize`; not at
-    /// 1/8 when the turn is lossless (that decode would drop the AC coefficients).
-    pub(super) fn decode_scaled(
+    /// Entropy-decodes the whole file into libjpeg's coefficient buffer, for an output
+    /// pass to grey or RGB scaled by `scale_eighths / 8` in the DCT. Once, and only when
+    /// the turn is lossless (otherwise there is nothing to transcode: use [`jpeg::decode`]);
+    /// not at 1/8, where libjpeg's Huffman decoder does not keep the AC coefficients.
+    pub(super) fn read(
         &mut self,
         colour: JpegColour,
         scale_eighths: u8,
-    ) -> Result<Samples, LibjpegError> {
-        if self.decoded {
-            return guarded(|| Err(std::io::Error::other("the JPEG was already decoded")));
+    ) -> Result<(), LibjpegError> {
+        if self.read || !self.lossless || scale_eighths < 2 {
+            return guarded(|| {
+                Err(std::io::Error::other(
+                    "read runs once, for a lossless turn, at 1/4 or more",
+                ))
+            });
         }
-        if self.lossless && scale_eighths < 2 {
-            // At 1/8 libjpeg's Huffman decoder does not keep the AC coefficients.
-            return guarded(|| Err(std::io::Error::other("1/8 would drop the AC coefficients")));
-        }
-        self.decoded = true;
-        if !self.lossless {
-            return jpeg::decode(self.bytes, colour, scale_eighths);
-        }
+        self.read = true;
         let src = &mut *self.src;
         guarded(move || {
-            // SAFETY: `src` is a decompressor that has read its header (`open`); every row
-            // pointer handed to jpeg_read_scanlines points into `data` at a row below
-            // `output_height`.
+            // SAFETY: `src` is a decompressor that has read its header (`open`).
             unsafe {
                 src.buffered_image = 1;
                 src.scale_num = u32::from(scale_eighths);
@@ -219,7 +225,6 @@ impl<'a> Transcoder<'a> {
                     _ => ffi::J_COLOR_SPACE::JCS_RGB,
                 };
                 ffi::jpeg_start_decompress(src);
-                // The whole file into the coefficient buffer, then one output pass.
                 loop {
                     match ffi::jpeg_consume_input(src) {
                         JPEG_REACHED_EOI => break,
@@ -229,6 +234,23 @@ impl<'a> Transcoder<'a> {
                         _ => {}
                     }
                 }
+                Ok(())
+            }
+        })
+    }
+
+    /// The scaled image: one output pass over the coefficients `read` buffered. It only
+    /// reads them, so it may run while a [`Frame`] from [`Transcoder::frame`] is coded.
+    pub(super) fn decode_scaled(&mut self) -> Result<Samples, LibjpegError> {
+        if !self.read {
+            return guarded(|| Err(std::io::Error::other("the JPEG was not read")));
+        }
+        let src = &mut *self.src;
+        guarded(move || {
+            // SAFETY: `src` has consumed its whole input in buffered-image mode (`read`);
+            // every row pointer handed to jpeg_read_scanlines points into `data` at a row
+            // below `output_height`.
+            unsafe {
                 ffi::jpeg_start_output(src, src.input_scan_number);
                 let (width, height) = (src.output_width as usize, src.output_height as usize);
                 let channels = src.output_components as usize;
@@ -260,35 +282,30 @@ impl<'a> Transcoder<'a> {
         })
     }
 
-    /// The optimized copy: the coefficients (read now, or buffered by `decode_scaled`)
-    /// requantized to `quality`, never to finer steps than the source already has, stood
-    /// upright by moving DCT blocks (libjpeg-turbo's lossless transforms) and
-    /// entropy-coded with optimized tables.
+    /// The optimized output's coefficients: the ones `read` buffered, stood upright by
+    /// moving DCT blocks (into a workspace of libjpeg's, so the buffer itself stays as it
+    /// was for `decode_scaled`), with steps to requantize them to `quality`'s tables,
+    /// never finer than the source's own.
     ///
-    /// `Ok(None)` when the turn cannot be done losslessly: an edge the turn moves is not a
-    /// whole number of blocks, and a lossless transform would have to drop it.
-    pub(super) fn requantize(mut self, quality: u8) -> Result<Option<Vec<u8>>, LibjpegError> {
-        if !self.lossless {
-            return Ok(None);
+    /// The frame points into the transcoder's buffers: it must be dropped before the
+    /// transcoder, and nothing but `decode_scaled` may run while it is in use.
+    pub(super) fn frame(&mut self, quality: u8) -> Result<Frame, LibjpegError> {
+        if !self.read {
+            return guarded(|| Err(std::io::Error::other("the JPEG was not read")));
         }
-        guarded(move || {
-            // SAFETY: as in `open`; the decompressor has only read its header, or is between
-            // output passes of a buffered-image decode with all input consumed: both are
-            // states where libjpeg hands out the coefficient arrays. Every coefficient row
-            // pointer comes from access_virt_barray for a row range inside the component's
-            // height in blocks.
+        guarded(|| {
+            // SAFETY: as in `open`; the decompressor has consumed all its input in
+            // buffered-image mode, a state in which libjpeg hands out the coefficient
+            // arrays. Rows are accessed through access_virt_barray, one at a time, for row
+            // numbers inside each component's height in blocks.
             unsafe {
-                let t = &mut self;
+                let t = &mut *self;
                 let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
                 if coefficients.is_null() {
                     return Err(std::io::Error::other("no coefficients"));
                 }
-                // The transforms size the image from the output dimensions, which a scaled
-                // pass changes; full size is what the workspace was requested for.
-                t.src.output_width = t.src.image_width;
-                t.src.output_height = t.src.image_height;
-
-                // libjpeg-turbo's defaults (baseline), not mozjpeg's progressive search.
+                // libjpeg-turbo's defaults, not mozjpeg's progressive search: the compressor
+                // is only set up, never run (see below).
                 ffi::jpeg_c_set_int_param(
                     &mut t.dst,
                     ffi::J_INT_PARAM::JINT_COMPRESS_PROFILE,
@@ -297,101 +314,141 @@ impl<'a> Transcoder<'a> {
                 ffi::jpeg_copy_critical_parameters(&t.src, &mut t.dst);
                 // Standard tables at `quality` in slots 0 (luma) and 1 (chroma).
                 ffi::jpeg_set_quality(&mut t.dst, c_int::from(quality), 1);
-                t.dst.optimize_coding = 1;
-                t.dst.write_JFIF_header = 1;
-                t.dst.write_Adobe_marker = 0;
-
                 let components = t.src.num_components as usize;
-                // New table per slot: the coarser of the target and every source table
-                // using it.
+                let slot_of = |ci: usize| usize::from(ci > 0);
                 let mut tables = [[0u16; 64]; 2];
                 for (slot, table) in tables.iter_mut().enumerate() {
                     *table = (*t.dst.quant_tbl_ptrs[slot]).quantval;
                 }
-                let slot_of = |ci: usize| usize::from(ci > 0);
+                // Each slot's new table: the coarser of the target and every source table
+                // using it.
+                let mut old_tables = Vec::with_capacity(components);
                 for ci in 0..components {
                     let comp = &*t.src.comp_info.add(ci);
                     if comp.quant_table.is_null() {
                         return Err(std::io::Error::other("a component has no table"));
                     }
-                    let old = &(*comp.quant_table).quantval;
-                    for (new, &old) in tables[slot_of(ci)].iter_mut().zip(old) {
+                    let old = (*comp.quant_table).quantval;
+                    for (new, &old) in tables[slot_of(ci)].iter_mut().zip(&old) {
                         *new = (*new).max(old);
                     }
-                }
-                for (slot, table) in tables.iter().enumerate() {
-                    (*t.dst.quant_tbl_ptrs[slot]).quantval = *table;
-                }
-                for ci in 0..components {
-                    let dst_comp = &mut *t.dst.comp_info.add(ci);
-                    dst_comp.quant_tbl_no = slot_of(ci) as c_int;
-                    let comp = &*t.src.comp_info.add(ci);
-                    let old = (*comp.quant_table).quantval;
-                    let new = tables[slot_of(ci)];
-                    requantize_component(&mut t.src, comp, *coefficients.add(ci), &old, &new);
+                    old_tables.push(old);
                 }
 
-                // Swaps the size, sampling and (transposed) tables for quarter turns; the
-                // coefficients are moved after the header is written, as jpegtran does.
-                let turned = jtransform_adjust_parameters(
-                    &mut *t.src,
-                    &mut *t.dst,
-                    coefficients,
-                    &mut t.turn,
+                let turned = if t.turn.transform == ffi::JXFORM_CODE_JXFORM_NONE {
+                    coefficients
+                } else {
+                    // The transforms size the image from the output dimensions, which the
+                    // scaled pass set; full size is what the workspace was requested for.
+                    let scaled = (t.src.output_width, t.src.output_height);
+                    t.src.output_width = t.src.image_width;
+                    t.src.output_height = t.src.image_height;
+                    // Swaps the size and sampling for quarter turns. The compressor is set
+                    // up (its header goes to a scratch buffer) only because the transform
+                    // reads the block geometry from it.
+                    let turned = jtransform_adjust_parameters(
+                        &mut *t.src,
+                        &mut *t.dst,
+                        coefficients,
+                        &mut t.turn,
+                    );
+                    ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
+                    ffi::jpeg_write_coefficients(&mut t.dst, turned);
+                    jtransform_execute_transform(
+                        &mut *t.src,
+                        &mut *t.dst,
+                        coefficients,
+                        &mut t.turn,
+                    );
+                    (t.src.output_width, t.src.output_height) = scaled;
+                    turned
+                };
+                let transposed = matches!(
+                    t.turn.transform,
+                    ffi::JXFORM_CODE_JXFORM_TRANSPOSE
+                        | ffi::JXFORM_CODE_JXFORM_TRANSVERSE
+                        | ffi::JXFORM_CODE_JXFORM_ROT_90
+                        | ffi::JXFORM_CODE_JXFORM_ROT_270
                 );
-                ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
-                ffi::jpeg_write_coefficients(&mut t.dst, turned);
-                jtransform_execute_transform(&mut *t.src, &mut *t.dst, coefficients, &mut t.turn);
-                ffi::jpeg_finish_compress(&mut t.dst);
-                let out = std::slice::from_raw_parts(t.out, t.out_len as usize).to_vec();
-                Ok(Some(out))
+                // Tables follow the blocks: a quarter turn transposes every block.
+                let orient = |table: [u16; 64]| if transposed { transpose(&table) } else { table };
+                let (width, height) = if transposed {
+                    (t.src.image_height, t.src.image_width)
+                } else {
+                    (t.src.image_width, t.src.image_height)
+                };
+                let quant: Vec<[u16; 64]> = tables[..components.min(2)]
+                    .iter()
+                    .map(|&q| orient(q))
+                    .collect();
+
+                let sampling: Vec<(u8, u8)> = (0..components)
+                    .map(|ci| {
+                        let comp = &*t.src.comp_info.add(ci);
+                        let (h, v) = (comp.h_samp_factor as u8, comp.v_samp_factor as u8);
+                        if transposed {
+                            (v, h)
+                        } else {
+                            (h, v)
+                        }
+                    })
+                    .collect();
+                let v_max = sampling
+                    .iter()
+                    .map(|&(_, v)| u32::from(v))
+                    .max()
+                    .unwrap_or(1);
+                let access = (*t.src.common.mem)
+                    .access_virt_barray
+                    .expect("libjpeg's memory manager has access_virt_barray");
+                let mut planes = Vec::with_capacity(components);
+                for ci in 0..components {
+                    let comp = &*t.src.comp_info.add(ci);
+                    let (h_samp, v_samp) = sampling[ci];
+                    // Block rows the frame's MCUs cover (a single component: its own).
+                    let rows = if components == 1 {
+                        height.div_ceil(8)
+                    } else {
+                        height.div_ceil(8 * v_max) * u32::from(v_samp)
+                    };
+                    let array = *turned.add(ci);
+                    let mut pointers = Vec::with_capacity(rows as usize);
+                    for row in 0..rows {
+                        let buffer = access(&mut t.src.common, array, row, 1, 0);
+                        pointers.push((*buffer).cast_const().cast::<Block>());
+                    }
+                    let old = orient(old_tables[ci]);
+                    let new = quant[slot_of(ci)];
+                    planes.push(Plane {
+                        id: comp.component_id as u8,
+                        h_samp,
+                        v_samp,
+                        table: slot_of(ci),
+                        rows: pointers,
+                        rescale: (old != new)
+                            .then(|| Rescale::new(&zigzag_order(&old), &zigzag_order(&new))),
+                    });
+                }
+                Ok(Frame {
+                    width,
+                    height,
+                    planes,
+                    quant,
+                })
             }
         })
     }
 }
 
-/// Rescales every coefficient of one component from the `old` steps to the `new` ones,
-/// rounding to nearest.
-///
-/// # Safety
-/// `array` must be the component's coefficient array from `jpeg_read_coefficients` on
-/// `src`, and `comp` its component info.
-unsafe fn requantize_component(
-    src: &mut ffi::jpeg_decompress_struct,
-    comp: &ffi::jpeg_component_info,
-    array: *mut ffi::jvirt_barray_control,
-    old: &[u16; 64],
-    new: &[u16; 64],
-) {
-    if old == new {
-        return;
-    }
-    let steps = Rescale::new(old, new);
-    let access = (*src.common.mem)
-        .access_virt_barray
-        .expect("libjpeg's memory manager has access_virt_barray");
-    let rows_per_access = comp.v_samp_factor.max(1) as u32;
-    let mut row = 0;
-    while row < comp.height_in_blocks {
-        let rows = rows_per_access.min(comp.height_in_blocks - row);
-        let buffer = access(&mut src.common, array, row, rows, 1);
-        for r in 0..rows as usize {
-            let blocks =
-                std::slice::from_raw_parts_mut(*buffer.add(r), comp.width_in_blocks as usize);
-            for block in blocks {
-                for (k, coefficient) in block.iter_mut().enumerate() {
-                    *coefficient = steps.rescale(*coefficient, k);
-                }
-            }
-        }
-        row += rows;
-    }
+/// A table in natural order, transposed (row and column swapped).
+fn transpose(table: &[u16; 64]) -> [u16; 64] {
+    std::array::from_fn(|k| table[(k % 8) * 8 + k / 8])
 }
 
 /// Moves a coefficient from one quantization step to another, rounding to nearest (halves
 /// away from zero): `round(coefficient × old / new)`, by a reciprocal multiplication
 /// instead of an integer division, which was most of the requantizer's time.
-struct Rescale {
+pub(super) struct Rescale {
     old: [f64; 64],
     half: [f64; 64],
     reciprocal: [f64; 64],
@@ -404,7 +461,7 @@ struct Rescale {
 const NUDGE: f64 = 1.0 / 262_144.0;
 
 impl Rescale {
-    fn new(old: &[u16; 64], new: &[u16; 64]) -> Self {
+    pub(super) fn new(old: &[u16; 64], new: &[u16; 64]) -> Self {
         Self {
             old: old.map(f64::from),
             half: new.map(|step| f64::from(step / 2)),
@@ -415,7 +472,7 @@ impl Rescale {
     /// `(|c × old| + new / 2) / new` in integers, with the sign of `c`. The caller's `new`
     /// steps are never finer than `old`, so the result fits a coefficient.
     #[inline]
-    fn rescale(&self, coefficient: i16, k: usize) -> i16 {
+    pub(super) fn rescale(&self, coefficient: i16, k: usize) -> i16 {
         let value = f64::from(coefficient) * self.old[k];
         let quotient = (value.abs() + self.half[k]) * self.reciprocal[k] + NUDGE;
         // SAFETY: finite, not negative, and below 2^31: |c| ≤ 2^15 and old ≤ 65535 keep

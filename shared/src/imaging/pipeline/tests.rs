@@ -542,18 +542,25 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
     }
 }
 
+/// The optimized output the transcoder makes of `bytes` at quality 80 (`None` when the
+/// turn is not lossless), read at `eighths` for a scaled pass that is not run.
+fn transcode(bytes: &[u8], orientation: image::metadata::Orientation) -> Option<Vec<u8>> {
+    let mut transcoder = Transcoder::open(bytes, orientation).unwrap();
+    if !transcoder.lossless {
+        return None;
+    }
+    let colour = jpeg::read_header(bytes).unwrap().colour;
+    transcoder.read(colour, 4).unwrap();
+    let frame = transcoder.frame(80).unwrap();
+    Some(Encoding::new(&frame).unwrap().finish().unwrap())
+}
+
 #[test]
 fn a_turned_jpeg_of_whole_blocks_is_turned_losslessly_and_others_are_left_to_the_pixels() {
     use image::metadata::Orientation;
     let jpeg = |w, h| samples::jpeg_with(&samples::quadrants(w, h), (2, 2), false, None);
-    let requantize = |bytes: &[u8], orientation| {
-        Transcoder::open(bytes, orientation)
-            .unwrap()
-            .requantize(80)
-            .unwrap()
-    };
     // 4:2:0 blocks are 16×16: a quarter turn moves the bottom edge to the left one.
-    let turned = requantize(&jpeg(64, 48), Orientation::Rotate90).expect("64×48 is whole blocks");
+    let turned = transcode(&jpeg(64, 48), Orientation::Rotate90).expect("64×48 is whole blocks");
     let turned = image::load_from_memory(&turned).unwrap();
     assert_eq!((turned.width(), turned.height()), (48, 64));
     for (orientation, w, h) in [
@@ -562,7 +569,7 @@ fn a_turned_jpeg_of_whole_blocks_is_turned_losslessly_and_others_are_left_to_the
         (Orientation::Rotate180, 64, 50),
     ] {
         assert!(
-            requantize(&jpeg(w, h), orientation).is_none(),
+            transcode(&jpeg(w, h), orientation).is_none(),
             "{orientation:?} of {w}×{h}"
         );
     }
@@ -571,7 +578,7 @@ fn a_turned_jpeg_of_whole_blocks_is_turned_losslessly_and_others_are_left_to_the
 #[test]
 fn the_scaled_decode_from_the_buffered_coefficients_is_an_ordinary_scaled_decode() {
     use image::metadata::Orientation;
-    // Whole blocks (coefficients buffered for the requantizer) and not (a plain decode),
+    // Whole blocks (coefficients buffered for the transcoder) and not (a plain decode),
     // baseline and progressive, colour and grey, at every scale the pipeline uses.
     let mut cases = Vec::new();
     for (width, height) in [(640, 480), (650, 490)] {
@@ -590,30 +597,31 @@ fn the_scaled_decode_from_the_buffered_coefficients_is_an_ordinary_scaled_decode
     for (bytes, colour) in &cases {
         for orientation in [Orientation::NoTransforms, Orientation::Rotate90] {
             for eighths in [2, 4, 8] {
-                let plain = jpeg::decode(bytes, *colour, eighths).unwrap();
                 let mut transcoder = Transcoder::open(bytes, orientation).unwrap();
-                let buffered = transcoder.decode_scaled(*colour, eighths).unwrap();
+                if !transcoder.lossless {
+                    assert!(transcoder.read(*colour, eighths).is_err());
+                    continue;
+                }
+                transcoder.read(*colour, eighths).unwrap();
+                // The frame is made before the scaled pass, as on two threads.
+                let frame = transcoder.frame(80).unwrap();
+                let buffered = transcoder.decode_scaled().unwrap();
+                let plain = jpeg::decode(bytes, *colour, eighths).unwrap();
                 assert_eq!(
                     (buffered.width, buffered.height, buffered.channels),
                     (plain.width, plain.height, plain.channels),
                     "{colour:?} at {eighths}/8"
                 );
                 assert!(buffered.data == plain.data, "{colour:?} at {eighths}/8");
-                // And the coefficients it read are the ones the requantizer writes.
-                let after_decode = transcoder.requantize(80).unwrap();
-                let alone = Transcoder::open(bytes, orientation)
-                    .unwrap()
-                    .requantize(80)
-                    .unwrap();
-                assert!(after_decode == alone, "{colour:?} at {eighths}/8");
+                // And the coefficients the frame codes are those of a transcoder alone.
+                let after_decode = Encoding::new(&frame).unwrap().finish().unwrap();
+                assert!(
+                    Some(after_decode) == transcode(bytes, orientation),
+                    "{colour:?} at {eighths}/8"
+                );
             }
             let mut transcoder = Transcoder::open(bytes, orientation).unwrap();
-            let at_one_eighth = transcoder.decode_scaled(*colour, 1);
-            assert_eq!(
-                at_one_eighth.is_err(),
-                transcoder.lossless,
-                "{colour:?} at 1/8"
-            );
+            assert!(transcoder.read(*colour, 1).is_err(), "{colour:?} at 1/8");
         }
     }
 }
@@ -624,10 +632,77 @@ fn a_corrupt_jpeg_fails_the_buffered_read_without_a_panic() {
     // Garbage in the middle of the entropy-coded data, end-of-image marker kept.
     let middle = bytes.len() / 2;
     bytes[middle..middle + 64].fill(0xff);
-    let result = std::panic::catch_unwind(|| {
+    let result = std::panic::catch_unwind(|| -> Result<(), Box<dyn std::error::Error>> {
         let mut transcoder = Transcoder::open(&bytes, image::metadata::Orientation::NoTransforms)?;
-        transcoder.decode_scaled(JpegColour::Rgb, 2)?;
-        transcoder.requantize(80)
+        transcoder.read(JpegColour::Rgb, 2)?;
+        let frame = transcoder.frame(80)?;
+        transcoder.decode_scaled()?;
+        Encoding::new(&frame)?.finish()?;
+        Ok(())
     });
     assert!(result.is_ok(), "the transcoder panicked");
+}
+
+#[test]
+fn a_source_coarser_than_the_output_is_coded_again_with_the_same_coefficients() {
+    // At quality 40 every step is coarser than quality 80's: nothing is requantized, so
+    // the optimized output decodes to exactly the source's pixels, by any decoder.
+    // Texture everywhere, so that every run length and magnitude class is coded.
+    let image = DynamicImage::ImageRgb8(RgbImage::from_fn(1001, 733, |x, y| {
+        let v = (x * 7 + y * 13 + (x * y) % 97) as u8;
+        image::Rgb([v, v.wrapping_mul(3), v ^ (y as u8)])
+    }));
+    let mut compress = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+    compress.set_fastest_defaults();
+    compress.set_size(1001, 733);
+    compress.set_quality(40.0);
+    compress.set_chroma_sampling_pixel_sizes((2, 2), (2, 2));
+    let mut started = compress.start_compress(Vec::new()).unwrap();
+    started.write_scanlines(image.as_bytes()).unwrap();
+    let source = started.finish().unwrap();
+    for threads in [1, 2] {
+        let settings = PipelineSettings {
+            threads,
+            ..settings()
+        };
+        let processed = process(&source, &settings).unwrap();
+        let optimized = &processed.renditions[2];
+        let ours = image::load_from_memory(&optimized.bytes)
+            .unwrap()
+            .into_rgb8();
+        let theirs = image::load_from_memory(&source).unwrap().into_rgb8();
+        assert_eq!(ours.dimensions(), (1001, 733));
+        assert!(ours == theirs, "{threads} threads: the pixels differ");
+        // Restart markers: one interval per MCU row (46 rows of 16 px).
+        let restarts = optimized
+            .bytes
+            .windows(2)
+            .filter(|w| w[0] == 0xFF && (0xD0..=0xD7).contains(&w[1]))
+            .count();
+        assert_eq!(restarts, 45);
+    }
+}
+
+#[test]
+fn one_thread_and_two_make_the_same_bytes() {
+    let source = samples::jpeg_with(&samples::quadrants(2400, 1600), (2, 2), false, None);
+    for orientation in [1, 6] {
+        let source = samples::with_exif_orientation(&source, orientation);
+        let one = process(&source, &single_threaded()).unwrap();
+        let two = process(
+            &source,
+            &PipelineSettings {
+                threads: 2,
+                ..settings()
+            },
+        )
+        .unwrap();
+        for (a, b) in one.renditions.iter().zip(&two.renditions) {
+            assert!(
+                a.bytes == b.bytes,
+                "{} differs (orientation {orientation})",
+                a.name
+            );
+        }
+    }
 }

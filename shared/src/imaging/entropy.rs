@@ -1,0 +1,798 @@
+//! Baseline JPEG written straight from quantized DCT coefficients, on as many threads as
+//! call [`Encoding::work`]: the coefficients are requantized and counted in chunks of MCU
+//! rows, the Huffman tables are built from the counts of the whole image, and the chunks
+//! are entropy-coded side by side. Each MCU row is its own restart interval, so a chunk's
+//! code depends on no other chunk and the chunks are joined as they are. libjpeg codes
+//! the whole scan as one bit stream on one thread, which made the optimized output the
+//! longest serial step of the job.
+//!
+//! A restart marker per MCU row costs two bytes and the rest of a byte, under 0.1% of a
+//! photo's output; decoders have handled restart intervals since the first JPEG codecs
+//! (cameras write them).
+
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+
+use super::requantize::Rescale;
+
+/// One 8×8 block of coefficients in natural (row-major) order, as libjpeg stores them.
+pub(super) type Block = [i16; 64];
+
+/// The natural index of each zigzag position.
+const NATURAL: [usize; 64] = [
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+];
+
+/// A table in natural order, in zigzag order.
+pub(super) fn zigzag_order(table: &[u16; 64]) -> [u16; 64] {
+    NATURAL.map(|k| table[k])
+}
+
+/// Chunks the MCU rows are cut into: enough for two threads to share the work evenly.
+const CHUNKS: u32 = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error("a coefficient is out of baseline JPEG's range (magnitude category {0})")]
+    CoefficientRange(u32),
+    #[error("the coefficient buffer for {0} blocks could not be allocated")]
+    OutOfMemory(usize),
+    #[error("a component's block rows do not cover the image")]
+    Geometry,
+    #[error("entropy coding panicked")]
+    Panicked,
+}
+
+/// One colour component: where its blocks are and how they are quantized.
+pub(super) struct Plane {
+    /// The component identifier written in the frame and scan headers.
+    pub id: u8,
+    pub h_samp: u8,
+    pub v_samp: u8,
+    /// Quantization and Huffman table slot: 0 luma, 1 chroma.
+    pub table: usize,
+    /// Pointers to the rows of blocks, each row holding at least the blocks the MCUs
+    /// of this frame cover (libjpeg pads its arrays to whole MCUs).
+    pub rows: Vec<*const Block>,
+    /// From the steps the coefficients have to the steps of `Frame::quant[table]`, indexed
+    /// in zigzag order (see [`zigzag_order`]); `None` when they are the same.
+    pub rescale: Option<Rescale>,
+}
+
+/// An image's coefficients, ready to be written as a baseline JPEG.
+pub(super) struct Frame {
+    pub width: u32,
+    pub height: u32,
+    /// One (grey) or three (YCbCr) components.
+    pub planes: Vec<Plane>,
+    /// The quantization tables written, natural order, by slot.
+    pub quant: Vec<[u16; 64]>,
+}
+
+// SAFETY: a `Frame` only reads the blocks its row pointers point at; whoever builds one
+// keeps those blocks alive and unchanged for as long as the frame exists (see
+// `Transcoder::frame`), so it may be shared with and read from any thread.
+unsafe impl Send for Frame {}
+unsafe impl Sync for Frame {}
+
+/// The MCU grid of a frame.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    columns: u32,
+    rows: u32,
+}
+
+impl Frame {
+    fn grid(&self) -> Grid {
+        if self.planes.len() == 1 {
+            // A single component is not interleaved: an MCU is one block.
+            return Grid {
+                columns: self.width.div_ceil(8),
+                rows: self.height.div_ceil(8),
+            };
+        }
+        let h = self
+            .planes
+            .iter()
+            .map(|p| u32::from(p.h_samp))
+            .max()
+            .unwrap_or(1);
+        let v = self
+            .planes
+            .iter()
+            .map(|p| u32::from(p.v_samp))
+            .max()
+            .unwrap_or(1);
+        Grid {
+            columns: self.width.div_ceil(8 * h),
+            rows: self.height.div_ceil(8 * v),
+        }
+    }
+
+    /// (h, v) blocks per MCU of each plane.
+    fn blocks_per_mcu(&self) -> Vec<(u32, u32)> {
+        if self.planes.len() == 1 {
+            return vec![(1, 1)];
+        }
+        self.planes
+            .iter()
+            .map(|p| (u32::from(p.h_samp), u32::from(p.v_samp)))
+            .collect()
+    }
+}
+
+/// Symbol counts of one table slot.
+#[derive(Clone)]
+struct Counts {
+    dc: [u64; 257],
+    ac: [u64; 257],
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Self {
+            dc: [0; 257],
+            ac: [0; 257],
+        }
+    }
+}
+
+/// A chunk after the first pass, MCU by MCU, each block requantized and in zigzag order
+/// but kept only as which coefficients are not zero and their values (its DC value, then
+/// the others in order): a quarter of the memory of the blocks. And the symbols they will
+/// need.
+struct Prepared {
+    /// Per block, bit `k` set when zigzag coefficient `k` (k ≥ 1) is not zero.
+    masks: Vec<u64>,
+    values: Vec<i16>,
+    counts: [Counts; 2],
+}
+
+/// One Huffman table: its BITS and HUFFVAL lists as written in DHT, and the code and
+/// length of each symbol.
+struct Table {
+    bits: [u8; 16],
+    values: Vec<u8>,
+    code: [u32; 256],
+    size: [u32; 256],
+}
+
+struct Tables {
+    dc: [Table; 2],
+    ac: [Table; 2],
+}
+
+/// A chunk's result, once a thread has made it.
+type Slot<T> = Mutex<Option<Result<T, EncodeError>>>;
+
+/// The work of writing one frame, shared by the threads that call [`Encoding::work`].
+pub(super) struct Encoding<'f> {
+    frame: &'f Frame,
+    grid: Grid,
+    per_mcu: Vec<(u32, u32)>,
+    chunks: Vec<Range<u32>>,
+    next_prepare: AtomicUsize,
+    prepared: Vec<Slot<Prepared>>,
+    /// Chunks whose first pass has finished, and a signal for those waiting on the rest.
+    finished: Mutex<usize>,
+    all_prepared: Condvar,
+    tables: OnceLock<Result<Tables, EncodeError>>,
+    next_code: AtomicUsize,
+    coded: Vec<Slot<Vec<u8>>>,
+}
+
+impl<'f> Encoding<'f> {
+    pub(super) fn new(frame: &'f Frame) -> Result<Self, EncodeError> {
+        let grid = frame.grid();
+        let per_mcu = frame.blocks_per_mcu();
+        for (plane, &(_, v)) in frame.planes.iter().zip(&per_mcu) {
+            if (plane.rows.len() as u64) < u64::from(grid.rows) * u64::from(v) {
+                return Err(EncodeError::Geometry);
+            }
+        }
+        let per_chunk = grid.rows.div_ceil(CHUNKS).max(1);
+        let chunks: Vec<Range<u32>> = (0..grid.rows)
+            .step_by(per_chunk as usize)
+            .map(|start| start..(start + per_chunk).min(grid.rows))
+            .collect();
+        Ok(Self {
+            frame,
+            grid,
+            per_mcu,
+            next_prepare: AtomicUsize::new(0),
+            prepared: empty_slots(chunks.len()),
+            finished: Mutex::new(0),
+            all_prepared: Condvar::new(),
+            tables: OnceLock::new(),
+            next_code: AtomicUsize::new(0),
+            coded: empty_slots(chunks.len()),
+            chunks,
+        })
+    }
+
+    /// Takes chunks of the first pass until none is left, waits for the other threads'
+    /// first passes, then takes chunks of the second. Any number of threads may call it,
+    /// at any time before [`Encoding::finish`].
+    pub(super) fn work(&self) {
+        let n = self.chunks.len();
+        loop {
+            let i = self.next_prepare.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let result = catch_unwind(AssertUnwindSafe(|| self.prepare(&self.chunks[i])))
+                .unwrap_or(Err(EncodeError::Panicked));
+            *lock(&self.prepared[i]) = Some(result);
+            let mut finished = lock(&self.finished);
+            *finished += 1;
+            if *finished == n {
+                self.all_prepared.notify_all();
+            }
+        }
+        let mut finished = lock(&self.finished);
+        while *finished < n {
+            finished = self
+                .all_prepared
+                .wait(finished)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        drop(finished);
+        let Ok(tables) = self.tables.get_or_init(|| self.build_tables()) else {
+            return;
+        };
+        loop {
+            let i = self.next_code.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let prepared = lock(&self.prepared[i]).take();
+            let result = match prepared {
+                Some(Ok(prepared)) => catch_unwind(AssertUnwindSafe(|| {
+                    self.code(&self.chunks[i], &prepared, tables)
+                }))
+                .unwrap_or(Err(EncodeError::Panicked)),
+                Some(Err(e)) => Err(e),
+                None => Err(EncodeError::Panicked),
+            };
+            *lock(&self.coded[i]) = Some(result);
+        }
+    }
+
+    /// The whole JPEG file, once the work is done (it does what is left on this thread).
+    pub(super) fn finish(self) -> Result<Vec<u8>, EncodeError> {
+        self.work();
+        let tables = match self.tables.into_inner() {
+            Some(Ok(tables)) => tables,
+            Some(Err(e)) => return Err(e),
+            None => return Err(EncodeError::Panicked),
+        };
+        let mut parts = Vec::with_capacity(self.coded.len());
+        for slot in self.coded {
+            match slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
+                Some(Ok(bytes)) => parts.push(bytes),
+                Some(Err(e)) => return Err(e),
+                None => return Err(EncodeError::Panicked),
+            }
+        }
+        let mut out = headers(self.frame, self.grid, &tables);
+        out.reserve(parts.iter().map(Vec::len).sum::<usize>() + 2);
+        for part in parts {
+            out.extend_from_slice(&part);
+        }
+        out.extend_from_slice(&[0xFF, 0xD9]);
+        Ok(out)
+    }
+
+    /// First pass over the MCU rows `rows`: requantized zigzag blocks and symbol counts.
+    fn prepare(&self, rows: &Range<u32>) -> Result<Prepared, EncodeError> {
+        let blocks_per_mcu: u32 = self.per_mcu.iter().map(|(h, v)| h * v).sum();
+        let total =
+            (rows.len() as u64 * u64::from(self.grid.columns) * u64::from(blocks_per_mcu)) as usize;
+        let mut masks: Vec<u64> = Vec::new();
+        masks
+            .try_reserve_exact(total)
+            .map_err(|_| EncodeError::OutOfMemory(total))?;
+        let mut values: Vec<i16> = Vec::new();
+        values
+            .try_reserve(total * 8)
+            .map_err(|_| EncodeError::OutOfMemory(total))?;
+        let mut counts: [Counts; 2] = Default::default();
+        let planes = &self.frame.planes;
+        let mut predictions = vec![0i32; planes.len()];
+        for row in rows.clone() {
+            predictions.fill(0);
+            for column in 0..self.grid.columns {
+                for (p, (plane, &(h, v))) in planes.iter().zip(&self.per_mcu).enumerate() {
+                    for y in 0..v {
+                        // SAFETY: `new` checked that the plane has rows for every MCU row;
+                        // each row holds the blocks of every MCU column (see `Plane::rows`).
+                        let line = plane.rows[(row * v + y) as usize];
+                        for x in 0..h {
+                            let source = unsafe { &*line.add((column * h + x) as usize) };
+                            let (block, mask) = zigzag(source, plane.rescale.as_ref());
+                            count_block(
+                                &block,
+                                mask,
+                                &mut predictions[p],
+                                &mut counts[plane.table],
+                                &mut values,
+                            )?;
+                            masks.push(mask);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Prepared {
+            masks,
+            values,
+            counts,
+        })
+    }
+
+    fn build_tables(&self) -> Result<Tables, EncodeError> {
+        let mut counts: [Counts; 2] = Default::default();
+        for slot in &self.prepared {
+            match &*lock(slot) {
+                Some(Ok(prepared)) => {
+                    for (total, part) in counts.iter_mut().zip(&prepared.counts) {
+                        for (t, p) in total.dc.iter_mut().zip(&part.dc) {
+                            *t += p;
+                        }
+                        for (t, p) in total.ac.iter_mut().zip(&part.ac) {
+                            *t += p;
+                        }
+                    }
+                }
+                Some(Err(e)) => return Err(clone_error(e)),
+                None => return Err(EncodeError::Panicked),
+            }
+        }
+        let [luma, chroma] = counts;
+        Ok(Tables {
+            dc: [Table::optimal(&luma.dc), Table::optimal(&chroma.dc)],
+            ac: [Table::optimal(&luma.ac), Table::optimal(&chroma.ac)],
+        })
+    }
+
+    /// Second pass: the entropy-coded data of the MCU rows `rows`, each row a restart
+    /// interval, with the restart marker before every row but the image's first.
+    fn code(
+        &self,
+        rows: &Range<u32>,
+        prepared: &Prepared,
+        tables: &Tables,
+    ) -> Result<Vec<u8>, EncodeError> {
+        let planes = &self.frame.planes;
+        let mut writer = BitWriter::with_capacity(prepared.values.len() * 2);
+        let mut masks = prepared.masks.iter();
+        let mut values = prepared.values.iter();
+        let mut predictions = vec![0i32; planes.len()];
+        for row in rows.clone() {
+            if row > 0 {
+                writer.marker(0xD0 + ((row - 1) % 8) as u8);
+            }
+            predictions.fill(0);
+            for _ in 0..self.grid.columns {
+                for (p, (plane, &(h, v))) in planes.iter().zip(&self.per_mcu).enumerate() {
+                    let (dc, ac) = (&tables.dc[plane.table], &tables.ac[plane.table]);
+                    for _ in 0..h * v {
+                        let mask = *masks.next().ok_or(EncodeError::Geometry)?;
+                        code_block(&mut writer, mask, &mut values, &mut predictions[p], dc, ac)
+                            .ok_or(EncodeError::Geometry)?;
+                    }
+                }
+            }
+            writer.align();
+        }
+        Ok(writer.out)
+    }
+}
+
+fn empty_slots<T>(n: usize) -> Vec<Mutex<Option<T>>> {
+    (0..n).map(|_| Mutex::new(None)).collect()
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn clone_error(e: &EncodeError) -> EncodeError {
+    match e {
+        EncodeError::CoefficientRange(c) => EncodeError::CoefficientRange(*c),
+        EncodeError::OutOfMemory(n) => EncodeError::OutOfMemory(*n),
+        EncodeError::Geometry => EncodeError::Geometry,
+        EncodeError::Panicked => EncodeError::Panicked,
+    }
+}
+
+/// A block in zigzag order, requantized, and its AC coefficients that are not zero.
+/// Requantizing (a division) is done only for coefficients that are not already zero.
+#[inline]
+fn zigzag(source: &Block, rescale: Option<&Rescale>) -> (Block, u64) {
+    let mut block = [0i16; 64];
+    for (out, &k) in block.iter_mut().zip(&NATURAL) {
+        *out = source[k];
+    }
+    let mut mask = nonzero(&block);
+    if let Some(steps) = rescale {
+        block[0] = steps.rescale(block[0], 0);
+        let mut rest = mask & !1;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            let value = steps.rescale(block[k], k);
+            block[k] = value;
+            if value == 0 {
+                mask &= !(1u64 << k);
+            }
+            rest &= rest - 1;
+        }
+    }
+    (block, mask & !1)
+}
+
+/// Bit `k` set when coefficient `k` is not zero.
+#[inline]
+fn nonzero(block: &Block) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of x86-64; the eight loads read the block's 128 bytes.
+        unsafe {
+            use std::arch::x86_64::*;
+            let p = block.as_ptr().cast::<__m128i>();
+            let zero = _mm_setzero_si128();
+            let mut mask = 0u64;
+            for i in 0..4 {
+                let a = _mm_cmpeq_epi16(_mm_loadu_si128(p.add(2 * i)), zero);
+                let b = _mm_cmpeq_epi16(_mm_loadu_si128(p.add(2 * i + 1)), zero);
+                let zeros = _mm_movemask_epi8(_mm_packs_epi16(a, b)) as u32;
+                mask |= u64::from(!zeros & 0xFFFF) << (16 * i);
+            }
+            mask
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block
+            .iter()
+            .enumerate()
+            .fold(0u64, |mask, (k, &c)| mask | (u64::from(c != 0) << k))
+    }
+}
+
+/// The magnitude category of `value` and its extra bits.
+#[inline]
+fn magnitude(value: i32) -> (u32, u32) {
+    let size = 32 - value.unsigned_abs().leading_zeros();
+    let bits = if value < 0 { value - 1 } else { value } as u32 & ((1u32 << size) - 1);
+    (size, bits)
+}
+
+/// Counts the symbols of one zigzag block and keeps its DC and non-zero AC values; fails
+/// on values baseline JPEG cannot code.
+#[inline]
+fn count_block(
+    block: &Block,
+    mut mask: u64,
+    prediction: &mut i32,
+    counts: &mut Counts,
+    values: &mut Vec<i16>,
+) -> Result<(), EncodeError> {
+    let dc = i32::from(block[0]);
+    let (size, _) = magnitude(dc - *prediction);
+    *prediction = dc;
+    if size > 11 {
+        return Err(EncodeError::CoefficientRange(size));
+    }
+    counts.dc[size as usize] += 1;
+    values.push(block[0]);
+    let mut last = 0u32;
+    while mask != 0 {
+        let k = mask.trailing_zeros();
+        let mut run = k - last - 1;
+        while run > 15 {
+            counts.ac[0xF0] += 1;
+            run -= 16;
+        }
+        let value = block[k as usize];
+        let (size, _) = magnitude(i32::from(value));
+        if size > 10 {
+            return Err(EncodeError::CoefficientRange(size));
+        }
+        counts.ac[((run << 4) | size) as usize] += 1;
+        values.push(value);
+        last = k;
+        mask &= mask - 1;
+    }
+    if last != 63 {
+        counts.ac[0] += 1;
+    }
+    Ok(())
+}
+
+/// Codes one block from its mask and values as `count_block` kept them (so each of its
+/// symbols has a code); `None` when the values run out.
+#[inline]
+fn code_block<'v>(
+    writer: &mut BitWriter,
+    mut mask: u64,
+    values: &mut impl Iterator<Item = &'v i16>,
+    prediction: &mut i32,
+    dc: &Table,
+    ac: &Table,
+) -> Option<()> {
+    let value = i32::from(*values.next()?);
+    let (size, bits) = magnitude(value - *prediction);
+    *prediction = value;
+    writer.put(
+        (dc.code[size as usize] << size) | bits,
+        dc.size[size as usize] + size,
+    );
+    let mut last = 0u32;
+    while mask != 0 {
+        let k = mask.trailing_zeros();
+        let mut run = k - last - 1;
+        while run > 15 {
+            writer.put(ac.code[0xF0], ac.size[0xF0]);
+            run -= 16;
+        }
+        let (size, bits) = magnitude(i32::from(*values.next()?));
+        let symbol = ((run << 4) | size) as usize;
+        writer.put((ac.code[symbol] << size) | bits, ac.size[symbol] + size);
+        last = k;
+        mask &= mask - 1;
+    }
+    if last != 63 {
+        writer.put(ac.code[0], ac.size[0]);
+    }
+    Some(())
+}
+
+impl Table {
+    /// The optimal length-limited code for these symbol counts (ITU T.81 Annex K.2):
+    /// Huffman's construction, then code lengths over 16 bits folded back, with one code
+    /// point reserved so that no code is all ones.
+    fn optimal(counts: &[u64; 257]) -> Self {
+        let mut freq = *counts;
+        freq[256] = 1; // the reserved code point
+        let mut size = [0u32; 257];
+        let mut next: [Option<usize>; 257] = [None; 257];
+        loop {
+            // The two least frequent trees still standing (ties go to the higher symbol).
+            let mut first: Option<usize> = None;
+            let mut second: Option<usize> = None;
+            for (symbol, &f) in freq.iter().enumerate() {
+                if f == 0 {
+                    continue;
+                }
+                match first {
+                    Some(a) if f > freq[a] => match second {
+                        Some(b) if f > freq[b] => {}
+                        _ => second = Some(symbol),
+                    },
+                    _ => {
+                        second = first;
+                        first = Some(symbol);
+                    }
+                }
+            }
+            let (Some(a), Some(b)) = (first, second) else {
+                break;
+            };
+            freq[a] += freq[b];
+            freq[b] = 0;
+            // Every symbol in both trees gets one bit longer; b's list joins a's.
+            let mut s = a;
+            loop {
+                size[s] += 1;
+                match next[s] {
+                    Some(n) => s = n,
+                    None => break,
+                }
+            }
+            next[s] = Some(b);
+            let mut s = b;
+            loop {
+                size[s] += 1;
+                match next[s] {
+                    Some(n) => s = n,
+                    None => break,
+                }
+            }
+        }
+        // A code is at most 256 bits long (257 symbols), whatever the counts.
+        let mut bits = [0u32; 258];
+        for &s in &size {
+            if s > 0 {
+                bits[s as usize] += 1;
+            }
+        }
+        // Fold lengths over 16 (Annex K.3): take two codes of the longest length, move one
+        // up a level and split a shorter code to make room for the other.
+        for i in (17..bits.len()).rev() {
+            while bits[i] > 0 {
+                let mut j = i - 2;
+                while bits[j] == 0 {
+                    j -= 1;
+                }
+                bits[i] -= 2;
+                bits[i - 1] += 1;
+                bits[j + 1] += 2;
+                bits[j] -= 1;
+            }
+        }
+        // Drop the reserved code point: it has the longest code.
+        if let Some(longest) = (1..=16).rev().find(|&i| bits[i] > 0) {
+            bits[longest] -= 1;
+        }
+        // Symbols by code length, then by value.
+        let mut by_length: Vec<(u32, u8)> = (0..=255u8)
+            .filter(|&symbol| size[usize::from(symbol)] > 0)
+            .map(|symbol| (size[usize::from(symbol)], symbol))
+            .collect();
+        by_length.sort_unstable();
+        let values: Vec<u8> = by_length.into_iter().map(|(_, symbol)| symbol).collect();
+        let mut table = Table {
+            bits: [0; 16],
+            values,
+            code: [0; 256],
+            size: [0; 256],
+        };
+        for (out, &b) in table.bits.iter_mut().zip(&bits[1..=16]) {
+            *out = b as u8;
+        }
+        // Canonical codes (Annex C): consecutive within a length, doubled between lengths.
+        let mut code = 0u32;
+        let mut values = table.values.iter();
+        for (length, &count) in (1u32..).zip(&table.bits) {
+            for _ in 0..count {
+                if let Some(&symbol) = values.next() {
+                    table.code[usize::from(symbol)] = code;
+                    table.size[usize::from(symbol)] = length;
+                }
+                code += 1;
+            }
+            code <<= 1;
+        }
+        table
+    }
+}
+
+/// Entropy-coded bytes: bits packed most significant first, a zero byte stuffed after
+/// every 0xFF.
+struct BitWriter {
+    out: Vec<u8>,
+    /// Pending bits, the last `pending` bits of it.
+    bits: u64,
+    pending: u32,
+}
+
+impl BitWriter {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            out: Vec::with_capacity(capacity),
+            bits: 0,
+            pending: 0,
+        }
+    }
+
+    /// Appends the low `size` bits of `value` (at most 27; fewer than 32 are pending).
+    #[inline]
+    fn put(&mut self, value: u32, size: u32) {
+        self.bits = (self.bits << size) | u64::from(value);
+        self.pending += size;
+        if self.pending >= 32 {
+            self.pending -= 32;
+            let bytes = ((self.bits >> self.pending) as u32).to_be_bytes();
+            if bytes.contains(&0xFF) {
+                self.stuffed(bytes);
+            } else {
+                self.out.extend_from_slice(&bytes);
+            }
+        }
+    }
+
+    #[cold]
+    fn stuffed(&mut self, bytes: [u8; 4]) {
+        for byte in bytes {
+            self.byte(byte);
+        }
+    }
+
+    #[inline]
+    fn byte(&mut self, byte: u8) {
+        self.out.push(byte);
+        if byte == 0xFF {
+            self.out.push(0);
+        }
+    }
+
+    /// Pads the last byte with one bits and writes out everything pending.
+    fn align(&mut self) {
+        let pad = (8 - self.pending % 8) % 8;
+        self.bits = (self.bits << pad) | ((1u64 << pad) - 1);
+        self.pending += pad;
+        while self.pending >= 8 {
+            self.pending -= 8;
+            self.byte((self.bits >> self.pending) as u8);
+        }
+        self.bits = 0;
+    }
+
+    fn marker(&mut self, code: u8) {
+        self.out.extend_from_slice(&[0xFF, code]);
+    }
+}
+
+/// Everything before the entropy-coded data: SOI, JFIF, DQT, SOF, DHT, DRI, SOS.
+fn headers(frame: &Frame, grid: Grid, tables: &Tables) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8];
+    // JFIF 1.01, no density unit, 1:1, no thumbnail.
+    segment(
+        &mut out,
+        0xE0,
+        &[b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0],
+    );
+    let extended = frame.quant.iter().flatten().any(|&q| q > 255);
+    for (slot, table) in frame.quant.iter().enumerate() {
+        let mut body = Vec::with_capacity(129);
+        if extended {
+            body.push(0x10 | slot as u8);
+            for &k in &NATURAL {
+                body.extend_from_slice(&table[k].to_be_bytes());
+            }
+        } else {
+            body.push(slot as u8);
+            body.extend(NATURAL.iter().map(|&k| table[k] as u8));
+        }
+        segment(&mut out, 0xDB, &body);
+    }
+    // Baseline, or extended sequential when a step needs 16 bits.
+    let mut sof = vec![8];
+    sof.extend_from_slice(&(frame.height as u16).to_be_bytes());
+    sof.extend_from_slice(&(frame.width as u16).to_be_bytes());
+    sof.push(frame.planes.len() as u8);
+    let single = frame.planes.len() == 1;
+    for plane in &frame.planes {
+        let sampling = if single {
+            0x11
+        } else {
+            (plane.h_samp << 4) | plane.v_samp
+        };
+        sof.extend_from_slice(&[plane.id, sampling, plane.table as u8]);
+    }
+    segment(&mut out, if extended { 0xC1 } else { 0xC0 }, &sof);
+    let slots = if single { 1 } else { 2 };
+    let mut dht = Vec::new();
+    for slot in 0..slots {
+        for (class, table) in [(0u8, &tables.dc[slot]), (1, &tables.ac[slot])] {
+            dht.push((class << 4) | slot as u8);
+            dht.extend_from_slice(&table.bits);
+            dht.extend_from_slice(&table.values);
+        }
+    }
+    segment(&mut out, 0xC4, &dht);
+    segment(&mut out, 0xDD, &(grid.columns as u16).to_be_bytes());
+    let mut sos = vec![frame.planes.len() as u8];
+    for plane in &frame.planes {
+        sos.extend_from_slice(&[plane.id, ((plane.table as u8) << 4) | plane.table as u8]);
+    }
+    sos.extend_from_slice(&[0, 63, 0]);
+    segment(&mut out, 0xDA, &sos);
+    out
+}
+
+fn segment(out: &mut Vec<u8>, marker: u8, body: &[u8]) {
+    out.extend_from_slice(&[0xFF, marker]);
+    out.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(body);
+}
+
+#[cfg(test)]
+mod tests;

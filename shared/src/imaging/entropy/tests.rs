@@ -1,0 +1,128 @@
+use super::*;
+
+/// Kraft's sum of the code lengths, in units of 2^-16: below 2^16 means the all-ones code
+/// point is free, as JPEG requires.
+fn kraft(table: &Table) -> u64 {
+    table
+        .bits
+        .iter()
+        .enumerate()
+        .map(|(i, &count)| u64::from(count) << (15 - i))
+        .sum()
+}
+
+#[test]
+fn an_optimal_table_codes_every_counted_symbol_in_at_most_16_bits() {
+    // Fibonacci counts make Huffman's lengths grow by one per symbol: far over 16 bits.
+    let mut counts = [0u64; 257];
+    let (mut a, mut b) = (1u64, 1u64);
+    for count in counts.iter_mut().take(40) {
+        *count = a;
+        (a, b) = (b, a + b);
+    }
+    counts[0xF0] = 7;
+    let table = Table::optimal(&counts);
+    let coded: Vec<usize> = (0..256).filter(|&s| table.size[s] > 0).collect();
+    let counted: Vec<usize> = (0..256).filter(|&s| counts[s] > 0).collect();
+    assert_eq!(coded, counted);
+    assert!(coded.iter().all(|&s| table.size[s] <= 16));
+    assert_eq!(table.values.len(), counted.len());
+    assert!(kraft(&table) < 1 << 16, "{}", kraft(&table));
+    // Canonical codes are a prefix code: no code starts another.
+    for &x in &coded {
+        for &y in &coded {
+            if x != y && table.size[x] <= table.size[y] {
+                let prefix = table.code[y] >> (table.size[y] - table.size[x]);
+                assert_ne!(prefix, table.code[x], "{x:#x} is a prefix of {y:#x}");
+            }
+        }
+    }
+}
+
+#[test]
+fn more_frequent_symbols_get_codes_no_longer_than_rarer_ones() {
+    let mut counts = [0u64; 257];
+    counts[0] = 1000;
+    counts[1] = 500;
+    counts[2] = 10;
+    counts[3] = 1;
+    let table = Table::optimal(&counts);
+    assert!(table.size[0] <= table.size[1]);
+    assert!(table.size[1] <= table.size[2]);
+    assert!(table.size[2] <= table.size[3]);
+    assert_eq!(table.size[0], 1);
+}
+
+#[test]
+fn a_byte_of_all_ones_is_followed_by_a_stuffed_zero() {
+    let mut writer = BitWriter::with_capacity(16);
+    writer.put(0xFF, 8);
+    writer.put(0x0F_FFFF, 24);
+    writer.put(0b101, 3);
+    writer.align();
+    assert_eq!(
+        writer.out,
+        vec![0xFF, 0x00, 0x0F, 0xFF, 0x00, 0xFF, 0x00, 0b1011_1111]
+    );
+}
+
+/// A grey frame whose blocks hold only DC values, as rows of blocks.
+fn dc_frame(width: u32, height: u32, dc: impl Fn(u32, u32) -> i16) -> (Frame, Vec<Vec<Block>>) {
+    let (columns, rows) = (width.div_ceil(8), height.div_ceil(8));
+    let blocks: Vec<Vec<Block>> = (0..rows)
+        .map(|y| {
+            (0..columns)
+                .map(|x| {
+                    let mut block = [0i16; 64];
+                    block[0] = dc(x, y);
+                    block
+                })
+                .collect()
+        })
+        .collect();
+    let frame = Frame {
+        width,
+        height,
+        planes: vec![Plane {
+            id: 1,
+            h_samp: 1,
+            v_samp: 1,
+            table: 0,
+            rows: blocks.iter().map(|row| row.as_ptr()).collect(),
+            rescale: None,
+        }],
+        quant: vec![[1; 64]],
+    };
+    (frame, blocks)
+}
+
+#[test]
+fn a_frame_of_flat_blocks_decodes_to_their_levels() {
+    // With every step 1, a block whose only coefficient is 8·k decodes to 128 + k.
+    let level = |x: u32, y: u32| ((x * 5 + y * 3) % 200) as i16 - 100;
+    let (frame, _blocks) = dc_frame(83, 61, |x, y| 8 * level(x, y));
+    let bytes = Encoding::new(&frame).unwrap().finish().unwrap();
+    let decoded = image::load_from_memory(&bytes).unwrap().into_luma8();
+    assert_eq!(decoded.dimensions(), (83, 61));
+    for (x, y, pixel) in decoded.enumerate_pixels() {
+        let expected = 128 + level(x / 8, y / 8);
+        assert_eq!(i16::from(pixel.0[0]), expected, "at {x},{y}");
+    }
+}
+
+#[test]
+fn a_coefficient_baseline_cannot_code_is_an_error() {
+    let (frame, _blocks) = dc_frame(16, 16, |x, _| if x == 1 { 4095 } else { -4095 });
+    let result = Encoding::new(&frame).unwrap().finish();
+    assert!(
+        matches!(result, Err(EncodeError::CoefficientRange(12))),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn planes_with_too_few_rows_are_refused() {
+    let (mut frame, _blocks) = dc_frame(16, 16, |_, _| 0);
+    frame.planes[0].rows.pop();
+    assert!(matches!(Encoding::new(&frame), Err(EncodeError::Geometry)));
+}
