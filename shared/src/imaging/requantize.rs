@@ -297,7 +297,7 @@ impl<'a> Transcoder<'a> {
             // SAFETY: as in `open`; the decompressor has consumed all its input in
             // buffered-image mode, a state in which libjpeg hands out the coefficient
             // arrays. Rows are accessed through access_virt_barray, one at a time, for row
-            // numbers inside each component's height in blocks.
+            // numbers inside each component's height in blocks; the frame only reads them.
             unsafe {
                 let t = &mut *self;
                 let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
@@ -414,7 +414,10 @@ impl<'a> Transcoder<'a> {
                     let array = *turned.add(ci);
                     let mut pointers = Vec::with_capacity(rows as usize);
                     for row in 0..rows {
-                        let buffer = access(&mut t.src.common, array, row, 1, 0);
+                        // Writable: rows no scan reached are zeroed (or the file refused as
+                        // corrupt) now, once, not later by the scaled pass while the frame
+                        // is read on another thread.
+                        let buffer = access(&mut t.src.common, array, row, 1, 1);
                         pointers.push((*buffer).cast_const().cast::<Block>());
                     }
                     let old = orient(old_tables[ci]);
