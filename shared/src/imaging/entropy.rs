@@ -95,18 +95,14 @@ impl Frame {
                 rows: self.height.div_ceil(8),
             };
         }
-        let h = self
-            .planes
-            .iter()
-            .map(|p| u32::from(p.h_samp))
-            .max()
-            .unwrap_or(1);
-        let v = self
-            .planes
-            .iter()
-            .map(|p| u32::from(p.v_samp))
-            .max()
-            .unwrap_or(1);
+        let most = |factor: fn(&Plane) -> u8| {
+            self.planes
+                .iter()
+                .map(|p| u32::from(factor(p)))
+                .max()
+                .unwrap_or(1)
+        };
+        let (h, v) = (most(|p| p.h_samp), most(|p| p.v_samp));
         Grid {
             columns: self.width.div_ceil(8 * h),
             rows: self.height.div_ceil(8 * v),
@@ -588,23 +584,9 @@ impl Table {
             freq[a] += freq[b];
             freq[b] = 0;
             // Every symbol in both trees gets one bit longer; b's list joins a's.
-            let mut s = a;
-            loop {
-                size[s] += 1;
-                match next[s] {
-                    Some(n) => s = n,
-                    None => break,
-                }
-            }
-            next[s] = Some(b);
-            let mut s = b;
-            loop {
-                size[s] += 1;
-                match next[s] {
-                    Some(n) => s = n,
-                    None => break,
-                }
-            }
+            let a_last = lengthen(&mut size, &next, a);
+            next[a_last] = Some(b);
+            lengthen(&mut size, &next, b);
         }
         // A code is at most 256 bits long (257 symbols), whatever the counts.
         let mut bits = [0u32; 258];
@@ -661,6 +643,19 @@ impl Table {
             code <<= 1;
         }
         table
+    }
+}
+
+/// Adds a bit to the code length of every symbol in the list that starts at `first`;
+/// returns the list's last symbol.
+fn lengthen(size: &mut [u32; 257], next: &[Option<usize>; 257], first: usize) -> usize {
+    let mut symbol = first;
+    loop {
+        size[symbol] += 1;
+        match next[symbol] {
+            Some(n) => symbol = n,
+            None => return symbol,
+        }
     }
 }
 
