@@ -455,11 +455,17 @@ fn nonzero(block: &Block) -> u64 {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        block
-            .iter()
-            .enumerate()
-            .fold(0u64, |mask, (k, &c)| mask | (u64::from(c != 0) << k))
+        nonzero_scalar(block)
     }
+}
+
+/// [`nonzero`] without SIMD: what arm64 (Lambda's Graviton) runs.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn nonzero_scalar(block: &Block) -> u64 {
+    block
+        .iter()
+        .enumerate()
+        .fold(0u64, |mask, (k, &c)| mask | (u64::from(c != 0) << k))
 }
 
 /// The magnitude category of `value` and its extra bits.
