@@ -35,7 +35,7 @@ pub(super) fn zigzag_order(table: &[u16; 64]) -> [u16; 64] {
 /// Chunks the MCU rows are cut into: enough for two threads to share the work evenly.
 const CHUNKS: u32 = 32;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum EncodeError {
     #[error("a coefficient is out of baseline JPEG's range (magnitude category {0})")]
     CoefficientRange(u32),
@@ -344,7 +344,7 @@ impl<'f> Encoding<'f> {
                         }
                     }
                 }
-                Some(Err(e)) => return Err(clone_error(e)),
+                Some(Err(e)) => return Err(e.clone()),
                 None => return Err(EncodeError::Panicked),
             }
         }
@@ -397,15 +397,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn clone_error(e: &EncodeError) -> EncodeError {
-    match e {
-        EncodeError::CoefficientRange(c) => EncodeError::CoefficientRange(*c),
-        EncodeError::OutOfMemory(n) => EncodeError::OutOfMemory(*n),
-        EncodeError::Geometry => EncodeError::Geometry,
-        EncodeError::Panicked => EncodeError::Panicked,
-    }
 }
 
 /// A block in zigzag order, requantized, and its AC coefficients that are not zero.
