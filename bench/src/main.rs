@@ -46,9 +46,12 @@ struct JobArgs {
     /// JPEG quality of the optimized output (the pipeline's default when absent).
     #[arg(long)]
     jpeg_quality: Option<u8>,
-    /// JPEG quality of the thumbnail and preview (the pipeline's default when absent).
+    /// JPEG quality of the preview (the pipeline's default when absent).
     #[arg(long)]
-    small_jpeg_quality: Option<u8>,
+    preview_jpeg_quality: Option<u8>,
+    /// JPEG quality of the thumbnail (the pipeline's default when absent).
+    #[arg(long)]
+    thumbnail_jpeg_quality: Option<u8>,
 }
 
 #[derive(Subcommand)]
@@ -162,8 +165,11 @@ fn run(job: &JobArgs, paths: &[PathBuf]) -> Result<()> {
         if let Some(quality) = job.jpeg_quality {
             cmd.arg("--jpeg-quality").arg(quality.to_string());
         }
-        if let Some(quality) = job.small_jpeg_quality {
-            cmd.arg("--small-jpeg-quality").arg(quality.to_string());
+        if let Some(quality) = job.preview_jpeg_quality {
+            cmd.arg("--preview-jpeg-quality").arg(quality.to_string());
+        }
+        if let Some(quality) = job.thumbnail_jpeg_quality {
+            cmd.arg("--thumbnail-jpeg-quality").arg(quality.to_string());
         }
         let output = cmd.arg(&file).output()?;
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -251,9 +257,12 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
         let settings = PipelineSettings {
             threads: job.threads,
             jpeg_quality: job.jpeg_quality.unwrap_or(defaults.jpeg_quality),
-            small_jpeg_quality: job
-                .small_jpeg_quality
-                .unwrap_or(defaults.small_jpeg_quality),
+            preview_jpeg_quality: job
+                .preview_jpeg_quality
+                .unwrap_or(defaults.preview_jpeg_quality),
+            thumbnail_jpeg_quality: job
+                .thumbnail_jpeg_quality
+                .unwrap_or(defaults.thumbnail_jpeg_quality),
             ..defaults
         };
         let processed = imaging::process(&bytes, &settings)?;

@@ -157,11 +157,15 @@ pub(super) fn decode(
 /// How hard the encoder works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Effort {
-    /// Baseline, optimized Huffman tables: libjpeg-turbo's speed, a few percent smaller.
+    /// Baseline with optimized Huffman tables: libjpeg-turbo's speed. For the full-size output.
     Fast,
+    /// libjpeg-turbo's tables and quantizer, progressive (its standard scan script): some
+    /// 5% smaller than `Fast` for little more CPU. For the preview.
+    Progressive,
     /// mozjpeg's full effort (trellis quantisation, progressive, optimized scans): several
-    /// times slower, some 10% smaller at the same quality. For small outputs.
-    Small,
+    /// times slower, some 10% smaller at the same quality. For the thumbnail, whose size
+    /// makes that cheap.
+    Max,
 }
 
 /// Encodes interleaved grey (1 channel) or RGB (3) samples, 4:2:0 for colour. Writes no
@@ -181,8 +185,11 @@ pub(super) fn encode(
             ColorSpace::JCS_RGB
         };
         let mut compress = Compress::new(colour);
-        if effort == Effort::Fast {
+        if effort != Effort::Max {
             compress.set_fastest_defaults();
+        }
+        if effort == Effort::Progressive {
+            compress.set_progressive_mode();
         }
         compress.set_size(width as usize, height as usize);
         compress.set_quality(f32::from(quality));

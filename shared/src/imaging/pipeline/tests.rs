@@ -530,9 +530,10 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
     });
     // PNG, so the optimized output is encoded from pixels too, not requantized.
     let source = samples::png(&DynamicImage::ImageRgb8(textured));
-    let at = |small_jpeg_quality| {
+    let at = |quality| {
         let settings = PipelineSettings {
-            small_jpeg_quality,
+            preview_jpeg_quality: quality,
+            thumbnail_jpeg_quality: quality,
             ..single_threaded()
         };
         let processed = process(&source, &settings).unwrap();
@@ -547,6 +548,42 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
         match name {
             OutputName::Optimized => assert_eq!(low, high, "{name}"),
             _ => assert!(high > low, "{name}: {high} bytes at 95, {low} at 60"),
+        }
+    }
+}
+
+/// The start-of-frame marker of a JPEG: 0xC0 baseline, 0xC1 extended, 0xC2 progressive.
+fn frame_marker(jpeg: &[u8]) -> u8 {
+    let mut at = 2;
+    while at + 4 <= jpeg.len() {
+        assert_eq!(jpeg[at], 0xFF, "a marker at {at}");
+        let marker = jpeg[at + 1];
+        if (0xC0..=0xC2).contains(&marker) {
+            return marker;
+        }
+        at += 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+    }
+    panic!("no start-of-frame marker")
+}
+
+#[test]
+fn the_preview_is_progressive_and_the_full_size_output_baseline() {
+    // From pixels (PNG) and from coefficients (a 4:2:0 JPEG), on one thread and two.
+    let image = DynamicImage::ImageRgb8(samples::two_halves(1700, 900));
+    for source in [samples::png(&image), samples::jpeg(&image)] {
+        for threads in [1, 2] {
+            let settings = PipelineSettings {
+                threads,
+                ..settings()
+            };
+            let processed = process(&source, &settings).unwrap();
+            let markers: Vec<u8> = processed
+                .renditions
+                .iter()
+                .map(|r| frame_marker(&r.bytes))
+                .collect();
+            // Thumbnail: mozjpeg's trellis and scan search, progressive as well.
+            assert_eq!(markers, [0xC2, 0xC2, 0xC0], "{threads} threads");
         }
     }
 }
