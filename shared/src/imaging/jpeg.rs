@@ -154,6 +154,35 @@ pub(super) fn decode(
     })
 }
 
+/// Decodes at full size to grey or RGB into `data` (exactly width × height × channels
+/// bytes, as the header declares), handing each band of `band_rows` rows to `band` as soon
+/// as it is decoded: an encoder can start on the top of the image while the rest decodes.
+pub(super) fn decode_in_bands(
+    bytes: &[u8],
+    colour: JpegColour,
+    data: &mut [u8],
+    band_rows: usize,
+    mut band: impl FnMut(&[u8]),
+) -> Result<(u32, u32), LibjpegError> {
+    guarded(|| {
+        let decompress = Decompress::builder().from_mem(bytes)?;
+        let (mut started, channels) = match colour {
+            JpegColour::Gray => (decompress.grayscale()?, 1),
+            _ => (decompress.rgb()?, 3),
+        };
+        let (width, height) = (started.width(), started.height());
+        if data.len() != width * height * channels {
+            return Err(std::io::Error::other("the buffer does not fit the image"));
+        }
+        for rows in data.chunks_mut(width * channels * band_rows.max(1)) {
+            started.read_scanlines_into::<u8>(rows)?;
+            band(rows);
+        }
+        started.finish()?;
+        Ok((width as u32, height as u32))
+    })
+}
+
 /// How hard the encoder works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Effort {
@@ -172,6 +201,26 @@ pub(super) enum Effort {
 /// metadata segment other than the JFIF header.
 pub(super) fn encode(
     pixels: &[u8],
+    width: u32,
+    height: u32,
+    channels: u8,
+    quality: u8,
+    effort: Effort,
+) -> Result<Vec<u8>, LibjpegError> {
+    encode_bands(
+        std::iter::once(pixels),
+        width,
+        height,
+        channels,
+        quality,
+        effort,
+    )
+}
+
+/// [`encode`] from the image's rows in bands, top to bottom, as they arrive: each band is a
+/// whole number of rows. Fails if the bands end before `height` rows.
+pub(super) fn encode_bands<B: AsRef<[u8]>>(
+    bands: impl IntoIterator<Item = B>,
     width: u32,
     height: u32,
     channels: u8,
@@ -200,7 +249,23 @@ pub(super) fn encode(
         // Output is about 1/8 of a byte per pixel at these qualities.
         let capacity = (width as usize * height as usize / 6).max(4096);
         let mut started = compress.start_compress(Vec::with_capacity(capacity))?;
-        started.write_scanlines(pixels)?;
+        let row_len = width as usize * usize::from(channels);
+        let mut rows = 0;
+        for band in bands {
+            let band = band.as_ref();
+            if band.len() % row_len != 0 || rows + band.len() / row_len > height as usize {
+                return Err(std::io::Error::other(
+                    "a band of rows does not fit the image",
+                ));
+            }
+            started.write_scanlines(band)?;
+            rows += band.len() / row_len;
+        }
+        if rows != height as usize {
+            return Err(std::io::Error::other(format!(
+                "the image ended after {rows} of its {height} rows"
+            )));
+        }
         started.finish()
     })
 }

@@ -152,6 +152,13 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
         if srgb && header.layout_matches_output && header.colour != JpegColour::Other {
             return process_jpeg_without_full_decode(bytes, &header, settings);
         }
+        if srgb
+            && header.colour != JpegColour::Other
+            && header.orientation == Orientation::NoTransforms
+            && settings.threads > 1
+        {
+            return process_jpeg_in_bands(bytes, &header, settings);
+        }
     }
     let Decoded {
         mut image,
@@ -161,37 +168,8 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     if let Some(icc) = icc {
         color::to_srgb(&icc, &mut image);
     }
-    let turns = swaps_axes(orientation);
-    let (width, height) = upright_size((image.width(), image.height()), turns);
-    let source = SourceInfo {
-        kind,
-        width,
-        height,
-    };
-
-    let small = || -> Result<[Rendition; 2], PipelineError> {
-        // Sizes come from the upright source; resizing happens in the stored orientation.
-        let stored = |target: u32| stored_size((width, height), target, turns);
-        let mut resizer = Resizer::new();
-        let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
-        // A thumbnail made from a preview at least twice its size is as good as one made
-        // from the full image, at a fraction of the work.
-        let base = match &preview {
-            Some(p) if upright_width(p, turns) >= 2 * settings.thumbnail_width => p,
-            _ => &image,
-        };
-        let thumbnail = resize_exact(&mut resizer, base, stored(settings.thumbnail_width))?;
-        let encode_small = |name, resized: Option<DynamicImage>| match resized {
-            Some(mut resized) => {
-                resized.apply_orientation(orientation);
-                encode(name, &resized, settings)
-            }
-            None => encode_oriented(name, &image, orientation, settings),
-        };
-        let thumbnail = encode_small(OutputName::Thumbnail, thumbnail)?;
-        let preview = encode_small(OutputName::Preview, preview)?;
-        Ok([thumbnail, preview])
-    };
+    let source = source_info(kind, &image, orientation);
+    let small = || small_outputs(&image, orientation, settings);
     let optimized = || encode_oriented(OutputName::Optimized, &image, orientation, settings);
 
     let (optimized, small) = run_both(settings, optimized, small);
@@ -199,6 +177,127 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     Ok(Processed {
         source,
         renditions: vec![thumbnail, preview, optimized?],
+    })
+}
+
+/// The size of `image` (stored with `orientation`) as displayed.
+fn source_info(kind: ImageKind, image: &DynamicImage, orientation: Orientation) -> SourceInfo {
+    let (width, height) = upright_size((image.width(), image.height()), swaps_axes(orientation));
+    SourceInfo {
+        kind,
+        width,
+        height,
+    }
+}
+
+/// The thumbnail and preview of a fully decoded image stored with `orientation`.
+fn small_outputs(
+    image: &DynamicImage,
+    orientation: Orientation,
+    settings: &PipelineSettings,
+) -> Result<[Rendition; 2], PipelineError> {
+    let turns = swaps_axes(orientation);
+    let (width, height) = upright_size((image.width(), image.height()), turns);
+    // Sizes come from the upright source; resizing happens in the stored orientation.
+    let stored = |target: u32| stored_size((width, height), target, turns);
+    let mut resizer = Resizer::new();
+    let preview = resize_exact(&mut resizer, image, stored(settings.preview_width))?;
+    // A thumbnail made from a preview at least twice its size is as good as one made
+    // from the full image, at a fraction of the work.
+    let base = match &preview {
+        Some(p) if upright_width(p, turns) >= 2 * settings.thumbnail_width => p,
+        _ => image,
+    };
+    let thumbnail = resize_exact(&mut resizer, base, stored(settings.thumbnail_width))?;
+    let encode_small = |name, resized: Option<DynamicImage>| match resized {
+        Some(mut resized) => {
+            resized.apply_orientation(orientation);
+            encode(name, &resized, settings)
+        }
+        None => encode_oriented(name, image, orientation, settings),
+    };
+    let thumbnail = encode_small(OutputName::Thumbnail, thumbnail)?;
+    let preview = encode_small(OutputName::Preview, preview)?;
+    Ok([thumbnail, preview])
+}
+
+/// Rows per band handed from the decoder to the encoder, and bands that may wait: the
+/// encoder is never more than this far behind, so the copies in flight stay small.
+const BAND_ROWS: usize = 64;
+const BANDS_IN_FLIGHT: usize = 16;
+
+/// An upright sRGB JPEG that must be decoded to pixels (4:4:4, 4:2:2, …) on two threads:
+/// the optimized output is encoded band by band on the second thread while the first
+/// decodes, instead of after the whole decode; then the first makes the small outputs.
+fn process_jpeg_in_bands(
+    bytes: &[u8],
+    header: &jpeg::Header,
+    settings: &PipelineSettings,
+) -> Result<Processed, PipelineError> {
+    let (width, height) = (header.width, header.height);
+    let channels: u8 = if header.colour == JpegColour::Gray {
+        1
+    } else {
+        3
+    };
+    let len = width as usize * height as usize * usize::from(channels);
+    let mut data = Vec::new();
+    data.try_reserve_exact(len)
+        .map_err(|_| PipelineError::corrupt("no memory for the decoded image"))?;
+    data.resize(len, 0u8);
+    let (bands, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BANDS_IN_FLIGHT);
+    let (optimized, small) = beside(
+        move || {
+            jpeg::encode_bands(
+                received,
+                width,
+                height,
+                channels,
+                settings.jpeg_quality,
+                Effort::Fast,
+            )
+        },
+        move || -> Result<_, PipelineError> {
+            // A failed encoder takes no more bands; its own error is reported below.
+            let decoded =
+                jpeg::decode_in_bands(bytes, header.colour, &mut data, BAND_ROWS, |band| {
+                    let _ = bands.send(band.to_vec());
+                });
+            // The end of the bands: the encoder finishes (or fails, if the decode did).
+            drop(bands);
+            decoded.map_err(PipelineError::corrupt)?;
+            let image = into_image(jpeg::Samples {
+                width,
+                height,
+                channels,
+                data,
+            })?;
+            let small = small_outputs(&image, Orientation::NoTransforms, settings)?;
+            Ok((
+                source_info(ImageKind::Jpeg, &image, Orientation::NoTransforms),
+                small,
+            ))
+        },
+    );
+    let (source, [thumbnail, preview]) = small?;
+    let optimized = optimized.map_err(|e| PipelineError::Encode {
+        output: OutputName::Optimized,
+        source: Box::new(e),
+    })?;
+    Ok(Processed {
+        source,
+        renditions: vec![
+            thumbnail,
+            preview,
+            Rendition {
+                name: OutputName::Optimized,
+                width,
+                height,
+                content_type: "image/jpeg",
+                extension: "jpg",
+                bytes: optimized,
+            },
+        ],
     })
 }
 

@@ -405,11 +405,15 @@ fn sixteen_bit_png_and_lossless_webp_with_alpha_are_processed() {
 
 #[test]
 fn one_thread_and_two_threads_give_the_same_bytes() {
-    // A pixel-path source (the image crate's JPEG), and sRGB 4:2:0 ones, whose optimized
-    // output is coded in chunks by both threads, upright and turned.
+    // Pixel-path sources (the image crate's JPEG, 4:2:2 progressive, 4:4:4 baseline, with
+    // a last band of rows shorter than the others), whose optimized output two threads
+    // encode band by band while they decode; and sRGB 4:2:0 ones, whose optimized output
+    // is coded in chunks by both threads, upright and turned.
     let turned = samples::jpeg_with(&samples::quadrants(2400, 1600), (2, 2), false, None);
     let sources = [
         samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(1000, 700))),
+        samples::jpeg_with(&samples::quadrants(1203, 901), (2, 1), true, None),
+        samples::jpeg_with(&samples::quadrants(1203, 901), (1, 1), false, None),
         samples::with_exif_orientation(&turned, 1),
         samples::with_exif_orientation(&turned, 6),
     ];
@@ -549,6 +553,27 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
             OutputName::Optimized => assert_eq!(low, high, "{name}"),
             _ => assert!(high > low, "{name}: {high} bytes at 95, {low} at 60"),
         }
+    }
+}
+
+#[test]
+fn the_banded_encoder_refuses_rows_that_do_not_make_the_image() {
+    let (width, height) = (40u32, 30u32);
+    let row = vec![128u8; width as usize * 3];
+    let rows = |n: usize| row.repeat(n);
+    let encode =
+        |bands: Vec<Vec<u8>>| jpeg::encode_bands(bands, width, height, 3, 80, Effort::Fast);
+    // Bands of any whole number of rows make the same file as one buffer.
+    let whole = encode(vec![rows(30)]).unwrap();
+    assert_eq!(encode(vec![rows(7), rows(16), rows(7)]).unwrap(), whole);
+    // A decoder that stopped early, one that gives too much, and a partial row.
+    for bands in [
+        vec![rows(29)],
+        vec![rows(16), rows(15)],
+        vec![rows(10), vec![0; 7]],
+    ] {
+        let err = encode(bands).unwrap_err();
+        assert!(err.to_string().contains("rows"), "{err}");
     }
 }
 
