@@ -2,7 +2,9 @@
 //! meant in. moxcms does the transform; a profile it cannot read leaves the pixels as they are.
 
 use image::DynamicImage;
-use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+use std::sync::Arc;
+
+use moxcms::{ColorProfile, DataColorSpace, Layout, Transform8BitExecutor, TransformOptions};
 
 /// Rows transformed at a time, so no second full-size buffer is needed.
 const ROWS_PER_CHUNK: usize = 64;
@@ -16,28 +18,47 @@ pub(super) fn to_srgb(icc: &[u8], image: &mut DynamicImage) -> bool {
         DynamicImage::ImageRgba8(buffer) => (Layout::Rgba, 4, buffer.width(), &mut **buffer),
         _ => return false,
     };
-    let Ok(source) = ColorProfile::new_from_slice(icc) else {
-        return false;
-    };
-    if source.color_space != DataColorSpace::Rgb || is_srgb(&source) {
-        return false;
-    }
-    let srgb = ColorProfile::new_srgb();
-    let Ok(transform) =
-        source.create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
-    else {
+    let Some(conversion) = Conversion::new(icc, layout) else {
         return false;
     };
     let chunk = width as usize * channels * ROWS_PER_CHUNK;
-    let mut converted = vec![0u8; chunk.min(samples.len())];
-    for rows in samples.chunks_mut(chunk) {
-        let out = &mut converted[..rows.len()];
-        if transform.transform(rows, out).is_err() {
-            return false;
+    samples
+        .chunks_mut(chunk)
+        .all(|rows| conversion.convert(rows).is_some())
+}
+
+/// A conversion to sRGB of rows of 8-bit pixels in `layout`, from the colour space an ICC
+/// profile describes, for images converted a band at a time.
+pub(super) struct Conversion(Arc<Transform8BitExecutor>);
+
+impl Conversion {
+    /// `None` when converting would change nothing (an sRGB or non-RGB profile) or the
+    /// profile cannot be read.
+    pub(super) fn new(icc: &[u8], layout: Layout) -> Option<Self> {
+        let source = ColorProfile::new_from_slice(icc).ok()?;
+        if source.color_space != DataColorSpace::Rgb || is_srgb(&source) {
+            return None;
         }
-        rows.copy_from_slice(out);
+        let srgb = ColorProfile::new_srgb();
+        source
+            .create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
+            .ok()
+            .map(Self)
     }
-    true
+
+    /// [`Conversion::new`] for interleaved RGB.
+    pub(super) fn for_rgb(icc: &[u8]) -> Option<Self> {
+        Self::new(icc, Layout::Rgb)
+    }
+
+    /// Converts whole rows in place; the converted copy is returned too (`None` if the
+    /// transform refused the rows, which are then left as they were).
+    pub(super) fn convert(&self, rows: &mut [u8]) -> Option<Vec<u8>> {
+        let mut converted = vec![0u8; rows.len()];
+        self.0.transform(rows, &mut converted).ok()?;
+        rows.copy_from_slice(&converted);
+        Some(converted)
+    }
 }
 
 /// Whether [`to_srgb`] would change pixels described by this profile.

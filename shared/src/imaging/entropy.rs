@@ -71,6 +71,12 @@ pub(super) struct Frame {
     pub planes: Vec<Plane>,
     /// The quantization tables written, natural order, by slot.
     pub quant: Vec<[u16; 64]>,
+    /// Blocks the frame owns (chroma made for it, padded luma), which rows may point into.
+    #[expect(
+        dead_code,
+        reason = "never read by name: it keeps the blocks `rows` point at"
+    )]
+    pub storage: Vec<Vec<Block>>,
 }
 
 // SAFETY: a `Frame` only reads the blocks its row pointers point at; whoever builds one

@@ -17,9 +17,11 @@ pub(super) struct Header {
     pub orientation: Orientation,
     pub icc: Option<Vec<u8>>,
     pub colour: JpegColour,
-    /// YCbCr with chroma at half width and half height (4:2:0), or greyscale: the
-    /// layout the outputs use, so the coefficients can be requantized as they are.
-    pub layout_matches_output: bool,
+    /// Greyscale, or YCbCr with both chroma components at one block per MCU and luma at
+    /// one or two blocks each way (4:2:0, 4:2:2, 4:4:0, 4:4:4): the optimized output can be
+    /// made from the coefficients, 4:2:0 as they are, the others with chroma halved in the
+    /// DCT domain (`chroma.rs`).
+    pub transcodable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,9 +109,13 @@ pub(super) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
             .iter()
             .map(|c| (c.h_samp_factor, c.v_samp_factor))
             .collect();
-        let layout_matches_output = match decompress.color_space() {
+        let transcodable = match decompress.color_space() {
             ColorSpace::JCS_GRAYSCALE => sampling.len() == 1,
-            ColorSpace::JCS_YCbCr => sampling == [(2, 2), (1, 1), (1, 1)],
+            ColorSpace::JCS_YCbCr => {
+                sampling.len() == 3
+                    && matches!(sampling[0], (1 | 2, 1 | 2))
+                    && sampling[1..] == [(1, 1), (1, 1)]
+            }
             _ => false,
         };
         Ok(Header {
@@ -118,7 +124,7 @@ pub(super) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
             orientation,
             icc,
             colour,
-            layout_matches_output,
+            transcodable,
         })
     })
 }
@@ -156,13 +162,14 @@ pub(super) fn decode(
 
 /// Decodes at full size to grey or RGB into `data` (exactly width × height × channels
 /// bytes, as the header declares), handing each band of `band_rows` rows to `band` as soon
-/// as it is decoded: an encoder can start on the top of the image while the rest decodes.
+/// as it is decoded (which may change it in place): an encoder can start on the top of the
+/// image while the rest decodes.
 pub(super) fn decode_in_bands(
     bytes: &[u8],
     colour: JpegColour,
     data: &mut [u8],
     band_rows: usize,
-    mut band: impl FnMut(&[u8]),
+    mut band: impl FnMut(&mut [u8]),
 ) -> Result<(u32, u32), LibjpegError> {
     guarded(|| {
         let decompress = Decompress::builder().from_mem(bytes)?;

@@ -1,5 +1,6 @@
 //! What an upload is, and what the processor makes of it.
 
+mod chroma;
 mod color;
 mod decode;
 mod entropy;

@@ -149,11 +149,10 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
             .icc
             .as_deref()
             .is_none_or(|icc| !color::needs_conversion(icc));
-        if srgb && header.layout_matches_output && header.colour != JpegColour::Other {
+        if srgb && header.transcodable && header.colour != JpegColour::Other {
             return process_jpeg_without_full_decode(bytes, &header, settings);
         }
-        if srgb
-            && header.colour != JpegColour::Other
+        if header.colour != JpegColour::Other
             && header.orientation == Orientation::NoTransforms
             && settings.threads > 1
         {
@@ -226,9 +225,11 @@ fn small_outputs(
 const BAND_ROWS: usize = 64;
 const BANDS_IN_FLIGHT: usize = 16;
 
-/// An upright sRGB JPEG that must be decoded to pixels (4:4:4, 4:2:2, …) on two threads:
-/// the optimized output is encoded band by band on the second thread while the first
-/// decodes, instead of after the whole decode; then the first makes the small outputs.
+/// An upright JPEG that must be decoded to pixels (ICC-tagged in another colour space, or a
+/// layout the transcoder does not take) on two threads: each band is converted to sRGB as
+/// it is decoded, and the optimized output is encoded band by band on the second thread
+/// while the first decodes, instead of after the whole decode; then the first makes the
+/// small outputs.
 fn process_jpeg_in_bands(
     bytes: &[u8],
     header: &jpeg::Header,
@@ -258,10 +259,16 @@ fn process_jpeg_in_bands(
             )
         },
         move || -> Result<_, PipelineError> {
+            let conversion = header
+                .icc
+                .as_deref()
+                .filter(|_| channels == 3)
+                .and_then(color::Conversion::for_rgb);
             // A failed encoder takes no more bands; its own error is reported below.
             let decoded =
                 jpeg::decode_in_bands(bytes, header.colour, &mut data, BAND_ROWS, |band| {
-                    let _ = bands.send(band.to_vec());
+                    let converted = conversion.as_ref().and_then(|c| c.convert(band));
+                    let _ = bands.send(converted.unwrap_or_else(|| band.to_vec()));
                 });
             // The end of the bands: the encoder finishes (or fails, if the decode did).
             drop(bands);
@@ -378,7 +385,7 @@ fn process_jpeg_without_full_decode(
         .read(header.colour, scale)
         .map_err(PipelineError::corrupt)?;
     let frame = transcoder
-        .frame(settings.jpeg_quality)
+        .frame(settings.jpeg_quality, settings.threads)
         .map_err(PipelineError::corrupt)?;
     let encoding = Encoding::new(&frame).map_err(encode_failed)?;
     let scaled = |transcoder: &mut Transcoder| -> Result<[Rendition; 2], PipelineError> {

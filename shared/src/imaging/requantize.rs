@@ -20,6 +20,7 @@ use std::ptr;
 use image::metadata::Orientation;
 use mozjpeg_sys as ffi;
 
+use super::chroma::{self, Ratio};
 use super::entropy::{zigzag_order, Block, Frame, Plane};
 use super::jpeg::{guarded, JpegColour, LibjpegError, Samples};
 
@@ -289,7 +290,7 @@ impl<'a> Transcoder<'a> {
     ///
     /// The frame points into the transcoder's buffers: it must be dropped before the
     /// transcoder, and nothing but `decode_scaled` may run while it is in use.
-    pub(super) fn frame(&mut self, quality: u8) -> Result<Frame, LibjpegError> {
+    pub(super) fn frame(&mut self, quality: u8, threads: usize) -> Result<Frame, LibjpegError> {
         if !self.read {
             return guarded(|| Err(std::io::Error::other("the JPEG was not read")));
         }
@@ -401,16 +402,37 @@ impl<'a> Transcoder<'a> {
                 let access = (*t.src.common.mem)
                     .access_virt_barray
                     .expect("libjpeg's memory manager has access_virt_barray");
+                // A layout other than 4:2:0 gets 4:2:0's MCUs: luma two blocks each way
+                // (padded where the source has fewer), chroma halved along each axis on
+                // which the source has two chroma blocks per output block.
+                let (h_max, v_max) = (u32::from(sampling[0].0), v_max);
+                let halving = (components == 3 && sampling[0] != (2, 2)).then(|| Ratio {
+                    horizontal: 2 / h_max,
+                    vertical: 2 / v_max,
+                });
+                if halving.is_some()
+                    && (sampling[1..] != [(1, 1), (1, 1)] || h_max > 2 || v_max > 2)
+                {
+                    return Err(std::io::Error::other(
+                        "a sampling the transcoder does not take",
+                    ));
+                }
+                let (grid_columns, grid_rows) = (width.div_ceil(16), height.div_ceil(16));
+                let mut storage: Vec<Vec<Block>> = Vec::new();
                 let mut planes = Vec::with_capacity(components);
+                // Cb and Cr to halve: id, source rows and columns, source and output steps.
+                let mut chroma_planes = Vec::new();
                 for ci in 0..components {
                     let comp = &*t.src.comp_info.add(ci);
                     let (h_samp, v_samp) = sampling[ci];
-                    // Block rows the frame's MCUs cover (a single component: its own).
+                    // Block rows the source's MCUs cover (a single component: its own).
                     let rows = if components == 1 {
                         height.div_ceil(8)
                     } else {
                         height.div_ceil(8 * v_max) * u32::from(v_samp)
                     };
+                    // And the blocks each of those rows holds.
+                    let columns = width.div_ceil(8 * h_max) * u32::from(h_samp);
                     let array = *turned.add(ci);
                     let mut pointers = Vec::with_capacity(rows as usize);
                     for row in 0..rows {
@@ -422,21 +444,99 @@ impl<'a> Transcoder<'a> {
                     }
                     let old = orient(old_tables[ci]);
                     let new = quant[slot_of(ci)];
-                    planes.push(Plane {
+                    let rescale = (old != new)
+                        .then(|| Rescale::new(&zigzag_order(&old), &zigzag_order(&new)));
+                    let plane = |h_samp, v_samp, rows, rescale| Plane {
                         id: comp.component_id as u8,
                         h_samp,
                         v_samp,
                         table: slot_of(ci),
-                        rows: pointers,
-                        rescale: (old != new)
-                            .then(|| Rescale::new(&zigzag_order(&old), &zigzag_order(&new))),
-                    });
+                        rows,
+                        rescale,
+                    };
+                    match halving {
+                        None => planes.push(plane(h_samp, v_samp, pointers, rescale)),
+                        Some(_) if ci == 0 => {
+                            // Rows and columns past the source's repeat its last ones: they
+                            // lie outside the image.
+                            let (need_rows, need_columns) = (2 * grid_rows, 2 * grid_columns);
+                            let last = *pointers.last().expect("an image has a block row");
+                            pointers.resize(need_rows as usize, last);
+                            if columns < need_columns {
+                                let mut padded = Vec::new();
+                                padded
+                                    .try_reserve_exact((need_rows * need_columns) as usize)
+                                    .map_err(|_| std::io::Error::other("no memory for luma"))?;
+                                for &row in &pointers {
+                                    for column in 0..need_columns {
+                                        padded.push(*row.add(column.min(columns - 1) as usize));
+                                    }
+                                }
+                                pointers = padded
+                                    .chunks_exact(need_columns as usize)
+                                    .map(<[Block]>::as_ptr)
+                                    .collect();
+                                storage.push(padded);
+                            }
+                            planes.push(plane(2, 2, pointers, rescale));
+                        }
+                        Some(_) => chroma_planes.push((
+                            comp.component_id as u8,
+                            pointers,
+                            columns,
+                            old,
+                            new,
+                        )),
+                    }
+                }
+                if let Some(ratio) = halving {
+                    // Cb and Cr side by side when there are two threads.
+                    let sources: Vec<chroma::Source> = chroma_planes
+                        .iter()
+                        .map(|(_, rows, columns, old, _)| chroma::Source {
+                            rows,
+                            columns: *columns,
+                            table: old,
+                        })
+                        .collect();
+                    let steps: Vec<[u16; 64]> = chroma_planes.iter().map(|plane| plane.4).collect();
+                    let halve = |i: usize| {
+                        chroma::halve(&sources[i], ratio, grid_columns, grid_rows, &steps[i])
+                    };
+                    let halved: Vec<Vec<Block>> = if threads > 1 && sources.len() == 2 {
+                        std::thread::scope(|scope| {
+                            let second = scope.spawn(|| halve(1));
+                            let first = halve(0);
+                            let second = second
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                            vec![first, second]
+                        })
+                    } else {
+                        (0..sources.len()).map(halve).collect()
+                    };
+                    for ((id, ..), halved) in chroma_planes.iter().zip(halved) {
+                        let rows = halved
+                            .chunks_exact(grid_columns as usize)
+                            .map(<[Block]>::as_ptr)
+                            .collect();
+                        storage.push(halved);
+                        planes.push(Plane {
+                            id: *id,
+                            h_samp: 1,
+                            v_samp: 1,
+                            table: 1,
+                            rows,
+                            rescale: None,
+                        });
+                    }
                 }
                 Ok(Frame {
                     width,
                     height,
                     planes,
                     quant,
+                    storage,
                 })
             }
         })

@@ -92,6 +92,7 @@ fn dc_frame(width: u32, height: u32, dc: impl Fn(u32, u32) -> i16) -> (Frame, Ve
             rescale: None,
         }],
         quant: vec![[1; 64]],
+        storage: Vec::new(),
     };
     (frame, blocks)
 }

@@ -238,12 +238,20 @@ fn all_eight_exif_orientations_put_every_quadrant_where_it_belongs_in_every_outp
     // 4:2:0 JPEGs: 1200×800 is whole 16×16 blocks, so the optimized output is turned by
     // moving DCT blocks; 1208×805 is not, so it is decoded and turned as pixels. Other
     // layouts (the `image` crate's encoder) take the full decode for every output.
-    let cases: [(u32, u32, ToJpeg); 3] = [
+    let cases: [(u32, u32, ToJpeg); 5] = [
         (1200, 800, |image| {
             samples::jpeg_with(&image.to_rgb8(), (2, 2), false, None)
         }),
         (1208, 805, |image| {
             samples::jpeg_with(&image.to_rgb8(), (2, 2), false, None)
+        }),
+        // 4:4:4 and 4:2:2 with an odd number of blocks across and down: moved as blocks,
+        // then chroma halved in the DCT domain and luma padded to 4:2:0's MCUs.
+        (1208, 808, |image| {
+            samples::jpeg_with(&image.to_rgb8(), (1, 1), false, None)
+        }),
+        (1200, 808, |image| {
+            samples::jpeg_with(&image.to_rgb8(), (2, 1), true, None)
         }),
         (1200, 800, samples::jpeg),
     ];
@@ -405,14 +413,19 @@ fn sixteen_bit_png_and_lossless_webp_with_alpha_are_processed() {
 
 #[test]
 fn one_thread_and_two_threads_give_the_same_bytes() {
-    // Pixel-path sources (the image crate's JPEG, 4:2:2 progressive, 4:4:4 baseline, with
-    // a last band of rows shorter than the others), whose optimized output two threads
-    // encode band by band while they decode; and sRGB 4:2:0 ones, whose optimized output
-    // is coded in chunks by both threads, upright and turned.
+    // Pixel-path sources (4:1:1 progressive, with a last band of rows shorter than the
+    // others; ICC-tagged), whose optimized output two threads encode band by band while
+    // they decode;
+    // and sources whose optimized output is coded in chunks by both threads: the image
+    // crate's JPEG, 4:4:4 (chroma halved from the coefficients), sRGB 4:2:0 upright and
+    // turned.
     let turned = samples::jpeg_with(&samples::quadrants(2400, 1600), (2, 2), false, None);
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
     let sources = [
         samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(1000, 700))),
-        samples::jpeg_with(&samples::quadrants(1203, 901), (2, 1), true, None),
+        // Display P3: converted to sRGB band by band on two threads, as a whole on one.
+        samples::jpeg_with(&samples::quadrants(1000, 700), (2, 2), false, Some(&p3)),
+        samples::jpeg_with(&samples::quadrants(1203, 901), (4, 1), true, None),
         samples::jpeg_with(&samples::quadrants(1203, 901), (1, 1), false, None),
         samples::with_exif_orientation(&turned, 1),
         samples::with_exif_orientation(&turned, 6),
@@ -556,6 +569,75 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
     }
 }
 
+/// Whether a JPEG has a restart interval (DRI): the coefficient coder writes one, libjpeg's
+/// encoder as used here does not.
+fn has_restart_interval(jpeg: &[u8]) -> bool {
+    jpeg.windows(2).any(|w| w == [0xFF, 0xDD])
+}
+
+/// Each component's (h, v) sampling factors from the start-of-frame marker.
+fn sampling_factors(jpeg: &[u8]) -> Vec<(u8, u8)> {
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w[0] == 0xFF && (0xC0..=0xC2).contains(&w[1]))
+        .expect("a start-of-frame marker");
+    let components = usize::from(jpeg[sof + 9]);
+    (0..components)
+        .map(|c| {
+            let factors = jpeg[sof + 11 + 3 * c];
+            (factors >> 4, factors & 15)
+        })
+        .collect()
+}
+
+#[test]
+fn a_444_or_422_jpeg_is_transcoded_to_420_with_its_chroma_halved_from_the_coefficients() {
+    // Detail in every channel; 1208×808 is an odd number of 8-px blocks both ways.
+    let (width, height) = (1208, 808);
+    let image = RgbImage::from_fn(width, height, |x, y| {
+        let wave = |a: f64| (127.0 + 100.0 * a.sin()) as u8;
+        image::Rgb([
+            wave(f64::from(x) * 0.05),
+            wave(f64::from(y) * 0.07 + f64::from(x) * 0.01),
+            wave(f64::from(x + y) * 0.03),
+        ])
+    });
+    for sampling in [(1, 1), (2, 1), (1, 2)] {
+        let source = samples::jpeg_with(&image, sampling, false, None);
+        let reference = image::load_from_memory(&source).unwrap().into_rgb8();
+        let one = process(&source, &single_threaded()).unwrap();
+        let two = process(
+            &source,
+            &PipelineSettings {
+                threads: 2,
+                ..settings()
+            },
+        )
+        .unwrap();
+        let optimized = &one.renditions[2];
+        assert!(optimized.bytes == two.renditions[2].bytes, "{sampling:?}");
+        assert!(
+            has_restart_interval(&optimized.bytes),
+            "{sampling:?}: not transcoded"
+        );
+        assert_eq!(
+            sampling_factors(&optimized.bytes),
+            [(2, 2), (1, 1), (1, 1)],
+            "{sampling:?}"
+        );
+        let out = decode(optimized).into_rgb8();
+        assert_eq!(out.dimensions(), (width, height));
+        let squared: f64 = out
+            .as_raw()
+            .iter()
+            .zip(reference.as_raw())
+            .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+            .sum();
+        let psnr = 10.0 * (255.0f64.powi(2) / (squared / out.as_raw().len() as f64)).log10();
+        assert!(psnr > 34.0, "{sampling:?}: PSNR {psnr:.1} dB");
+    }
+}
+
 #[test]
 fn the_banded_encoder_refuses_rows_that_do_not_make_the_image() {
     let (width, height) = (40u32, 30u32);
@@ -622,7 +704,7 @@ fn transcode(bytes: &[u8], orientation: image::metadata::Orientation) -> Option<
     }
     let colour = jpeg::read_header(bytes).unwrap().colour;
     transcoder.read(colour, 4).unwrap();
-    let frame = transcoder.frame(80).unwrap();
+    let frame = transcoder.frame(80, 1).unwrap();
     Some(Encoding::new(&frame).unwrap().finish().unwrap())
 }
 
@@ -675,7 +757,7 @@ fn the_scaled_decode_from_the_buffered_coefficients_is_an_ordinary_scaled_decode
                 }
                 transcoder.read(*colour, eighths).unwrap();
                 // The frame is made before the scaled pass, as on two threads.
-                let frame = transcoder.frame(80).unwrap();
+                let frame = transcoder.frame(80, 1).unwrap();
                 let buffered = transcoder.decode_scaled().unwrap();
                 let plain = jpeg::decode(bytes, *colour, eighths).unwrap();
                 assert_eq!(
@@ -706,7 +788,7 @@ fn a_corrupt_jpeg_fails_the_buffered_read_without_a_panic() {
     let result = std::panic::catch_unwind(|| -> Result<(), Box<dyn std::error::Error>> {
         let mut transcoder = Transcoder::open(&bytes, image::metadata::Orientation::NoTransforms)?;
         transcoder.read(JpegColour::Rgb, 2)?;
-        let frame = transcoder.frame(80)?;
+        let frame = transcoder.frame(80, 1)?;
         transcoder.decode_scaled()?;
         Encoding::new(&frame)?.finish()?;
         Ok(())
