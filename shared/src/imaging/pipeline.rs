@@ -293,25 +293,14 @@ fn process_jpeg_in_bands(
     })?;
     Ok(Processed {
         source,
-        renditions: vec![
-            thumbnail,
-            preview,
-            Rendition {
-                name: OutputName::Optimized,
-                width,
-                height,
-                content_type: "image/jpeg",
-                extension: "jpg",
-                bytes: optimized,
-            },
-        ],
+        renditions: vec![thumbnail, preview, optimized_jpeg(width, height, optimized)],
     })
 }
 
-/// An sRGB, 4:2:0 (or grey) JPEG: the thumbnail and preview come from a decode DCT-scaled
-/// to the smallest size that still covers the preview, turned at their size, and the
-/// optimized output is the source's coefficients requantized and turned upright by moving
-/// DCT blocks. The file is entropy-decoded once for all three; with two threads, one makes
+/// An sRGB YCbCr (4:2:0, 4:2:2, 4:4:0, 4:4:4) or grey JPEG: the thumbnail and preview come
+/// from a decode DCT-scaled to the smallest size that still covers the preview, turned at
+/// their size, and the optimized output is the source's coefficients turned upright by
+/// moving DCT blocks, requantized (chroma halved to 4:2:0 where it is finer). The file is entropy-decoded once for all three; with two threads, one makes
 /// the small outputs while both code the optimized one.
 fn process_jpeg_without_full_decode(
     bytes: &[u8],
@@ -411,19 +400,20 @@ fn process_jpeg_without_full_decode(
     let [thumbnail, preview] = small?;
     Ok(Processed {
         source,
-        renditions: vec![
-            thumbnail,
-            preview,
-            Rendition {
-                name: OutputName::Optimized,
-                width,
-                height,
-                content_type: "image/jpeg",
-                extension: "jpg",
-                bytes: optimized,
-            },
-        ],
+        renditions: vec![thumbnail, preview, optimized_jpeg(width, height, optimized)],
     })
+}
+
+/// The optimized output as a JPEG encoded outside [`encode`].
+fn optimized_jpeg(width: u32, height: u32, bytes: Vec<u8>) -> Rendition {
+    Rendition {
+        name: OutputName::Optimized,
+        width,
+        height,
+        content_type: "image/jpeg",
+        extension: "jpg",
+        bytes,
+    }
 }
 
 /// Runs both on two threads when the settings allow, else one after the other.

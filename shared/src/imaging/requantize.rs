@@ -3,8 +3,9 @@
 //! are entropy-decoded once into libjpeg's whole-image buffer (buffered-image mode); the
 //! scaled image is an output pass over that buffer, and the optimized copy is the same
 //! coefficients turned upright by moving blocks (libjpeg-turbo's lossless transforms),
-//! requantized to the output quality's tables and entropy-coded again with optimized
-//! Huffman tables (`entropy.rs`, on every thread the job has). That skips a second entropy
+//! requantized to the output quality's tables (4:4:4 and 4:2:2 chroma halved to 4:2:0 in
+//! the DCT domain, `chroma.rs`) and entropy-coded again with optimized Huffman tables
+//! (`entropy.rs`, on every thread the job has). That skips a second entropy
 //! decode, the inverse DCT, upsampling, colour conversion and the way back (most of a
 //! decode plus encode) for an output that differs from a pixel-domain re-encode only by
 //! rounding. No marker of the source is copied.
