@@ -136,6 +136,19 @@ pub(super) fn decode(
     colour: JpegColour,
     scale_eighths: u8,
 ) -> Result<Samples, LibjpegError> {
+    decode_in_bands(bytes, colour, scale_eighths, usize::MAX, |_| {})
+}
+
+/// [`decode`], handing each band of `band_rows` rows to `band` as soon as it is decoded
+/// (which may change it in place): an encoder can start on the top of the image while the
+/// rest decodes.
+pub(super) fn decode_in_bands(
+    bytes: &[u8],
+    colour: JpegColour,
+    scale_eighths: u8,
+    band_rows: usize,
+    mut band: impl FnMut(&mut [u8]),
+) -> Result<Samples, LibjpegError> {
     guarded(|| {
         let mut decompress = Decompress::builder().from_mem(bytes)?;
         decompress.scale(scale_eighths);
@@ -144,12 +157,15 @@ pub(super) fn decode(
             _ => (decompress.rgb()?, 3),
         };
         let (width, height) = (started.width(), started.height());
-        let len = width * height * channels;
+        let row_len = width * channels;
         let mut data = Vec::new();
-        data.try_reserve_exact(len)
+        data.try_reserve_exact(row_len * height)
             .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
-        data.resize(len, 0);
-        started.read_scanlines_into::<u8>(&mut data)?;
+        data.resize(row_len * height, 0);
+        for rows in data.chunks_mut(row_len.saturating_mul(band_rows.max(1))) {
+            started.read_scanlines_into::<u8>(rows)?;
+            band(rows);
+        }
         started.finish()?;
         Ok(Samples {
             width: width as u32,
@@ -157,36 +173,6 @@ pub(super) fn decode(
             channels: channels as u8,
             data,
         })
-    })
-}
-
-/// Decodes at full size to grey or RGB into `data` (exactly width × height × channels
-/// bytes, as the header declares), handing each band of `band_rows` rows to `band` as soon
-/// as it is decoded (which may change it in place): an encoder can start on the top of the
-/// image while the rest decodes.
-pub(super) fn decode_in_bands(
-    bytes: &[u8],
-    colour: JpegColour,
-    data: &mut [u8],
-    band_rows: usize,
-    mut band: impl FnMut(&mut [u8]),
-) -> Result<(u32, u32), LibjpegError> {
-    guarded(|| {
-        let decompress = Decompress::builder().from_mem(bytes)?;
-        let (mut started, channels) = match colour {
-            JpegColour::Gray => (decompress.grayscale()?, 1),
-            _ => (decompress.rgb()?, 3),
-        };
-        let (width, height) = (started.width(), started.height());
-        if data.len() != width * height * channels {
-            return Err(std::io::Error::other("the buffer does not fit the image"));
-        }
-        for rows in data.chunks_mut(width * channels * band_rows.max(1)) {
-            started.read_scanlines_into::<u8>(rows)?;
-            band(rows);
-        }
-        started.finish()?;
-        Ok((width as u32, height as u32))
     })
 }
 

@@ -241,11 +241,6 @@ fn process_jpeg_in_bands(
     } else {
         3
     };
-    let len = width as usize * height as usize * usize::from(channels);
-    let mut data = Vec::new();
-    data.try_reserve_exact(len)
-        .map_err(|_| PipelineError::corrupt("no memory for the decoded image"))?;
-    data.resize(len, 0u8);
     let (bands, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BANDS_IN_FLIGHT);
     let (optimized, small) = beside(
         move || {
@@ -265,20 +260,13 @@ fn process_jpeg_in_bands(
                 .filter(|_| channels == 3)
                 .and_then(color::Conversion::for_rgb);
             // A failed encoder takes no more bands; its own error is reported below.
-            let decoded =
-                jpeg::decode_in_bands(bytes, header.colour, &mut data, BAND_ROWS, |band| {
-                    let converted = conversion.as_ref().and_then(|c| c.convert(band));
-                    let _ = bands.send(converted.unwrap_or_else(|| band.to_vec()));
-                });
+            let decoded = jpeg::decode_in_bands(bytes, header.colour, 8, BAND_ROWS, |band| {
+                let converted = conversion.as_ref().and_then(|c| c.convert(band));
+                let _ = bands.send(converted.unwrap_or_else(|| band.to_vec()));
+            });
             // The end of the bands: the encoder finishes (or fails, if the decode did).
             drop(bands);
-            decoded.map_err(PipelineError::corrupt)?;
-            let image = into_image(jpeg::Samples {
-                width,
-                height,
-                channels,
-                data,
-            })?;
+            let image = into_image(decoded.map_err(PipelineError::corrupt)?)?;
             let small = small_outputs(&image, Orientation::NoTransforms, settings)?;
             Ok((
                 source_info(ImageKind::Jpeg, &image, Orientation::NoTransforms),
