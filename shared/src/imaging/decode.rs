@@ -3,12 +3,14 @@
 
 use std::io::Cursor;
 
+use image::codecs::webp::WebPDecoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
 
 use super::jpeg::{self, JpegColour};
 use super::pipeline::{PipelineError, PipelineSettings};
 use super::sniff::ImageKind;
+use super::webp;
 
 /// Most start-of-scan markers a JPEG may have. A progressive JPEG has about ten; each scan
 /// is a pass over the whole image, so thousands of tiny scans make a CPU bomb.
@@ -27,8 +29,10 @@ pub(super) fn decode(
     kind: ImageKind,
     settings: &PipelineSettings,
 ) -> Result<Decoded, PipelineError> {
-    if kind != ImageKind::Jpeg {
-        return decode_with_image(bytes, kind, settings);
+    match kind {
+        ImageKind::Jpeg => {}
+        ImageKind::WebP => return decode_webp(bytes, settings),
+        _ => return decode_with_image(bytes, kind, settings),
     }
     let header = jpeg_header(bytes, settings)?;
     if header.colour == JpegColour::Other {
@@ -95,7 +99,34 @@ fn check_bounds(width: u32, height: u32, settings: &PipelineSettings) -> Result<
     Ok(())
 }
 
-/// PNG, WebP, GIF (first frame) and CMYK JPEG, through the `image` crate with a memory cap.
+/// A still WebP's pixels come from libwebp, its orientation and ICC profile from the image
+/// crate's reading of its chunks; an animated one goes to the image crate whole.
+fn decode_webp(bytes: &[u8], settings: &PipelineSettings) -> Result<Decoded, PipelineError> {
+    let classify_webp = |err: webp::WebpError| {
+        if err.is_unsupported() {
+            PipelineError::unsupported(err)
+        } else {
+            PipelineError::corrupt(err)
+        }
+    };
+    let features = webp::features(bytes).map_err(classify_webp)?;
+    check_bounds(features.width, features.height, settings)?;
+    if features.animated {
+        return decode_with_image(bytes, ImageKind::WebP, settings);
+    }
+    let mut chunks = WebPDecoder::new(Cursor::new(bytes)).map_err(classify)?;
+    let orientation = chunks.orientation().unwrap_or(Orientation::NoTransforms);
+    let icc = chunks.icc_profile().ok().flatten();
+    let image = webp::decode(bytes, &features, settings.threads > 1).map_err(classify_webp)?;
+    Ok(Decoded {
+        image: to_8bit(image),
+        orientation,
+        icc,
+    })
+}
+
+/// PNG, animated WebP, GIF (first frame) and CMYK JPEG, through the `image` crate with a
+/// memory cap.
 fn decode_with_image(
     bytes: &[u8],
     kind: ImageKind,

@@ -8,6 +8,7 @@ mod jpeg;
 mod pipeline;
 mod requantize;
 mod sniff;
+mod webp;
 
 pub use jpeg::LibjpegError;
 pub use pipeline::{process, PipelineError, PipelineSettings, Processed, Rendition, SourceInfo};

@@ -46,6 +46,82 @@ pub fn png(image: &DynamicImage) -> Vec<u8> {
     out
 }
 
+/// A lossy WebP at quality 90 through libwebp (the image crate writes only lossless WebP),
+/// with its alpha kept for an RGBA image.
+pub fn lossy_webp(image: &DynamicImage) -> Vec<u8> {
+    let (width, height) = (image.width() as i32, image.height() as i32);
+    let mut output = std::ptr::null_mut();
+    // SAFETY: the pixels are `width`×`height` tightly packed rows; libwebp allocates the
+    // output, which is copied and then freed with its own allocator.
+    unsafe {
+        let size = match image {
+            DynamicImage::ImageRgba8(rgba) => libwebp_sys::WebPEncodeRGBA(
+                rgba.as_ptr(),
+                width,
+                height,
+                width * 4,
+                90.0,
+                &mut output,
+            ),
+            other => {
+                let rgb = other.to_rgb8();
+                libwebp_sys::WebPEncodeRGB(
+                    rgb.as_ptr(),
+                    width,
+                    height,
+                    width * 3,
+                    90.0,
+                    &mut output,
+                )
+            }
+        };
+        assert!(
+            size > 0 && !output.is_null(),
+            "encoding a sample lossy WebP"
+        );
+        let bytes = std::slice::from_raw_parts(output, size).to_vec();
+        libwebp_sys::WebPFree(output.cast());
+        bytes
+    }
+}
+
+/// An animated WebP whose frames are the given images (all one size), each a lossless
+/// frame from the image crate wrapped in the extended format's animation chunks.
+pub fn animated_webp(frames: &[RgbImage]) -> Vec<u8> {
+    let (width, height) = frames[0].dimensions();
+    let u24 = |value: u32| value.to_le_bytes()[..3].to_vec();
+    let chunk = |tag: &[u8], body: &[u8]| {
+        let mut out = [tag, &(body.len() as u32).to_le_bytes()[..], body].concat();
+        if body.len() % 2 == 1 {
+            out.push(0);
+        }
+        out
+    };
+    // Canvas: animation flag, three reserved bytes, width − 1 and height − 1.
+    let mut body = [&[0x02, 0, 0, 0][..], &u24(width - 1), &u24(height - 1)].concat();
+    let mut chunks = chunk(b"VP8X", &body);
+    // Background colour and loop count.
+    chunks.extend(chunk(b"ANIM", &[0, 0, 0, 0, 0, 0]));
+    for frame in frames {
+        let still = encode(&DynamicImage::ImageRgb8(frame.clone()), ImageFormat::WebP);
+        assert_eq!(&still[12..16], b"VP8L", "a lossless frame");
+        // Offset 0, 0; size; 100 ms; no blending, no disposal; then the frame's chunk.
+        body = [
+            &u24(0)[..],
+            &u24(0),
+            &u24(width - 1),
+            &u24(height - 1),
+            &u24(100),
+            &[0b10],
+            &still[12..],
+        ]
+        .concat();
+        chunks.extend(chunk(b"ANMF", &body));
+    }
+    let riff_size = (4 + chunks.len()) as u32;
+    [&b"RIFF"[..], &riff_size.to_le_bytes(), b"WEBP", &chunks].concat()
+}
+
 pub fn encode(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     image

@@ -159,6 +159,78 @@ fn webp_and_gif_sources_are_processed() {
 }
 
 #[test]
+fn lossy_webp_keeps_its_colours_on_one_or_two_threads_and_its_alpha() {
+    let opaque = samples::lossy_webp(&DynamicImage::ImageRgb8(samples::two_halves(640, 480)));
+    for threads in [1, 2] {
+        let processed = process(
+            &opaque,
+            &PipelineSettings {
+                threads,
+                ..settings()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            sizes(&processed),
+            vec![
+                (OutputName::Thumbnail, 200, 150),
+                (OutputName::Preview, 640, 480),
+                (OutputName::Optimized, 640, 480),
+            ]
+        );
+        let optimized = decode(&processed.renditions[2]).into_rgb8();
+        let (left, right) = (
+            optimized.get_pixel(100, 240).0,
+            optimized.get_pixel(540, 240).0,
+        );
+        assert!(
+            left[0] > 150 && left[2] < 100,
+            "left half {left:?} should be red"
+        );
+        assert!(
+            right[2] > 150 && right[0] < 100,
+            "right half {right:?} should be blue"
+        );
+    }
+
+    let transparent = DynamicImage::ImageRgba8(samples::half_transparent(300, 200));
+    for rendition in process(&samples::lossy_webp(&transparent), &settings())
+        .unwrap()
+        .renditions
+    {
+        assert_eq!(rendition.content_type, "image/png");
+        let decoded = decode(&rendition).into_rgba8();
+        let (w, h) = decoded.dimensions();
+        assert_eq!(decoded.get_pixel(w / 8, h / 2).0[3], 255);
+        assert_eq!(decoded.get_pixel(w - w / 8, h / 2).0[3], 0);
+    }
+}
+
+#[test]
+fn an_animated_webp_gives_its_first_frame() {
+    let solid = |colour| RgbImage::from_pixel(64, 48, image::Rgb(colour));
+    let animated = samples::animated_webp(&[solid(samples::RED), solid(samples::BLUE)]);
+    let processed = process(&animated, &settings()).unwrap();
+    assert_eq!(processed.source.kind, ImageKind::WebP);
+    let optimized = decode(&processed.renditions[2]).into_rgb8();
+    let pixel = optimized.get_pixel(32, 24).0;
+    assert!(
+        pixel
+            .iter()
+            .zip(samples::RED)
+            .all(|(&a, b)| a.abs_diff(b) < 12),
+        "{pixel:?} should be the first frame's red"
+    );
+}
+
+#[test]
+fn a_truncated_webp_is_reported_as_corrupt() {
+    let source = samples::lossy_webp(&DynamicImage::ImageRgb8(samples::two_halves(400, 300)));
+    let err = process(&source[..source.len() / 2], &settings()).unwrap_err();
+    assert_eq!(err.code(), "corrupt_image", "{err}");
+}
+
+#[test]
 fn a_truncated_jpeg_is_reported_as_corrupt() {
     let source = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(400, 300)));
     let truncated = &source[..source.len() / 3];
