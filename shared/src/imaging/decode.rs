@@ -99,30 +99,50 @@ fn check_bounds(width: u32, height: u32, settings: &PipelineSettings) -> Result<
     Ok(())
 }
 
-/// A still WebP's pixels come from libwebp, its orientation and ICC profile from the image
-/// crate's reading of its chunks; an animated one goes to the image crate whole.
-fn decode_webp(bytes: &[u8], settings: &PipelineSettings) -> Result<Decoded, PipelineError> {
-    let classify_webp = |err: webp::WebpError| {
-        if err.is_unsupported() {
-            PipelineError::unsupported(err)
-        } else {
-            PipelineError::corrupt(err)
-        }
-    };
+/// What a WebP's header chunks say, read before any pixel is decoded.
+pub(super) struct WebpHeader {
+    pub features: webp::Features,
+    pub orientation: Orientation,
+    pub icc: Option<Vec<u8>>,
+}
+
+/// Reads a WebP's features (checking the size it declares), its orientation and its ICC
+/// profile (through the image crate's reading of its chunks). Nothing is decoded.
+pub(super) fn webp_header(
+    bytes: &[u8],
+    settings: &PipelineSettings,
+) -> Result<WebpHeader, PipelineError> {
     let features = webp::features(bytes).map_err(classify_webp)?;
     check_bounds(features.width, features.height, settings)?;
-    if features.animated {
+    let mut chunks = WebPDecoder::new(Cursor::new(bytes)).map_err(classify)?;
+    Ok(WebpHeader {
+        features,
+        orientation: chunks.orientation().unwrap_or(Orientation::NoTransforms),
+        icc: chunks.icc_profile().ok().flatten(),
+    })
+}
+
+/// A still WebP's pixels come from libwebp; an animated one goes to the image crate whole.
+fn decode_webp(bytes: &[u8], settings: &PipelineSettings) -> Result<Decoded, PipelineError> {
+    let header = webp_header(bytes, settings)?;
+    if header.features.animated {
         return decode_with_image(bytes, ImageKind::WebP, settings);
     }
-    let mut chunks = WebPDecoder::new(Cursor::new(bytes)).map_err(classify)?;
-    let orientation = chunks.orientation().unwrap_or(Orientation::NoTransforms);
-    let icc = chunks.icc_profile().ok().flatten();
-    let image = webp::decode(bytes, &features, settings.threads > 1).map_err(classify_webp)?;
+    let image =
+        webp::decode(bytes, &header.features, settings.threads > 1).map_err(classify_webp)?;
     Ok(Decoded {
         image: to_8bit(image),
-        orientation,
-        icc,
+        orientation: header.orientation,
+        icc: header.icc,
     })
+}
+
+pub(super) fn classify_webp(err: webp::WebpError) -> PipelineError {
+    if err.is_unsupported() {
+        PipelineError::unsupported(err)
+    } else {
+        PipelineError::corrupt(err)
+    }
 }
 
 /// PNG, animated WebP, GIF (first frame) and CMYK JPEG, through the `image` crate with a

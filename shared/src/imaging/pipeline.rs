@@ -15,12 +15,15 @@ use image::metadata::Orientation;
 use image::DynamicImage;
 
 use super::color;
-use super::decode::{decode, into_image, jpeg_header, Decoded};
+use super::decode::{
+    classify_webp, decode, into_image, jpeg_header, webp_header, Decoded, WebpHeader,
+};
 use super::entropy::EncodeError;
 use super::entropy::Encoding;
 use super::jpeg::{self, Effort, JpegColour};
 use super::requantize::Transcoder;
 use super::sniff::{sniff, ImageKind};
+use super::webp;
 use crate::domain::OutputName;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -159,6 +162,14 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
             return process_jpeg_in_bands(bytes, &header, settings);
         }
     }
+    if kind == ImageKind::WebP && settings.threads > 1 {
+        let header = webp_header(bytes, settings)?;
+        let features = &header.features;
+        if !features.animated && !features.alpha && header.orientation == Orientation::NoTransforms
+        {
+            return process_webp_in_bands(bytes, &header, settings);
+        }
+    }
     let Decoded {
         mut image,
         orientation,
@@ -226,21 +237,58 @@ const BAND_ROWS: usize = 64;
 const BANDS_IN_FLIGHT: usize = 16;
 
 /// An upright JPEG that must be decoded to pixels (ICC-tagged in another colour space, or a
-/// layout the transcoder does not take) on two threads: each band is converted to sRGB as
-/// it is decoded, and the optimized output is encoded band by band on the second thread
-/// while the first decodes, instead of after the whole decode; then the first makes the
-/// small outputs.
+/// layout the transcoder does not take), in bands on two threads.
 fn process_jpeg_in_bands(
     bytes: &[u8],
     header: &jpeg::Header,
     settings: &PipelineSettings,
 ) -> Result<Processed, PipelineError> {
-    let (width, height) = (header.width, header.height);
-    let channels: u8 = if header.colour == JpegColour::Gray {
+    let channels = if header.colour == JpegColour::Gray {
         1
     } else {
         3
     };
+    let size = (header.width, header.height, channels);
+    process_in_bands(
+        ImageKind::Jpeg,
+        size,
+        header.icc.as_deref(),
+        settings,
+        |band| {
+            let decoded = jpeg::decode_in_bands(bytes, header.colour, 8, BAND_ROWS, band);
+            into_image(decoded.map_err(PipelineError::corrupt)?)
+        },
+    )
+}
+
+/// An upright, opaque, still WebP, in bands on two threads (libwebp's loop filter on a third).
+fn process_webp_in_bands(
+    bytes: &[u8],
+    header: &WebpHeader,
+    settings: &PipelineSettings,
+) -> Result<Processed, PipelineError> {
+    let features = &header.features;
+    let size = (features.width, features.height, 3);
+    process_in_bands(
+        ImageKind::WebP,
+        size,
+        header.icc.as_deref(),
+        settings,
+        |band| webp::decode_in_bands(bytes, features, true, BAND_ROWS, band).map_err(classify_webp),
+    )
+}
+
+/// An upright opaque image decoded to pixels by `decode`, which hands each run of rows to
+/// its callback as it is decoded: each run is converted to sRGB (when `icc` says so) and
+/// the optimized output is encoded run by run on the second thread while the first
+/// decodes, instead of after the whole decode; then the first makes the small outputs.
+fn process_in_bands(
+    kind: ImageKind,
+    (width, height, channels): (u32, u32, u8),
+    icc: Option<&[u8]>,
+    settings: &PipelineSettings,
+    decode: impl FnOnce(&mut dyn FnMut(&mut [u8])) -> Result<DynamicImage, PipelineError>,
+) -> Result<Processed, PipelineError> {
     let (bands, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BANDS_IN_FLIGHT);
     let (optimized, small) = beside(
         move || {
@@ -254,24 +302,19 @@ fn process_jpeg_in_bands(
             )
         },
         move || -> Result<_, PipelineError> {
-            let conversion = header
-                .icc
-                .as_deref()
+            let conversion = icc
                 .filter(|_| channels == 3)
                 .and_then(color::Conversion::for_rgb);
             // A failed encoder takes no more bands; its own error is reported below.
-            let decoded = jpeg::decode_in_bands(bytes, header.colour, 8, BAND_ROWS, |band| {
+            let decoded = decode(&mut |band| {
                 let converted = conversion.as_ref().and_then(|c| c.convert(band));
                 let _ = bands.send(converted.unwrap_or_else(|| band.to_vec()));
             });
             // The end of the bands: the encoder finishes (or fails, if the decode did).
             drop(bands);
-            let image = into_image(decoded.map_err(PipelineError::corrupt)?)?;
+            let image = decoded?;
             let small = small_outputs(&image, Orientation::NoTransforms, settings)?;
-            Ok((
-                source_info(ImageKind::Jpeg, &image, Orientation::NoTransforms),
-                small,
-            ))
+            Ok((source_info(kind, &image, Orientation::NoTransforms), small))
         },
     );
     let (source, [thumbnail, preview]) = small?;

@@ -488,12 +488,16 @@ fn one_thread_and_two_threads_give_the_same_bytes() {
     // Pixel-path sources (4:1:1 progressive, with a last band of rows shorter than the
     // others; ICC-tagged), whose optimized output two threads encode band by band while
     // they decode;
+    // lossy and lossless WebP, decoded incrementally in bands on two threads;
     // and sources whose optimized output is coded in chunks by both threads: the image
     // crate's JPEG, 4:4:4 (chroma halved from the coefficients), sRGB 4:2:0 upright and
     // turned.
     let turned = samples::jpeg_with(&samples::quadrants(2400, 1600), (2, 2), false, None);
     let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    let photo = DynamicImage::ImageRgb8(samples::two_halves(1003, 1301));
     let sources = [
+        samples::lossy_webp(&photo),
+        samples::encode(&photo, ImageFormat::WebP),
         samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(1000, 700))),
         // Display P3: converted to sRGB band by band on two threads, as a whole on one.
         samples::jpeg_with(&samples::quadrants(1000, 700), (2, 2), false, Some(&p3)),
