@@ -22,9 +22,10 @@ pub(super) fn to_srgb(icc: &[u8], image: &mut DynamicImage) -> bool {
         return false;
     };
     let chunk = width as usize * channels * ROWS_PER_CHUNK;
+    let mut scratch = Vec::new();
     samples
         .chunks_mut(chunk)
-        .all(|rows| conversion.convert(rows).is_some())
+        .all(|rows| conversion.convert(rows, &mut scratch))
 }
 
 /// A conversion to sRGB of rows of 8-bit pixels in `layout`, from the colour space an ICC
@@ -35,10 +36,7 @@ impl Conversion {
     /// `None` when converting would change nothing (an sRGB or non-RGB profile) or the
     /// profile cannot be read.
     pub(super) fn new(icc: &[u8], layout: Layout) -> Option<Self> {
-        let source = ColorProfile::new_from_slice(icc).ok()?;
-        if source.color_space != DataColorSpace::Rgb || is_srgb(&source) {
-            return None;
-        }
+        let source = convertible(icc)?;
         let srgb = ColorProfile::new_srgb();
         source
             .create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
@@ -51,20 +49,29 @@ impl Conversion {
         Self::new(icc, Layout::Rgb)
     }
 
-    /// Converts whole rows in place; the converted copy is returned too (`None` if the
-    /// transform refused the rows, which are then left as they were).
-    pub(super) fn convert(&self, rows: &mut [u8]) -> Option<Vec<u8>> {
-        let mut converted = vec![0u8; rows.len()];
-        self.0.transform(rows, &mut converted).ok()?;
-        rows.copy_from_slice(&converted);
-        Some(converted)
+    /// Converts whole rows in place, through `converted` (resized to fit, and left holding
+    /// the converted rows too); false if the transform refused the rows, which are then
+    /// left as they were.
+    pub(super) fn convert(&self, rows: &mut [u8], converted: &mut Vec<u8>) -> bool {
+        converted.resize(rows.len(), 0);
+        if self.0.transform(rows, converted).is_err() {
+            return false;
+        }
+        rows.copy_from_slice(converted);
+        true
     }
 }
 
 /// Whether [`to_srgb`] would change pixels described by this profile.
 pub(super) fn needs_conversion(icc: &[u8]) -> bool {
+    convertible(icc).is_some()
+}
+
+/// The profile, if it is readable, RGB, and not sRGB.
+fn convertible(icc: &[u8]) -> Option<ColorProfile> {
     ColorProfile::new_from_slice(icc)
-        .is_ok_and(|p| p.color_space == DataColorSpace::Rgb && !is_srgb(&p))
+        .ok()
+        .filter(|p| p.color_space == DataColorSpace::Rgb && !is_srgb(p))
 }
 
 /// A matrix/TRC profile with sRGB's primaries: converting would change nothing visible.

@@ -307,8 +307,12 @@ fn process_in_bands(
                 .and_then(color::Conversion::for_rgb);
             // A failed encoder takes no more bands; its own error is reported below.
             let decoded = decode(&mut |band| {
-                let converted = conversion.as_ref().and_then(|c| c.convert(band));
-                let _ = bands.send(converted.unwrap_or_else(|| band.to_vec()));
+                let mut converted = Vec::new();
+                let sent = match &conversion {
+                    Some(c) if c.convert(band, &mut converted) => converted,
+                    _ => band.to_vec(),
+                };
+                let _ = bands.send(sent);
             });
             // The end of the bands: the encoder finishes (or fails, if the decode did).
             drop(bands);

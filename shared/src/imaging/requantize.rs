@@ -421,7 +421,6 @@ impl<'a> Transcoder<'a> {
                 let (grid_columns, grid_rows) = (width.div_ceil(16), height.div_ceil(16));
                 let mut storage: Vec<Vec<Block>> = Vec::new();
                 let mut planes = Vec::with_capacity(components);
-                // Cb and Cr to halve: id, source rows and columns, source and output steps.
                 let mut chroma_planes = Vec::new();
                 for ci in 0..components {
                     let comp = &*t.src.comp_info.add(ci);
@@ -458,72 +457,33 @@ impl<'a> Transcoder<'a> {
                     match halving {
                         None => planes.push(plane(h_samp, v_samp, pointers, rescale)),
                         Some(_) if ci == 0 => {
-                            // Rows and columns past the source's repeat its last ones: they
-                            // lie outside the image.
-                            let (need_rows, need_columns) = (2 * grid_rows, 2 * grid_columns);
-                            let last = *pointers.last().expect("an image has a block row");
-                            pointers.resize(need_rows as usize, last);
-                            if columns < need_columns {
-                                let mut padded = Vec::new();
-                                padded
-                                    .try_reserve_exact((need_rows * need_columns) as usize)
-                                    .map_err(|_| std::io::Error::other("no memory for luma"))?;
-                                for &row in &pointers {
-                                    for column in 0..need_columns {
-                                        padded.push(*row.add(column.min(columns - 1) as usize));
-                                    }
-                                }
-                                pointers = padded
-                                    .chunks_exact(need_columns as usize)
-                                    .map(<[Block]>::as_ptr)
-                                    .collect();
-                                storage.push(padded);
-                            }
-                            planes.push(plane(2, 2, pointers, rescale));
+                            let grid = (grid_columns, grid_rows);
+                            let rows = pad_luma(pointers, columns, grid, &mut storage)?;
+                            planes.push(plane(2, 2, rows, rescale));
                         }
-                        Some(_) => chroma_planes.push((
-                            comp.component_id as u8,
-                            pointers,
+                        Some(_) => chroma_planes.push(ChromaPlane {
+                            id: comp.component_id as u8,
+                            rows: pointers,
                             columns,
                             old,
                             new,
-                        )),
+                        }),
                     }
                 }
                 if let Some(ratio) = halving {
-                    // Cb and Cr side by side when there are two threads.
-                    let sources: Vec<chroma::Source> = chroma_planes
-                        .iter()
-                        .map(|(_, rows, columns, old, _)| chroma::Source {
-                            rows,
-                            columns: *columns,
-                            table: old,
-                        })
-                        .collect();
-                    let steps: Vec<[u16; 64]> = chroma_planes.iter().map(|plane| plane.4).collect();
-                    let halve = |i: usize| {
-                        chroma::halve(&sources[i], ratio, grid_columns, grid_rows, &steps[i])
-                    };
-                    let halved: Vec<Vec<Block>> = if threads > 1 && sources.len() == 2 {
-                        std::thread::scope(|scope| {
-                            let second = scope.spawn(|| halve(1));
-                            let first = halve(0);
-                            let second = second
-                                .join()
-                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                            vec![first, second]
-                        })
-                    } else {
-                        (0..sources.len()).map(halve).collect()
-                    };
-                    for ((id, ..), halved) in chroma_planes.iter().zip(halved) {
+                    let grid = (grid_columns, grid_rows);
+                    for (plane, halved) in
+                        chroma_planes
+                            .iter()
+                            .zip(halve_chroma(&chroma_planes, ratio, grid, threads))
+                    {
                         let rows = halved
                             .chunks_exact(grid_columns as usize)
                             .map(<[Block]>::as_ptr)
                             .collect();
                         storage.push(halved);
                         planes.push(Plane {
-                            id: *id,
+                            id: plane.id,
                             h_samp: 1,
                             v_samp: 1,
                             table: 1,
@@ -541,6 +501,85 @@ impl<'a> Transcoder<'a> {
                 })
             }
         })
+    }
+}
+
+/// A chroma component of a layout finer than 4:2:0, to halve: its block rows in the
+/// source, the blocks each row holds, and its source and output steps.
+struct ChromaPlane {
+    id: u8,
+    rows: Vec<*const Block>,
+    columns: u32,
+    old: [u16; 64],
+    new: [u16; 64],
+}
+
+/// Luma block rows extended to `grid` (4:2:0 MCUs: two block columns and rows each) by
+/// repeating the last row and column, which lie outside the image. Copies the blocks into
+/// `storage` only when columns are missing.
+///
+/// # Safety
+/// Each row pointer points at `columns` readable blocks.
+unsafe fn pad_luma(
+    mut rows: Vec<*const Block>,
+    columns: u32,
+    (grid_columns, grid_rows): (u32, u32),
+    storage: &mut Vec<Vec<Block>>,
+) -> std::io::Result<Vec<*const Block>> {
+    let (need_rows, need_columns) = (2 * grid_rows, 2 * grid_columns);
+    let last = *rows.last().expect("an image has a block row");
+    rows.resize(need_rows as usize, last);
+    if columns >= need_columns {
+        return Ok(rows);
+    }
+    let mut padded = Vec::new();
+    padded
+        .try_reserve_exact((need_rows * need_columns) as usize)
+        .map_err(|_| std::io::Error::other("no memory for luma"))?;
+    for &row in &rows {
+        for column in 0..need_columns {
+            // SAFETY: the column is below `columns`, which the row holds.
+            padded.push(unsafe { *row.add(column.min(columns - 1) as usize) });
+        }
+    }
+    let rows = padded
+        .chunks_exact(need_columns as usize)
+        .map(<[Block]>::as_ptr)
+        .collect();
+    storage.push(padded);
+    Ok(rows)
+}
+
+/// Cb and Cr halved to 4:2:0 at their output steps, side by side when there are two
+/// threads; in `planes`' order.
+fn halve_chroma(
+    planes: &[ChromaPlane],
+    ratio: Ratio,
+    (grid_columns, grid_rows): (u32, u32),
+    threads: usize,
+) -> Vec<Vec<Block>> {
+    let sources: Vec<chroma::Source> = planes
+        .iter()
+        .map(|plane| chroma::Source {
+            rows: &plane.rows,
+            columns: plane.columns,
+            table: &plane.old,
+        })
+        .collect();
+    // The output steps apart from the row pointers, which are not `Sync` on their own.
+    let steps: Vec<&[u16; 64]> = planes.iter().map(|plane| &plane.new).collect();
+    let halve = |i: usize| chroma::halve(&sources[i], ratio, grid_columns, grid_rows, steps[i]);
+    if threads > 1 && sources.len() == 2 {
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| halve(1));
+            let first = halve(0);
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            vec![first, second]
+        })
+    } else {
+        (0..sources.len()).map(halve).collect()
     }
 }
 
