@@ -523,6 +523,33 @@ fn one_thread_and_two_threads_give_the_same_bytes() {
 }
 
 #[test]
+fn a_webp_declaring_a_huge_frame_is_rejected_from_its_header_in_milliseconds() {
+    // A lossy WebP whose frame header says 16383×16383 (268 MP; the data is for 64×48).
+    let mut bomb = samples::lossy_webp(&DynamicImage::ImageRgb8(samples::two_halves(64, 48)));
+    assert_eq!(&bomb[12..16], b"VP8 ");
+    assert_eq!(
+        &bomb[23..26],
+        &[0x9d, 0x01, 0x2a],
+        "the key frame's start code"
+    );
+    bomb[26..30].copy_from_slice(&[0xff, 0x3f, 0xff, 0x3f]);
+    for threads in [1, 2] {
+        let started = Instant::now();
+        let err = process(
+            &bomb,
+            &PipelineSettings {
+                threads,
+                ..settings()
+            },
+        )
+        .unwrap_err();
+        let elapsed = started.elapsed();
+        assert_eq!(err.code(), "image_too_large", "{err}");
+        assert!(elapsed < Duration::from_millis(200), "took {elapsed:?}");
+    }
+}
+
+#[test]
 fn a_jpeg_declaring_a_huge_frame_is_rejected_from_its_header_in_milliseconds() {
     let bomb = samples::jpeg_declaring(60_000, 60_000);
     let started = Instant::now();
