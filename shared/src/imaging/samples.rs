@@ -85,6 +85,34 @@ pub fn lossy_webp(image: &DynamicImage) -> Vec<u8> {
     }
 }
 
+/// A simple lossy WebP (a `VP8 ` chunk alone, as [`lossy_webp`] writes for an opaque
+/// image) rewrapped in the extended format with an `ICCP` chunk holding `icc`.
+pub fn webp_with_icc(simple: &[u8], icc: &[u8]) -> Vec<u8> {
+    assert_eq!(&simple[12..16], b"VP8 ", "a simple lossy WebP");
+    // The key frame header: 14-bit width and height after the start code.
+    let dimension =
+        |at: usize| u32::from(u16::from_le_bytes([simple[at], simple[at + 1]]) & 0x3fff);
+    let (width, height) = (dimension(26), dimension(28));
+    let u24 = |value: u32| value.to_le_bytes()[..3].to_vec();
+    let chunk = |tag: &[u8], body: &[u8]| {
+        let mut out = [tag, &(body.len() as u32).to_le_bytes()[..], body].concat();
+        if body.len() % 2 == 1 {
+            out.push(0);
+        }
+        out
+    };
+    // Canvas: the ICC flag, three reserved bytes, width − 1 and height − 1.
+    let canvas = [&[0x20, 0, 0, 0][..], &u24(width - 1), &u24(height - 1)].concat();
+    let chunks = [
+        chunk(b"VP8X", &canvas),
+        chunk(b"ICCP", icc),
+        simple[12..].to_vec(),
+    ]
+    .concat();
+    let riff_size = (4 + chunks.len()) as u32;
+    [&b"RIFF"[..], &riff_size.to_le_bytes(), b"WEBP", &chunks].concat()
+}
+
 /// An animated WebP whose frames are the given images (all one size), each a lossless
 /// frame from the image crate wrapped in the extended format's animation chunks.
 pub fn animated_webp(frames: &[RgbImage]) -> Vec<u8> {

@@ -436,6 +436,42 @@ fn a_cmyk_jpeg_is_converted_to_rgb() {
 }
 
 #[test]
+fn a_display_p3_webp_comes_out_in_srgb_on_one_thread_and_two() {
+    // As for the JPEG below; two threads take the banded WebP path, one the whole decode.
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    let colour = [200u8, 60, 40];
+    let image = DynamicImage::ImageRgb8(RgbImage::from_pixel(320, 240, image::Rgb(colour)));
+    let untagged = samples::lossy_webp(&image);
+    let tagged = samples::webp_with_icc(&untagged, &p3);
+    for threads in [1, 2] {
+        let out = |bytes: &[u8]| {
+            let processed = process(
+                bytes,
+                &PipelineSettings {
+                    threads,
+                    ..settings()
+                },
+            )
+            .unwrap();
+            assert_eq!(sizes(&processed)[2], (OutputName::Optimized, 320, 240));
+            decode(&processed.renditions[2])
+                .into_rgb8()
+                .get_pixel(160, 120)
+                .0
+        };
+        let (converted, plain) = (out(&tagged), out(&untagged));
+        assert!(
+            plain.iter().zip(colour).all(|(&a, b)| a.abs_diff(b) <= 8),
+            "untagged pixels are left as they are: {plain:?}"
+        );
+        assert!(
+            converted[0] > plain[0] + 10 && converted[1] + 10 < plain[1],
+            "{threads} thread(s): P3 {colour:?} in sRGB should be redder: {converted:?} vs {plain:?}"
+        );
+    }
+}
+
+#[test]
 fn a_display_p3_jpeg_comes_out_in_srgb() {
     let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
     // P3's pure green is more saturated than sRGB can show: in sRGB its red goes to zero
