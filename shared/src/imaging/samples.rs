@@ -92,49 +92,21 @@ pub fn webp_with_icc(simple: &[u8], icc: &[u8]) -> Vec<u8> {
     // The key frame header: 14-bit width and height after the start code.
     let dimension =
         |at: usize| u32::from(u16::from_le_bytes([simple[at], simple[at + 1]]) & 0x3fff);
-    let (width, height) = (dimension(26), dimension(28));
-    let u24 = |value: u32| value.to_le_bytes()[..3].to_vec();
-    let chunk = |tag: &[u8], body: &[u8]| {
-        let mut out = [tag, &(body.len() as u32).to_le_bytes()[..], body].concat();
-        if body.len() % 2 == 1 {
-            out.push(0);
-        }
-        out
-    };
-    // Canvas: the ICC flag, three reserved bytes, width − 1 and height − 1.
-    let canvas = [&[0x20, 0, 0, 0][..], &u24(width - 1), &u24(height - 1)].concat();
-    let chunks = [
-        chunk(b"VP8X", &canvas),
-        chunk(b"ICCP", icc),
-        simple[12..].to_vec(),
-    ]
-    .concat();
-    let riff_size = (4 + chunks.len()) as u32;
-    [&b"RIFF"[..], &riff_size.to_le_bytes(), b"WEBP", &chunks].concat()
+    let chunks = [riff_chunk(b"ICCP", icc), simple[12..].to_vec()].concat();
+    extended_webp(0x20, (dimension(26), dimension(28)), &chunks)
 }
 
 /// An animated WebP whose frames are the given images (all one size), each a lossless
 /// frame from the image crate wrapped in the extended format's animation chunks.
 pub fn animated_webp(frames: &[RgbImage]) -> Vec<u8> {
     let (width, height) = frames[0].dimensions();
-    let u24 = |value: u32| value.to_le_bytes()[..3].to_vec();
-    let chunk = |tag: &[u8], body: &[u8]| {
-        let mut out = [tag, &(body.len() as u32).to_le_bytes()[..], body].concat();
-        if body.len() % 2 == 1 {
-            out.push(0);
-        }
-        out
-    };
-    // Canvas: animation flag, three reserved bytes, width − 1 and height − 1.
-    let mut body = [&[0x02, 0, 0, 0][..], &u24(width - 1), &u24(height - 1)].concat();
-    let mut chunks = chunk(b"VP8X", &body);
     // Background colour and loop count.
-    chunks.extend(chunk(b"ANIM", &[0, 0, 0, 0, 0, 0]));
+    let mut chunks = riff_chunk(b"ANIM", &[0, 0, 0, 0, 0, 0]);
     for frame in frames {
         let still = encode(&DynamicImage::ImageRgb8(frame.clone()), ImageFormat::WebP);
         assert_eq!(&still[12..16], b"VP8L", "a lossless frame");
         // Offset 0, 0; size; 100 ms; no blending, no disposal; then the frame's chunk.
-        body = [
+        let body = [
             &u24(0)[..],
             &u24(0),
             &u24(width - 1),
@@ -144,10 +116,33 @@ pub fn animated_webp(frames: &[RgbImage]) -> Vec<u8> {
             &still[12..],
         ]
         .concat();
-        chunks.extend(chunk(b"ANMF", &body));
+        chunks.extend(riff_chunk(b"ANMF", &body));
     }
+    extended_webp(0x02, (width, height), &chunks)
+}
+
+/// An extended-format WebP: the `VP8X` canvas chunk with `flags` (0x20 ICC, 0x02
+/// animation), then `chunks`, in a RIFF container.
+fn extended_webp(flags: u8, (width, height): (u32, u32), chunks: &[u8]) -> Vec<u8> {
+    // Flags, three reserved bytes, width − 1 and height − 1.
+    let canvas = [&[flags, 0, 0, 0][..], &u24(width - 1), &u24(height - 1)].concat();
+    let chunks = [riff_chunk(b"VP8X", &canvas), chunks.to_vec()].concat();
     let riff_size = (4 + chunks.len()) as u32;
     [&b"RIFF"[..], &riff_size.to_le_bytes(), b"WEBP", &chunks].concat()
+}
+
+/// A RIFF chunk: tag, little-endian size, body, padded to an even length.
+fn riff_chunk(tag: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut out = [tag, &(body.len() as u32).to_le_bytes()[..], body].concat();
+    if body.len() % 2 == 1 {
+        out.push(0);
+    }
+    out
+}
+
+/// The low three bytes of `value`, little-endian (WebP's 24-bit fields).
+fn u24(value: u32) -> Vec<u8> {
+    value.to_le_bytes()[..3].to_vec()
 }
 
 pub fn encode(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
