@@ -85,7 +85,12 @@ pub(super) fn decode_in_bands(
     let (width, height) = (features.width as usize, features.height as usize);
     let channels = if features.alpha { 4 } else { 3 };
     let stride = width * channels;
-    let mut pixels = vec![0u8; stride * height];
+    // Reserved first, so that a failed allocation is an error, not an abort.
+    let mut pixels = Vec::new();
+    pixels
+        .try_reserve_exact(stride * height)
+        .map_err(|_| error(sys::VP8StatusCode::VP8_STATUS_OUT_OF_MEMORY))?;
+    pixels.resize(stride * height, 0u8);
 
     let mut config = sys::WebPDecoderConfig::new()
         .map_err(|()| error(sys::VP8StatusCode::VP8_STATUS_INVALID_PARAM))?;
