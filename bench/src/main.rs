@@ -48,7 +48,7 @@ struct JobArgs {
     jpeg_quality: Option<u8>,
     /// JPEG quality of the preview (the pipeline's default when absent).
     #[arg(long)]
-    preview_jpeg_quality: Option<u8>,
+    preview_jpeg_quality: Option<f32>,
     /// JPEG quality of the thumbnail (the pipeline's default when absent).
     #[arg(long)]
     thumbnail_jpeg_quality: Option<u8>,

@@ -688,7 +688,7 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
     let source = samples::png(&DynamicImage::ImageRgb8(textured));
     let at = |quality| {
         let settings = PipelineSettings {
-            preview_jpeg_quality: quality,
+            preview_jpeg_quality: f32::from(quality),
             thumbnail_jpeg_quality: quality,
             ..single_threaded()
         };
@@ -706,6 +706,41 @@ fn the_small_outputs_are_encoded_at_their_own_quality() {
             _ => assert!(high > low, "{name}: {high} bytes at 95, {low} at 60"),
         }
     }
+}
+
+#[test]
+fn a_fractional_preview_quality_gives_a_preview_between_the_whole_ones() {
+    let textured = RgbImage::from_fn(1600, 1200, |x, y| {
+        let v = (x * 5 + y * 11 + (x * y) % 89) as u8;
+        image::Rgb([v, v.wrapping_mul(5), v ^ (x as u8)])
+    });
+    let source = samples::png(&DynamicImage::ImageRgb8(textured));
+    let preview_bytes = |quality| {
+        let settings = PipelineSettings {
+            preview_jpeg_quality: quality,
+            ..single_threaded()
+        };
+        let processed = process(&source, &settings).unwrap();
+        let preview = processed
+            .renditions
+            .into_iter()
+            .find(|r| r.name == OutputName::Preview)
+            .unwrap();
+        assert_eq!(
+            image::load_from_memory(&preview.bytes).unwrap().width(),
+            800
+        );
+        preview.bytes.len()
+    };
+    let (at_79, at_79_5, at_80) = (
+        preview_bytes(79.0),
+        preview_bytes(79.5),
+        preview_bytes(80.0),
+    );
+    assert!(
+        at_79 < at_79_5 && at_79_5 < at_80,
+        "{at_79} {at_79_5} {at_80}"
+    );
 }
 
 /// Whether a JPEG has a restart interval (DRI): the coefficient coder writes one, libjpeg's
@@ -783,7 +818,7 @@ fn the_banded_encoder_refuses_rows_that_do_not_make_the_image() {
     let row = vec![128u8; width as usize * 3];
     let rows = |n: usize| row.repeat(n);
     let encode =
-        |bands: Vec<Vec<u8>>| jpeg::encode_bands(bands, width, height, 3, 80, Effort::Fast);
+        |bands: Vec<Vec<u8>>| jpeg::encode_bands(bands, width, height, 3, 80.0, Effort::Fast);
     // Bands of any whole number of rows make the same file as one buffer.
     let whole = encode(vec![rows(30)]).unwrap();
     assert_eq!(encode(vec![rows(7), rows(16), rows(7)]).unwrap(), whole);
