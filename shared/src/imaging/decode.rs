@@ -24,28 +24,55 @@ pub(super) struct Decoded {
     pub icc: Option<Vec<u8>>,
 }
 
-pub(super) fn decode(
+/// What a source's header says, read (and its declared size checked) before anything is
+/// decoded: JPEG and WebP here; the image crate reads the others' as it decodes.
+pub(super) enum SourceHeader {
+    Jpeg(jpeg::Header),
+    Webp(WebpHeader),
+    Other,
+}
+
+pub(super) fn read_header(
     bytes: &[u8],
     kind: ImageKind,
     settings: &PipelineSettings,
-) -> Result<Decoded, PipelineError> {
-    match kind {
-        ImageKind::Jpeg => {}
-        ImageKind::WebP => return decode_webp(bytes, settings),
-        _ => return decode_with_image(bytes, kind, settings),
-    }
-    let header = jpeg_header(bytes, settings)?;
-    if header.colour == JpegColour::Other {
-        // CMYK and YCCK: rare, left to the image crate's decoder.
-        return decode_with_image(bytes, kind, settings);
-    }
-    let samples = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
-    let image = into_image(samples)?;
-    Ok(Decoded {
-        image,
-        orientation: header.orientation,
-        icc: header.icc,
+) -> Result<SourceHeader, PipelineError> {
+    Ok(match kind {
+        ImageKind::Jpeg => SourceHeader::Jpeg(jpeg_header(bytes, settings)?),
+        ImageKind::WebP => SourceHeader::Webp(webp_header(bytes, settings)?),
+        _ => SourceHeader::Other,
     })
+}
+
+/// Decodes a `kind` image whose header [`read_header`] has read. Still WebP and JPEG other
+/// than CMYK and YCCK go to libwebp and libjpeg; the rest to the image crate.
+pub(super) fn decode(
+    bytes: &[u8],
+    kind: ImageKind,
+    header: SourceHeader,
+    settings: &PipelineSettings,
+) -> Result<Decoded, PipelineError> {
+    match header {
+        SourceHeader::Jpeg(header) if header.colour != JpegColour::Other => {
+            let samples = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
+            Ok(Decoded {
+                image: into_image(samples)?,
+                orientation: header.orientation,
+                icc: header.icc,
+            })
+        }
+        SourceHeader::Webp(header) if !header.features.animated => {
+            let image = webp::decode(bytes, &header.features, settings.threads > 1)
+                .map_err(classify_webp)?;
+            Ok(Decoded {
+                image: to_8bit(image),
+                orientation: header.orientation,
+                icc: header.icc,
+            })
+        }
+        // PNG, GIF, animated WebP (its first frame), CMYK and YCCK JPEG.
+        _ => decode_with_image(bytes, kind, settings),
+    }
 }
 
 /// Decoded JPEG samples as an image.
@@ -61,7 +88,7 @@ pub(super) fn into_image(samples: jpeg::Samples) -> Result<DynamicImage, Pipelin
 
 /// Checks a JPEG's structure (complete, not too many scans) and reads its header, checking
 /// the dimensions it declares. Nothing is decoded.
-pub(super) fn jpeg_header(
+fn jpeg_header(
     bytes: &[u8],
     settings: &PipelineSettings,
 ) -> Result<jpeg::Header, PipelineError> {
@@ -108,7 +135,7 @@ pub(super) struct WebpHeader {
 
 /// Reads a WebP's features (checking the size it declares), its orientation and its ICC
 /// profile (through the image crate's reading of its chunks). Nothing is decoded.
-pub(super) fn webp_header(
+fn webp_header(
     bytes: &[u8],
     settings: &PipelineSettings,
 ) -> Result<WebpHeader, PipelineError> {
@@ -119,21 +146,6 @@ pub(super) fn webp_header(
         features,
         orientation: chunks.orientation().unwrap_or(Orientation::NoTransforms),
         icc: chunks.icc_profile().ok().flatten(),
-    })
-}
-
-/// A still WebP's pixels come from libwebp; an animated one goes to the image crate whole.
-fn decode_webp(bytes: &[u8], settings: &PipelineSettings) -> Result<Decoded, PipelineError> {
-    let header = webp_header(bytes, settings)?;
-    if header.features.animated {
-        return decode_with_image(bytes, ImageKind::WebP, settings);
-    }
-    let image =
-        webp::decode(bytes, &header.features, settings.threads > 1).map_err(classify_webp)?;
-    Ok(Decoded {
-        image: to_8bit(image),
-        orientation: header.orientation,
-        icc: header.icc,
     })
 }
 

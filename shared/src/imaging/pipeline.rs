@@ -16,7 +16,7 @@ use image::DynamicImage;
 
 use super::color;
 use super::decode::{
-    classify_webp, decode, into_image, jpeg_header, webp_header, Decoded, WebpHeader,
+    classify_webp, decode, into_image, read_header, Decoded, SourceHeader, WebpHeader,
 };
 use super::entropy::EncodeError;
 use super::entropy::Encoding;
@@ -149,35 +149,40 @@ pub struct Processed {
 /// Makes the thumbnail, preview and optimized outputs from one source image.
 pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, PipelineError> {
     let kind = sniff(bytes).ok_or(PipelineError::UnsupportedFormat)?;
-    if kind == ImageKind::Jpeg {
-        let header = jpeg_header(bytes, settings)?;
-        let srgb = header
-            .icc
-            .as_deref()
-            .is_none_or(|icc| !color::needs_conversion(icc));
-        if srgb && header.transcodable && header.colour != JpegColour::Other {
-            return process_jpeg_without_full_decode(bytes, &header, settings);
+    let header = read_header(bytes, kind, settings)?;
+    match &header {
+        SourceHeader::Jpeg(header) => {
+            let srgb = header
+                .icc
+                .as_deref()
+                .is_none_or(|icc| !color::needs_conversion(icc));
+            if srgb && header.transcodable && header.colour != JpegColour::Other {
+                return process_jpeg_without_full_decode(bytes, header, settings);
+            }
+            if header.colour != JpegColour::Other
+                && header.orientation == Orientation::NoTransforms
+                && settings.threads > 1
+            {
+                return process_jpeg_in_bands(bytes, header, settings);
+            }
         }
-        if header.colour != JpegColour::Other
-            && header.orientation == Orientation::NoTransforms
-            && settings.threads > 1
-        {
-            return process_jpeg_in_bands(bytes, &header, settings);
+        SourceHeader::Webp(header) => {
+            let features = &header.features;
+            if settings.threads > 1
+                && !features.animated
+                && !features.alpha
+                && header.orientation == Orientation::NoTransforms
+            {
+                return process_webp_in_bands(bytes, header, settings);
+            }
         }
-    }
-    if kind == ImageKind::WebP && settings.threads > 1 {
-        let header = webp_header(bytes, settings)?;
-        let features = &header.features;
-        if !features.animated && !features.alpha && header.orientation == Orientation::NoTransforms
-        {
-            return process_webp_in_bands(bytes, &header, settings);
-        }
+        SourceHeader::Other => {}
     }
     let Decoded {
         mut image,
         orientation,
         icc,
-    } = decode(bytes, kind, settings)?;
+    } = decode(bytes, kind, header, settings)?;
     if let Some(icc) = icc {
         color::to_srgb(&icc, &mut image);
     }
