@@ -88,10 +88,7 @@ pub(super) fn into_image(samples: jpeg::Samples) -> Result<DynamicImage, Pipelin
 
 /// Checks a JPEG's structure (complete, not too many scans) and reads its header, checking
 /// the dimensions it declares. Nothing is decoded.
-fn jpeg_header(
-    bytes: &[u8],
-    settings: &PipelineSettings,
-) -> Result<jpeg::Header, PipelineError> {
+fn jpeg_header(bytes: &[u8], settings: &PipelineSettings) -> Result<jpeg::Header, PipelineError> {
     if !jpeg_is_complete(bytes) {
         return Err(PipelineError::corrupt(
             "the JPEG is truncated: its image data has no end marker",
@@ -135,10 +132,7 @@ pub(super) struct WebpHeader {
 
 /// Reads a WebP's features (checking the size it declares), its orientation and its ICC
 /// profile (through the image crate's reading of its chunks). Nothing is decoded.
-fn webp_header(
-    bytes: &[u8],
-    settings: &PipelineSettings,
-) -> Result<WebpHeader, PipelineError> {
+fn webp_header(bytes: &[u8], settings: &PipelineSettings) -> Result<WebpHeader, PipelineError> {
     let features = webp::features(bytes).map_err(classify_webp)?;
     check_bounds(features.width, features.height, settings)?;
     let mut chunks = WebPDecoder::new(Cursor::new(bytes)).map_err(classify)?;
