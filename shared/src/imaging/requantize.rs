@@ -667,6 +667,8 @@ impl Rescale {
 
 #[cfg(test)]
 mod tests {
+    use mozjpeg::qtable;
+
     use super::{dead_zone, Rescale};
 
     /// The integer rescale, with a dead zone for AC coefficient `k` when `dead`.
@@ -682,39 +684,19 @@ mod tests {
         (if value < 0 { -q } else { q }) as i16
     }
 
-    /// libjpeg's table at `quality` (its `jpeg_quality_scaling` of ITU T.81 Annex K's
-    /// tables), in natural order: the order does not change the median, and DC comes first
-    /// in both.
+    /// libjpeg's table at a whole `quality`: Annex K's, scaled as `jpeg_set_quality`
+    /// scales it, from the mozjpeg crate (as the encoder sets them), in natural order (the
+    /// order does not change the median, and DC comes first in both).
     fn libjpeg_table(quality: u32, chroma: bool) -> [u16; 64] {
-        #[rustfmt::skip]
-        const LUMA: [u16; 64] = [
-            16, 11, 10, 16, 24, 40, 51, 61,
-            12, 12, 14, 19, 26, 58, 60, 55,
-            14, 13, 16, 24, 40, 57, 69, 56,
-            14, 17, 22, 29, 51, 87, 80, 62,
-            18, 22, 37, 56, 68, 109, 103, 77,
-            24, 35, 55, 64, 81, 104, 113, 92,
-            49, 64, 78, 87, 103, 121, 120, 101,
-            72, 92, 95, 98, 112, 100, 103, 99,
-        ];
-        #[rustfmt::skip]
-        const CHROMA: [u16; 64] = [
-            17, 18, 24, 47, 99, 99, 99, 99,
-            18, 21, 26, 66, 99, 99, 99, 99,
-            24, 26, 56, 99, 99, 99, 99, 99,
-            47, 66, 99, 99, 99, 99, 99, 99,
-            99, 99, 99, 99, 99, 99, 99, 99,
-            99, 99, 99, 99, 99, 99, 99, 99,
-            99, 99, 99, 99, 99, 99, 99, 99,
-            99, 99, 99, 99, 99, 99, 99, 99,
-        ];
-        let scale = if quality < 50 {
-            5000 / quality
+        let base = if chroma {
+            &qtable::AnnexK_Chroma
         } else {
-            200 - 2 * quality
+            &qtable::AnnexK_Luma
         };
-        let base = if chroma { CHROMA } else { LUMA };
-        base.map(|b| ((u32::from(b) * scale + 50) / 100).clamp(1, 255) as u16)
+        let table = base.scaled(quality as f32, quality as f32);
+        // SAFETY: a table's pointer is to its 64 coefficients, alive as long as `table`.
+        let steps = unsafe { std::slice::from_raw_parts(table.as_ptr(), 64) };
+        std::array::from_fn(|k| steps[k] as u16)
     }
 
     #[test]
