@@ -26,8 +26,8 @@ test: venv lint ## Lints, then cargo test against moto, then the end-to-end smok
 FUZZ_SECONDS ?= 600
 fuzz: ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly toolchain
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	mkdir -p fuzz/corpus/process
-	cargo +nightly fuzz run process fuzz/corpus/process shared/tests/corpus -- \
+	mkdir -p crates/imaging/fuzz/corpus/process
+	cd crates/imaging && cargo +nightly fuzz run process fuzz/corpus/process tests/corpus -- \
 		-max_total_time=$(FUZZ_SECONDS)
 
 lint: fmt clippy cfn-lint openapi-lint ## cargo fmt --check, clippy -D warnings, cfn-lint, OpenAPI validation

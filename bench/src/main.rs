@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use ferrotype_shared::imaging::{self, PipelineSettings};
+use ferrotype_imaging::{self as imaging, PipelineSettings};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::imageops::FilterType as ImageFilter;
@@ -120,8 +120,7 @@ fn main() -> Result<()> {
             output,
         } => {
             let jpeg = std::fs::read(&input)?;
-            let tagged =
-                ferrotype_shared::imaging::samples::with_exif_orientation(&jpeg, orientation);
+            let tagged = ferrotype_samples::with_exif_orientation(&jpeg, orientation);
             std::fs::write(output, tagged)?;
             Ok(())
         }
@@ -266,18 +265,29 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
             ..defaults
         };
         let processed = imaging::process(&bytes, &settings)?;
-        let outputs = processed
-            .renditions
+        let source = (processed.source.width, processed.source.height);
+        let imaging::Processed {
+            thumbnail,
+            preview,
+            optimized,
+            ..
+        } = processed;
+        let named = [
+            (imaging::Output::Thumbnail, thumbnail),
+            (imaging::Output::Preview, preview),
+            (imaging::Output::Optimized, optimized),
+        ];
+        let outputs = named
             .into_iter()
-            .map(|r| Output {
-                name: r.name.as_str(),
+            .map(|(name, r)| Output {
+                name: name.as_str(),
                 extension: r.extension,
                 width: r.width,
                 height: r.height,
                 bytes: r.bytes,
             })
             .collect();
-        (outputs, processed.source.width, processed.source.height)
+        (outputs, source.0, source.1)
     };
     let wall_ms = started.elapsed().as_secs_f64() * 1e3;
     let cpu_ms = cpu_ms() - cpu_before;

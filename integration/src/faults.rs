@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_s3::error::BoxError;
-use ferrotype_shared::aws::Clients;
+use ferrotype_service::aws::Clients;
 
 /// Which requests an interceptor looks at: an HTTP method plus, for the JSON protocols of
 /// SQS and DynamoDB, the operation named in `X-Amz-Target`.

@@ -11,14 +11,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use ferrotype_imaging::PipelineSettings;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{ProcessorSettings, StatusSettings, UploadSettings};
-use ferrotype_shared::imaging::PipelineSettings;
-use ferrotype_shared::store::{ImageStore, JobQueue, JobTable};
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{StatusSettings, UploadSettings};
+use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
+use processor::settings::ProcessorSettings;
 
 pub struct TestStack {
     pub clients: Clients,
@@ -62,6 +63,7 @@ impl TestStack {
             queue_url: self.stack.queue_url.clone(),
             max_upload_bytes: UploadSettings::DEFAULT_MAX_UPLOAD_BYTES,
             retry_after: Duration::from_secs(2),
+            unavailable_retry_after: Duration::from_secs(5),
         })
     }
 
@@ -81,6 +83,7 @@ impl TestStack {
             settings: StatusSettings {
                 presign_ttl: Duration::from_secs(300),
                 retry_after: Duration::from_secs(2),
+                unavailable_retry_after: Duration::from_secs(5),
             },
         }
     }

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use ferrotype_local::provision::QueueSettings;
-use ferrotype_shared::domain::{JobId, JobMessage, JobStatus};
-use ferrotype_shared::imaging::samples;
-use ferrotype_shared::store::{ImageStore, JobQueue, JobTable};
+use ferrotype_samples as samples;
+use ferrotype_service::domain::{JobId, JobMessage, JobStatus};
+use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use futures_util::stream::{self, StreamExt};
 use image::DynamicImage;
 

@@ -2,8 +2,8 @@
 //! `sam local invoke -e`) driven through the real handlers against the emulator.
 
 use aws_lambda_events::event::sqs::SqsEvent;
-use ferrotype_shared::domain::{JobId, JobMessage, JobRecord, JobStatus, OriginalUpload};
-use ferrotype_shared::imaging::samples;
+use ferrotype_samples as samples;
+use ferrotype_service::domain::{JobId, JobMessage, JobRecord, JobStatus, OriginalUpload};
 use image::DynamicImage;
 use integration::{header_of, json, TestStack};
 use time::OffsetDateTime;

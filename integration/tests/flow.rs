@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use ferrotype_shared::config::UploadSettings;
-use ferrotype_shared::domain::{JobId, JobStatus};
-use ferrotype_shared::imaging::samples;
+use ferrotype_samples as samples;
+use ferrotype_service::config::UploadSettings;
+use ferrotype_service::domain::{JobId, JobStatus};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, post_multipart, TestStack};
 
@@ -146,6 +146,7 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
         queue_url: stack.stack.queue_url.clone(),
         max_upload_bytes: 10_000,
         retry_after: Duration::from_secs(2),
+        unavailable_retry_after: Duration::from_secs(5),
     });
     let cases = [
         ("empty body", post_image("image/jpeg", Vec::new()), 400),
@@ -305,9 +306,9 @@ async fn an_unavailable_s3_fails_the_message_and_a_later_delivery_completes_the_
         .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
         .load()
         .await;
-    let broken = ferrotype_shared::aws::Clients::from_config(&dead, true);
+    let broken = ferrotype_service::aws::Clients::from_config(&dead, true);
     let mut app = stack.processor_app();
-    app.images = ferrotype_shared::store::ImageStore::new(broken.s3, &stack.stack.bucket);
+    app.images = ferrotype_service::store::ImageStore::new(broken.s3, &stack.stack.bucket);
     app.settings.lease = Duration::ZERO;
 
     let report = stack.bridge(&app).await.poll_once().await.unwrap();
@@ -339,7 +340,7 @@ async fn a_live_lease_keeps_a_second_processor_off_the_job() {
         .unwrap();
     assert!(matches!(
         first,
-        ferrotype_shared::store::StartOutcome::Started(_)
+        ferrotype_service::store::StartOutcome::Started(_)
     ));
     let err = processor::process_job(&stack.processor_app(), id)
         .await
@@ -353,8 +354,8 @@ async fn a_live_lease_keeps_a_second_processor_off_the_job() {
 /// `scripts/moto-server` makes its item writes atomic.)
 #[tokio::test]
 async fn processors_racing_for_one_job_start_it_exactly_once() {
-    use ferrotype_shared::domain::{JobRecord, OriginalUpload};
-    use ferrotype_shared::store::StartOutcome;
+    use ferrotype_service::domain::{JobRecord, OriginalUpload};
+    use ferrotype_service::store::StartOutcome;
     use futures_util::future::join_all;
     use futures_util::stream::{self, StreamExt};
 
@@ -410,10 +411,12 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
         queue_url: format!("{}-missing", stack.stack.queue_url),
         max_upload_bytes: UploadSettings::DEFAULT_MAX_UPLOAD_BYTES,
         retry_after: Duration::from_secs(2),
+        unavailable_retry_after: Duration::from_secs(9),
     });
     let response = upload::handle(&app, post_image("image/jpeg", photo(100, 100))).await;
     assert_eq!(response.status(), 503);
     assert_eq!(json(&response)["status"], 503);
+    assert_eq!(response.headers()["retry-after"], "9", "from the settings");
     assert_eq!(stack.job_count().await, 0, "no job left looking queued");
     assert!(
         stack.object_keys().await.is_empty(),
@@ -425,7 +428,7 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
 async fn when_the_table_is_unavailable_the_client_gets_503_and_the_original_is_removed() {
     let stack = TestStack::new().await;
     let mut app = stack.upload_app();
-    app.jobs = ferrotype_shared::store::JobTable::new(
+    app.jobs = ferrotype_service::store::JobTable::new(
         stack.clients.dynamodb.clone(),
         format!("{}-missing", stack.stack.table),
     );
@@ -433,4 +436,29 @@ async fn when_the_table_is_unavailable_the_client_gets_503_and_the_original_is_r
     assert_eq!(response.status(), 503);
     assert!(stack.object_keys().await.is_empty());
     assert_eq!(stack.queued_messages().await, 0);
+}
+
+#[tokio::test]
+async fn a_method_a_route_does_not_serve_gets_405_naming_the_same_methods_in_allow_and_words() {
+    let stack = TestStack::new().await;
+    let mut delete = get_status(&JobId::new_random().to_string());
+    *delete.method_mut() = lambda_http::http::Method::DELETE;
+    let response = status::handle(&stack.status_app(), delete).await;
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "GET, HEAD");
+    assert_eq!(
+        json(&response)["detail"],
+        "this resource supports GET, HEAD only"
+    );
+
+    let mut put = post_image("image/jpeg", photo(10, 10));
+    *put.method_mut() = lambda_http::http::Method::PUT;
+    let response = upload::handle(&stack.upload_app(), put).await;
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    assert_eq!(
+        json(&response)["detail"],
+        "this resource supports POST only"
+    );
+    assert_eq!(stack.job_count().await, 0);
 }

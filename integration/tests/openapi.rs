@@ -2,19 +2,23 @@
 
 use std::time::Duration;
 
-use ferrotype_shared::config::UploadSettings;
-use ferrotype_shared::domain::JobId;
-use ferrotype_shared::imaging::samples;
+use ferrotype_samples as samples;
+use ferrotype_service::config::UploadSettings;
+use ferrotype_service::domain::{FailureCode, JobId};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, TestStack};
 use lambda_http::{Body, Response};
 
+fn document() -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
+        .expect("reading api/openapi.yaml");
+    serde_norway::from_str(&text).expect("valid YAML")
+}
+
 /// A validator for one schema of the document: the whole document with a root `$ref`,
 /// so references inside it resolve.
 fn validator(schema: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
-        .expect("reading api/openapi.yaml");
-    let mut document: serde_json::Value = serde_norway::from_str(&text).expect("valid YAML");
+    let mut document = document();
     let root = document.as_object_mut().unwrap();
     root.insert(
         "$ref".into(),
@@ -40,6 +44,20 @@ fn assert_conforms(schema: &str, response: &Response<Body>) {
         "application/json"
     };
     assert_eq!(content_type, expected, "{schema}");
+}
+
+#[test]
+fn the_documented_failure_codes_are_exactly_the_domains() {
+    let document = document();
+    let listed: Vec<&str> = document["components"]["schemas"]["Status"]["properties"]["error"]
+        ["properties"]["code"]["enum"]
+        .as_array()
+        .expect("error.code is an enum")
+        .iter()
+        .map(|code| code.as_str().unwrap())
+        .collect();
+    let domain: Vec<&str> = FailureCode::ALL.iter().map(|code| code.as_str()).collect();
+    assert_eq!(listed, domain);
 }
 
 #[test]
@@ -88,6 +106,7 @@ async fn every_response_of_the_flow_conforms_to_the_api_document() {
         queue_url: stack.stack.queue_url.clone(),
         max_upload_bytes: 100,
         retry_after: Duration::from_secs(2),
+        unavailable_retry_after: Duration::from_secs(5),
     });
     for (request, status) in [
         (post_image("image/jpeg", Vec::new()), 400),

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use ferrotype_local::provision::QueueSettings;
-use ferrotype_shared::domain::{JobId, JobRecord, JobStatus, OriginalUpload};
-use ferrotype_shared::imaging::samples;
-use ferrotype_shared::store::{ImageStore, JobQueue};
+use ferrotype_samples as samples;
+use ferrotype_service::domain::{FailureCode, JobId, JobRecord, JobStatus, OriginalUpload};
+use ferrotype_service::store::{ImageStore, JobQueue};
 use image::DynamicImage;
 use integration::{json, post_image, TestStack};
 use time::OffsetDateTime;
@@ -34,7 +34,7 @@ async fn a_message_that_keeps_failing_lands_in_the_dead_letter_queue_and_its_job
         .await;
     let mut broken = stack.processor_app();
     broken.images = ImageStore::new(
-        ferrotype_shared::aws::Clients::from_config(&dead, true).s3,
+        ferrotype_service::aws::Clients::from_config(&dead, true).s3,
         &stack.stack.bucket,
     );
     broken.settings.lease = Duration::ZERO;
@@ -66,7 +66,7 @@ async fn a_message_that_keeps_failing_lands_in_the_dead_letter_queue_and_its_job
     assert_eq!((report.received, report.failed, report.deleted), (1, 0, 1));
     let record = stack.jobs().get(id).await.unwrap().unwrap();
     assert_eq!(record.status, JobStatus::Failed);
-    assert_eq!(record.error.unwrap().code, "retries_exhausted");
+    assert_eq!(record.error.unwrap().code, FailureCode::RetriesExhausted);
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn a_dead_letter_never_touches_a_finished_job() {
 
     // The same job's message, as if a late copy had been dead-lettered.
     let dlq = JobQueue::new(stack.clients.sqs.clone(), &stack.stack.dlq_url);
-    dlq.enqueue(&ferrotype_shared::domain::JobMessage::new(id))
+    dlq.enqueue(&ferrotype_service::domain::JobMessage::new(id))
         .await
         .unwrap();
     let app = dead_letter::App { jobs: stack.jobs() };

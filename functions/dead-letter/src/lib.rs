@@ -1,14 +1,12 @@
 //! Triggered by the dead-letter queue: a job whose message failed `maxReceiveCount` times
-//! will never be processed, so it is marked `failed` with the code `retries_exhausted`
+//! will never be processed, so it is marked `failed` with [`FailureCode::RetriesExhausted`]
 //! instead of staying `queued` or `processing` forever.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use ferrotype_shared::domain::{JobError, JobMessage};
-use ferrotype_shared::store::{DisplayErrorContext, JobTable, Transition};
+use ferrotype_service::domain::{FailureCode, JobError, JobMessage};
+use ferrotype_service::store::{DisplayErrorContext, JobTable, Transition};
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
-
-pub const CODE: &str = "retries_exhausted";
 
 pub struct App {
     pub jobs: JobTable,
@@ -32,10 +30,10 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
                 continue;
             }
         };
-        let failure = JobError {
-            code: CODE.into(),
-            message: format!("processing failed {receives} times in a row; the job was given up"),
-        };
+        let failure = JobError::new(
+            FailureCode::RetriesExhausted,
+            format!("processing failed {receives} times in a row; the job was given up"),
+        );
         match app
             .jobs
             .fail_unfinished(job.job_id, &failure, OffsetDateTime::now_utc())

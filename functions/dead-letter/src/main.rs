@@ -1,7 +1,7 @@
 use aws_lambda_events::event::sqs::SqsEvent;
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{Env, Resources};
-use ferrotype_shared::store::JobTable;
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::store::JobTable;
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 
 #[tokio::main]

@@ -7,14 +7,16 @@
 //! message; a failure that a retry may cure (S3 or DynamoDB unavailable) leaves the message
 //! for redelivery, and after `maxReceiveCount` it lands in the dead-letter queue.
 
+pub mod settings;
+
 use std::panic::AssertUnwindSafe;
 
+use crate::settings::ProcessorSettings;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use ferrotype_shared::config::ProcessorSettings;
-use ferrotype_shared::domain::{JobError, JobId, JobMessage, OutputInfo, OutputName, Outputs};
-use ferrotype_shared::imaging::{self, PipelineError, Processed};
-use ferrotype_shared::store::{
-    DisplayErrorContext, ImageStore, JobTable, StartOutcome, StoreError, Transition,
+use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition};
+use ferrotype_service::domain::{FailureCode, JobError, JobId, JobMessage, OutputName, Outputs};
+use ferrotype_service::store::{
+    DisplayErrorContext, ImageStore, JobTable, OutputImage, StartOutcome, StoreError, Transition,
 };
 use futures_util::FutureExt;
 use time::OffsetDateTime;
@@ -45,7 +47,7 @@ pub enum RetryableError {
 pub enum Outcome {
     Completed,
     Failed {
-        code: String,
+        code: FailureCode,
     },
     /// Nothing to do: a duplicate or late delivery, an unknown job, or an unreadable message.
     Skipped(&'static str),
@@ -123,10 +125,11 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
     let original = match app.images.get_original(id).await {
         Ok(bytes) => bytes,
         Err(StoreError::NotFound { what }) => {
-            let error = JobError {
-                code: "original_missing".into(),
-                message: format!("the uploaded image is no longer stored ({what})"),
-            };
+            warn!(job_id = %id, what, "the original is missing");
+            let error = JobError::new(
+                FailureCode::OriginalMissing,
+                "the uploaded image is no longer stored",
+            );
             return fail(app, id, &lease_token, error).await;
         }
         Err(err) => return Err(err.into()),
@@ -140,16 +143,17 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
     let processed = match processed {
         Ok(Ok(processed)) => processed,
         Ok(Err(err)) => {
-            info!(job_id = %id, code = err.code(), reason = %DisplayErrorContext(&err), "image rejected");
-            return fail(app, id, &lease_token, job_error(&err)).await;
+            let error = job_error(&err);
+            info!(job_id = %id, code = %error.code, reason = %DisplayErrorContext(&err), "image rejected");
+            return fail(app, id, &lease_token, error).await;
         }
         Err(join) => {
             // A panic in the pipeline is a bug that the same bytes would hit again.
             error!(job_id = %id, error = %join, "the image pipeline panicked");
-            let error = JobError {
-                code: "internal_error".into(),
-                message: "the image could not be processed because of an internal error".into(),
-            };
+            let error = JobError::new(
+                FailureCode::InternalError,
+                "the image could not be processed because of an internal error",
+            );
             return fail(app, id, &lease_token, error).await;
         }
     };
@@ -169,11 +173,18 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
     }
 }
 
-fn job_error(err: &PipelineError) -> JobError {
-    JobError {
-        code: err.code().to_string(),
-        message: err.to_string(),
-    }
+/// The failure recorded for an image the pipeline refused: its code, and its own words.
+pub fn job_error(err: &PipelineError) -> JobError {
+    let code = match err {
+        PipelineError::UnsupportedFormat => FailureCode::UnsupportedFormat,
+        PipelineError::TooLarge { .. } | PipelineError::OverMemoryLimit(_) => {
+            FailureCode::ImageTooLarge
+        }
+        PipelineError::Corrupt(_) => FailureCode::CorruptImage,
+        PipelineError::UnsupportedFeature(_) => FailureCode::UnsupportedImageFeature,
+        PipelineError::Encode { .. } | PipelineError::Resize { .. } => FailureCode::ProcessingError,
+    };
+    JobError::new(code, err.to_string())
 }
 
 async fn fail(
@@ -188,7 +199,7 @@ async fn fail(
         .await?
     {
         Transition::Applied => {
-            info!(job_id = %id, code = error.code, "job failed");
+            info!(job_id = %id, code = %error.code, "job failed");
             Ok(Outcome::Failed { code: error.code })
         }
         Transition::Rejected { current } => lost_lease(id, current.map(|r| r.status)),
@@ -199,7 +210,7 @@ async fn fail(
 /// there is nothing left to do; otherwise let SQS deliver the message again.
 fn lost_lease(
     id: JobId,
-    status: Option<ferrotype_shared::domain::JobStatus>,
+    status: Option<ferrotype_service::domain::JobStatus>,
 ) -> Result<Outcome, RetryableError> {
     match status {
         Some(status) if status.is_terminal() => {
@@ -218,40 +229,32 @@ async fn store_outputs(
     original_bytes: u64,
     processed: Processed,
 ) -> Result<Outputs, StoreError> {
-    let source = processed.source;
-    let original = OutputInfo {
-        key: ImageStore::original_key(id),
-        width: source.width,
-        height: source.height,
-        bytes: original_bytes,
-        content_type: source.kind.content_type().to_string(),
-    };
-    let mut stored = Vec::with_capacity(processed.renditions.len());
-    for rendition in processed.renditions {
-        let key = ImageStore::output_key(id, rendition.name, rendition.extension);
-        let info = OutputInfo {
-            key: key.clone(),
+    let Processed {
+        source,
+        thumbnail,
+        preview,
+        optimized,
+    } = processed;
+    let store = |name: OutputName, rendition: Rendition| {
+        let image = OutputImage {
             width: rendition.width,
             height: rendition.height,
-            bytes: rendition.bytes.len() as u64,
-            content_type: rendition.content_type.to_string(),
+            content_type: rendition.content_type,
+            extension: rendition.extension,
+            bytes: rendition.bytes,
         };
-        app.images
-            .put_output(&key, rendition.bytes, rendition.content_type)
-            .await?;
-        stored.push((rendition.name, info));
-    }
-    let mut take = |name: OutputName| {
-        let index = stored
-            .iter()
-            .position(|(n, _)| *n == name)
-            .expect("the pipeline makes every output");
-        stored.swap_remove(index).1
+        app.images.put_output(id, name, image)
     };
     Ok(Outputs {
-        original,
-        thumbnail: take(OutputName::Thumbnail),
-        preview: take(OutputName::Preview),
-        optimized: take(OutputName::Optimized),
+        original: ImageStore::original_info(
+            id,
+            source.width,
+            source.height,
+            original_bytes,
+            source.kind.content_type(),
+        ),
+        thumbnail: store(OutputName::Thumbnail, thumbnail).await?,
+        preview: store(OutputName::Preview, preview).await?,
+        optimized: store(OutputName::Optimized, optimized).await?,
     })
 }

@@ -1,8 +1,9 @@
 use aws_lambda_events::event::sqs::SqsEvent;
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{Env, ProcessorSettings, Resources};
-use ferrotype_shared::store::{ImageStore, JobTable};
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::store::{ImageStore, JobTable};
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use processor::settings::ProcessorSettings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {

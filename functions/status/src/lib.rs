@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use ferrotype_shared::config::StatusSettings;
-use ferrotype_shared::domain::{JobError, JobId, JobRecord, JobStatus, Outputs};
-use ferrotype_shared::problem::Problem;
-use ferrotype_shared::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
+use ferrotype_service::config::StatusSettings;
+use ferrotype_service::domain::{JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs};
+use ferrotype_service::problem::Problem;
+use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
@@ -72,26 +72,55 @@ fn requested_id(request: &Request) -> Option<JobId> {
 
 /// Handles one request; never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    match status(app, &request).await {
+        Ok(body) => ok(body, app.settings.retry_after),
+        Err(err) => {
+            if let StatusError::Store { id, source } = &err {
+                error!(job_id = %id, error = %DisplayErrorContext(source), "status lookup failed");
+            }
+            err.problem(&app.settings).into_response()
+        }
+    }
+}
+
+/// Why a lookup got no status document. [`StatusError::problem`] is the one place these
+/// become problem documents.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    #[error("the method {0} is not served here")]
+    MethodNotAllowed(Method),
+    /// An unknown id, or one that is not a job id at all: both read the same.
+    #[error("no job has this id")]
+    NotFound,
+    #[error("looking up job {id} failed")]
+    Store {
+        id: JobId,
+        #[source]
+        source: StoreError,
+    },
+}
+
+impl StatusError {
+    pub fn problem(&self, settings: &StatusSettings) -> Problem {
+        match self {
+            Self::MethodNotAllowed(_) => Problem::method_not_allowed(&[Method::GET, Method::HEAD]),
+            Self::NotFound => Problem::not_found(),
+            Self::Store { .. } => Problem::unavailable(settings.unavailable_retry_after),
+        }
+    }
+}
+
+async fn status(app: &App, request: &Request) -> Result<StatusBody, StatusError> {
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        let mut response = Problem::method_not_allowed("GET").into_response();
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
-        return response;
+        return Err(StatusError::MethodNotAllowed(request.method().clone()));
     }
     // A malformed id gets the same 404 as an unknown one: ids are capabilities, and the
     // answer should not help anyone guess them.
-    let Some(id) = requested_id(&request) else {
-        return Problem::not_found().into_response();
-    };
-    match describe(app, id).await {
-        Ok(Some(body)) => ok(body, app.settings.retry_after),
-        Ok(None) => Problem::not_found().into_response(),
-        Err(err) => {
-            error!(job_id = %id, error = %DisplayErrorContext(&err), "status lookup failed");
-            Problem::unavailable().into_response()
-        }
-    }
+    let id = requested_id(request).ok_or(StatusError::NotFound)?;
+    describe(app, id)
+        .await
+        .map_err(|source| StatusError::Store { id, source })?
+        .ok_or(StatusError::NotFound)
 }
 
 async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError> {
@@ -135,23 +164,21 @@ async fn sign_all(
     outputs: &Outputs,
     ttl: Duration,
 ) -> Result<LinkedOutputs, StoreError> {
-    let mut links = Vec::with_capacity(4);
-    for (_, info) in outputs.iter() {
-        links.push(Link {
-            url: images.presign_get(&info.key, ttl).await?,
-            width: info.width,
-            height: info.height,
-            bytes: info.bytes,
-            content_type: info.content_type.clone(),
-        });
-    }
-    let [original, thumbnail, preview, optimized]: [Link; 4] =
-        links.try_into().expect("outputs has four entries");
     Ok(LinkedOutputs {
-        original,
-        thumbnail,
-        preview,
-        optimized,
+        original: sign(images, &outputs.original, ttl).await?,
+        thumbnail: sign(images, &outputs.thumbnail, ttl).await?,
+        preview: sign(images, &outputs.preview, ttl).await?,
+        optimized: sign(images, &outputs.optimized, ttl).await?,
+    })
+}
+
+async fn sign(images: &ImageStore, info: &OutputInfo, ttl: Duration) -> Result<Link, StoreError> {
+    Ok(Link {
+        url: images.presign_get(&info.key, ttl).await?,
+        width: info.width,
+        height: info.height,
+        bytes: info.bytes,
+        content_type: info.content_type.clone(),
     })
 }
 

@@ -1,6 +1,6 @@
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{Env, Resources, StatusSettings};
-use ferrotype_shared::store::{ImageStore, JobTable};
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{Env, Resources, StatusSettings};
+use ferrotype_service::store::{ImageStore, JobTable};
 use lambda_http::{run, service_fn, tracing, Error, Request};
 
 #[tokio::main]

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use ferrotype_shared::domain::JobMessage;
-use ferrotype_shared::store::{DisplayErrorContext, JobQueue, JobTable, StoreError};
+use ferrotype_service::domain::JobMessage;
+use ferrotype_service::store::{DisplayErrorContext, JobQueue, JobTable, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::{info, warn};

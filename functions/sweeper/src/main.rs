@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{Env, Resources};
-use ferrotype_shared::store::{JobQueue, JobTable};
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::store::{JobQueue, JobTable};
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use time::OffsetDateTime;
 

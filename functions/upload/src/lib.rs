@@ -6,11 +6,11 @@
 
 mod body;
 
-use ferrotype_shared::config::UploadSettings;
-use ferrotype_shared::domain::{JobId, JobMessage, JobRecord, OriginalUpload};
-use ferrotype_shared::imaging::sniff;
-use ferrotype_shared::problem::Problem;
-use ferrotype_shared::store::{DisplayErrorContext, ImageStore, JobQueue, JobTable, StoreError};
+use ferrotype_format::sniff;
+use ferrotype_service::config::UploadSettings;
+use ferrotype_service::domain::{JobId, JobMessage, JobRecord, OriginalUpload};
+use ferrotype_service::problem::Problem;
+use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobQueue, JobTable, StoreError};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -39,59 +39,91 @@ struct Links {
     status: String,
 }
 
+/// Why a request got no `202`. [`UploadError::problem`] is the one place these become
+/// problem documents.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("the method {0} is not served here")]
+    MethodNotAllowed(Method),
+    #[error("the body holds no usable image")]
+    Body(#[from] BodyError),
+    #[error("the body is not a JPEG, PNG, WebP or GIF image")]
+    UnsupportedMediaType,
+    #[error("storing the upload failed")]
+    Store(#[from] StoreError),
+}
+
+impl UploadError {
+    pub fn problem(&self, settings: &UploadSettings) -> Problem {
+        match self {
+            Self::MethodNotAllowed(_) => Problem::method_not_allowed(&[Method::POST]),
+            Self::Body(BodyError::Empty) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "empty-body",
+                "send the image as the request body, or as a multipart part named \"file\"",
+            ),
+            Self::Body(BodyError::TooLarge { limit }) => Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                format!("images up to {limit} bytes are accepted"),
+            ),
+            Self::Body(BodyError::Multipart(source)) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-multipart",
+                format!("the multipart/form-data body could not be read: {source}"),
+            ),
+            Self::Body(BodyError::NoFilePart) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "missing-file-part",
+                "the multipart/form-data body must have a part named \"file\"",
+            ),
+            Self::UnsupportedMediaType => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "the body is not a JPEG, PNG, WebP or GIF image (the type is read from the bytes)",
+            ),
+            Self::Store(_) => Problem::unavailable(settings.unavailable_retry_after),
+        }
+    }
+}
+
 /// Handles one request. Client errors and our own failures are both answered with a
 /// problem document; the handler never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    let id = JobId::new_random();
+    match upload(app, id, &request).await {
+        Ok(response) => response,
+        Err(err) => {
+            match &err {
+                UploadError::Store(cause) => {
+                    error!(job_id = %id, error = %DisplayErrorContext(cause), "upload failed")
+                }
+                client => info!(reason = %DisplayErrorContext(client), "upload rejected"),
+            }
+            err.problem(&app.settings).into_response()
+        }
+    }
+}
+
+async fn upload(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
     if request.method() != Method::POST {
-        let mut response = Problem::method_not_allowed("POST").into_response();
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return response;
+        return Err(UploadError::MethodNotAllowed(request.method().clone()));
     }
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let image = match extract_image(
-        content_type.as_deref(),
+        .and_then(|v| v.to_str().ok());
+    let image = extract_image(
+        content_type,
         request.body().as_ref(),
         app.settings.max_upload_bytes,
     )
-    .await
-    {
-        Ok(image) => image,
-        Err(err) => {
-            info!(reason = %err, "upload rejected");
-            return err.problem().into_response();
-        }
-    };
-    let Some(kind) = sniff(&image) else {
-        info!(
-            bytes = image.len(),
-            "upload rejected: not an accepted image type"
-        );
-        return Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "the body is not a JPEG, PNG, WebP or GIF image (the type is read from the bytes)",
-        )
-        .into_response();
-    };
-
-    let id = JobId::new_random();
+    .await?;
+    let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
     let bytes = image.len();
-    match accept(app, id, image, kind.content_type()).await {
-        Ok(()) => {
-            info!(job_id = %id, bytes, content_type = kind.content_type(), "upload accepted");
-            accepted(id, app.settings.retry_after.as_secs())
-        }
-        Err(err) => {
-            error!(job_id = %id, error = %DisplayErrorContext(&err), "upload failed");
-            Problem::unavailable().into_response()
-        }
-    }
+    accept(app, id, image, kind.content_type()).await?;
+    info!(job_id = %id, bytes, content_type = kind.content_type(), "upload accepted");
+    Ok(accepted(id, app.settings.retry_after.as_secs()))
 }
 
 /// The three writes, undoing the earlier ones when a later one fails.

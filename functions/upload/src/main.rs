@@ -1,6 +1,6 @@
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{Env, Resources, UploadSettings};
-use ferrotype_shared::store::{ImageStore, JobQueue, JobTable};
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{Env, Resources, UploadSettings};
+use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use lambda_http::{run, service_fn, tracing, Error, Request};
 
 #[tokio::main]

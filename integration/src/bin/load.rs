@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
-use ferrotype_shared::imaging::samples;
+use ferrotype_samples as samples;
 use futures_util::stream::{self, StreamExt};
 use image::DynamicImage;
 

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use ferrotype_local::bridge::{Bridge, BridgeSettings};
 use ferrotype_local::provision::queue_arn;
-use ferrotype_shared::aws::Clients;
-use ferrotype_shared::config::{Env, ProcessorSettings, Resources};
-use ferrotype_shared::store::{ImageStore, JobTable};
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::store::{ImageStore, JobTable};
 use integration::InProcess;
+use processor::settings::ProcessorSettings;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

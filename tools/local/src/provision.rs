@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
-use ferrotype_shared::aws::Clients;
+use ferrotype_service::aws::Clients;
 
 /// Names of one provisioned stack.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use ferrotype_local::provision::{provision, QueueSettings};
-use ferrotype_shared::aws::Clients;
+use ferrotype_service::aws::Clients;
 
 /// Create the bucket, table, queue and dead-letter queue on the emulator named by
 /// AWS_ENDPOINT_URL, and print them as KEY=value lines.

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, HttpInvoker};
 use ferrotype_local::provision::queue_arn;
-use ferrotype_shared::aws::Clients;
+use ferrotype_service::aws::Clients;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]

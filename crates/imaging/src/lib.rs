@@ -1,0 +1,20 @@
+//! ferrotype's image codec: one upload in, a thumbnail, a preview and an optimized image
+//! out. Pure code: no AWS, no job records, no feature flags.
+//!
+//! The public surface is [`process`], [`sniff`], [`PipelineSettings`], [`PipelineError`] and
+//! the outputs ([`Processed`], [`Rendition`]); the rest is private.
+
+mod chroma;
+mod color;
+mod decode;
+mod entropy;
+mod jpeg;
+mod pipeline;
+mod requantize;
+mod webp;
+
+pub use ferrotype_format::{sniff, ImageKind};
+pub use jpeg::LibjpegError;
+pub use pipeline::{
+    process, Output, PipelineError, PipelineSettings, Processed, Rendition, SourceInfo,
+};

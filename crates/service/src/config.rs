@@ -1,0 +1,213 @@
+//! Settings from the environment. `template.yaml` sets them in AWS; the local tooling sets
+//! them at home. Every function reads only what it needs, and a missing or malformed value
+//! is an error at init, not at the first request.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} must be set")]
+    Missing(&'static str),
+    #[error("environment variable {name} has an invalid value {value:?}: {reason}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+/// Reads variables through a lookup function, so tests need not touch the process
+/// environment.
+pub struct Env<F>(F);
+
+impl Env<fn(&str) -> Option<String>> {
+    pub fn process() -> Self {
+        Env(|name| std::env::var(name).ok())
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    pub fn from_fn(lookup: F) -> Self {
+        Env(lookup)
+    }
+
+    pub fn required(&self, name: &'static str) -> Result<String, ConfigError> {
+        match (self.0)(name) {
+            Some(value) if !value.trim().is_empty() => Ok(value),
+            _ => Err(ConfigError::Missing(name)),
+        }
+    }
+
+    pub fn parsed_or<T>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        match (self.0)(name) {
+            None => Ok(default),
+            Some(value) if value.trim().is_empty() => Ok(default),
+            Some(value) => value
+                .trim()
+                .parse()
+                .map_err(|e: T::Err| ConfigError::Invalid {
+                    name,
+                    reason: e.to_string(),
+                    value,
+                }),
+        }
+    }
+
+    /// A number that must be greater than zero, or `default` when unset.
+    pub fn positive<T>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T: FromStr + PartialOrd + Default + Copy,
+        T::Err: std::fmt::Display,
+    {
+        let value = self.parsed_or(name, default)?;
+        if value <= T::default() {
+            return Err(ConfigError::Invalid {
+                name,
+                value: (self.0)(name).unwrap_or_default(),
+                reason: "must be greater than zero".into(),
+            });
+        }
+        Ok(value)
+    }
+}
+
+/// Where the data lives: every function needs these.
+#[derive(Debug, Clone)]
+pub struct Resources {
+    pub bucket: String,
+    pub table: String,
+}
+
+impl Resources {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            bucket: env.required("BUCKET_NAME")?,
+            table: env.required("TABLE_NAME")?,
+        })
+    }
+}
+
+/// The upload function's settings.
+#[derive(Debug, Clone)]
+pub struct UploadSettings {
+    pub queue_url: String,
+    /// The largest image accepted inline. 4 MiB is 5.6 MB once API Gateway base64-encodes
+    /// it, which fits Lambda's 6 MB request payload.
+    pub max_upload_bytes: usize,
+    pub retry_after: Duration,
+    /// `Retry-After` on a `503` (S3, DynamoDB or SQS failed).
+    pub unavailable_retry_after: Duration,
+}
+
+impl UploadSettings {
+    pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
+
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            queue_url: env.required("QUEUE_URL")?,
+            max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", Self::DEFAULT_MAX_UPLOAD_BYTES)?,
+            retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
+            unavailable_retry_after: unavailable_retry_after(env)?,
+        })
+    }
+}
+
+/// The status function's settings.
+#[derive(Debug, Clone)]
+pub struct StatusSettings {
+    /// How long a presigned download link stays valid.
+    pub presign_ttl: Duration,
+    pub retry_after: Duration,
+    /// `Retry-After` on a `503` (DynamoDB or S3 failed).
+    pub unavailable_retry_after: Duration,
+}
+
+impl StatusSettings {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let presign_ttl = env.positive("PRESIGN_TTL_SECONDS", 900u64)?;
+        // SigV4 presigned URLs cannot outlive seven days.
+        if presign_ttl > 7 * 24 * 3600 {
+            return Err(ConfigError::Invalid {
+                name: "PRESIGN_TTL_SECONDS",
+                value: presign_ttl.to_string(),
+                reason: "must be at most 604800 (seven days)".into(),
+            });
+        }
+        Ok(Self {
+            presign_ttl: Duration::from_secs(presign_ttl),
+            retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
+            unavailable_retry_after: unavailable_retry_after(env)?,
+        })
+    }
+}
+
+/// `UNAVAILABLE_RETRY_AFTER_SECONDS`: how long a client should wait after a `503`.
+fn unavailable_retry_after<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<Duration, ConfigError> {
+    Ok(Duration::from_secs(
+        env.positive("UNAVAILABLE_RETRY_AFTER_SECONDS", 5u64)?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> Env<impl Fn(&str) -> Option<String>> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Env::from_fn(move |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn upload_settings_use_defaults_when_unset() {
+        let settings = UploadSettings::from_env(&env(&[("QUEUE_URL", "http://q")])).unwrap();
+        assert_eq!(settings.max_upload_bytes, 4 * 1024 * 1024);
+        assert_eq!(settings.retry_after, Duration::from_secs(2));
+        assert_eq!(settings.unavailable_retry_after, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn the_retry_after_of_a_503_comes_from_the_environment() {
+        let settings =
+            StatusSettings::from_env(&env(&[("UNAVAILABLE_RETRY_AFTER_SECONDS", "30")])).unwrap();
+        assert_eq!(settings.unavailable_retry_after, Duration::from_secs(30));
+        assert!(
+            StatusSettings::from_env(&env(&[("UNAVAILABLE_RETRY_AFTER_SECONDS", "0")])).is_err()
+        );
+    }
+
+    #[test]
+    fn a_missing_required_variable_is_named_in_the_error() {
+        let err = Resources::from_env(&env(&[("BUCKET_NAME", "b")])).unwrap_err();
+        assert!(err.to_string().contains("TABLE_NAME"), "{err}");
+    }
+
+    #[test]
+    fn malformed_and_non_positive_numbers_are_rejected() {
+        for value in ["ten", "-1", "0"] {
+            let err = UploadSettings::from_env(&env(&[
+                ("QUEUE_URL", "http://q"),
+                ("MAX_UPLOAD_BYTES", value),
+            ]))
+            .unwrap_err();
+            assert!(err.to_string().contains("MAX_UPLOAD_BYTES"), "{err}");
+        }
+    }
+
+    #[test]
+    fn presign_ttl_is_capped_at_seven_days() {
+        assert!(StatusSettings::from_env(&env(&[("PRESIGN_TTL_SECONDS", "604801")])).is_err());
+        let ok = StatusSettings::from_env(&env(&[("PRESIGN_TTL_SECONDS", "60")])).unwrap();
+        assert_eq!(ok.presign_ttl, Duration::from_secs(60));
+    }
+}

@@ -1,0 +1,198 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{JobError, Outputs};
+
+/// A job's id: a random UUID v4. It is the capability to read the job, so only v4 ids
+/// (122 random bits) are accepted; anything else is treated as unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct JobId(Uuid);
+
+#[derive(Debug, thiserror::Error)]
+#[error("not a job id: {input:?}")]
+pub struct JobIdError {
+    input: String,
+}
+
+impl JobId {
+    pub fn new_random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    /// Parses the canonical hyphenated lower- or upper-case form of a UUID v4.
+    pub fn parse(input: &str) -> Result<Self, JobIdError> {
+        let err = || JobIdError {
+            input: input.chars().take(64).collect(),
+        };
+        // Only the 36-character hyphenated form: no braces, no URNs, no simple form.
+        if input.len() != 36 {
+            return Err(err());
+        }
+        let uuid = Uuid::try_parse(input).map_err(|_| err())?;
+        if uuid.get_version_num() != 4 {
+            return Err(err());
+        }
+        Ok(Self(uuid))
+    }
+}
+
+impl fmt::Display for JobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.as_hyphenated().fmt(f)
+    }
+}
+
+impl FromStr for JobId {
+    type Err = JobIdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for JobId {
+    type Error = JobIdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<JobId> for String {
+    fn from(id: JobId) -> Self {
+        id.to_string()
+    }
+}
+
+/// Where a job is in its life. `queued → processing → completed | failed`; the terminal
+/// states never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Queued,
+    Processing,
+    Completed,
+    Failed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Processing => "processing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed)
+    }
+
+    /// Whether a job may move from `self` to `next`. Re-entering `processing` is allowed
+    /// because a processor that died leaves the job there until its lease expires.
+    pub fn can_move_to(self, next: JobStatus) -> bool {
+        use JobStatus::*;
+        matches!(
+            (self, next),
+            (Queued, Processing)
+                | (Processing, Processing)
+                | (Processing, Completed)
+                | (Processing, Failed)
+        )
+    }
+}
+
+impl fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the client sent, as recorded at upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginalUpload {
+    pub content_type: String,
+    pub bytes: u64,
+}
+
+/// One job, as stored in the jobs table (partition key `id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub id: JobId,
+    pub status: JobStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub upload: OriginalUpload,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Outputs>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobError>,
+    /// How many times a processor has taken the job.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+impl JobRecord {
+    pub fn queued(id: JobId, upload: OriginalUpload, now: OffsetDateTime) -> Self {
+        Self {
+            id,
+            status: JobStatus::Queued,
+            created_at: now,
+            updated_at: now,
+            upload,
+            outputs: None,
+            error: None,
+            attempts: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_random_id_round_trips_through_its_text_form() {
+        let id = JobId::new_random();
+        assert_eq!(JobId::parse(&id.to_string()).unwrap(), id);
+    }
+
+    #[test]
+    fn ids_that_are_not_hyphenated_uuid_v4_are_rejected() {
+        for bad in [
+            "",
+            "not-a-uuid",
+            "../../etc/passwd",
+            // v1 UUID
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+            // nil UUID
+            "00000000-0000-0000-0000-000000000000",
+            // simple form of a v4
+            "936da01f9abd4d9d80c702af85c822a8",
+            "{936da01f-9abd-4d9d-80c7-02af85c822a8}",
+            "urn:uuid:936da01f-9abd-4d9d-80c7-02af85c822a8",
+        ] {
+            assert!(JobId::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(JobId::parse("936da01f-9abd-4d9d-80c7-02af85c822a8").is_ok());
+    }
+
+    #[test]
+    fn terminal_states_never_move() {
+        use JobStatus::*;
+        for from in [Completed, Failed] {
+            for to in [Queued, Processing, Completed, Failed] {
+                assert!(!from.can_move_to(to), "{from} -> {to}");
+            }
+        }
+        assert!(Queued.can_move_to(Processing));
+        assert!(!Queued.can_move_to(Completed));
+        assert!(!Processing.can_move_to(Queued));
+    }
+}
