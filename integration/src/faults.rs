@@ -113,6 +113,33 @@ impl Intercept for FaultInjector {
     }
 }
 
+/// Holds each matching request for a while before it is sent, as a slow network would: a
+/// window in which the test can act while the code under test is mid-way.
+#[derive(Debug, Clone)]
+pub struct Delay {
+    pub matcher: Matcher,
+    pub delay: std::time::Duration,
+}
+
+impl Intercept for Delay {
+    fn name(&self) -> &'static str {
+        "Delay"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if self.matcher.matches(context) {
+            // Interceptors are synchronous; the tests using this run a multi-threaded runtime.
+            std::thread::sleep(self.delay);
+        }
+        Ok(())
+    }
+}
+
 /// Counts the S3 PUTs per object path.
 #[derive(Debug, Clone, Default)]
 pub struct PutCounter {

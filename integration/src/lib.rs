@@ -15,7 +15,7 @@ use ferrotype_imaging::PipelineSettings;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{StatusSettings, UploadSettings};
+use ferrotype_service::config::{DeleteSettings, StatusSettings, UploadSettings};
 use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -73,6 +73,16 @@ impl TestStack {
             jobs: self.jobs(),
             queue: JobQueue::new(self.clients.sqs.clone(), settings.queue_url.clone()),
             settings,
+        }
+    }
+
+    pub fn delete_app(&self) -> delete::App {
+        delete::App {
+            images: self.images(),
+            jobs: self.jobs(),
+            settings: DeleteSettings {
+                unavailable_retry_after: Duration::from_secs(5),
+            },
         }
     }
 
@@ -247,6 +257,13 @@ pub fn get_status(id: &str) -> Request {
         .parse()
         .unwrap_or_else(|_| "/images/".parse().unwrap());
     request.with_path_parameters(HashMap::from([("id".to_string(), id.to_string())]))
+}
+
+/// `DELETE /images/{id}` as API Gateway delivers it, with the path parameter set.
+pub fn delete_job(id: &str) -> Request {
+    let mut request = get_status(id);
+    *request.method_mut() = lambda_http::http::Method::DELETE;
+    request
 }
 
 /// The JSON body of a response.

@@ -441,14 +441,14 @@ async fn when_the_table_is_unavailable_the_client_gets_503_and_the_original_is_r
 #[tokio::test]
 async fn a_method_a_route_does_not_serve_gets_405_naming_the_same_methods_in_allow_and_words() {
     let stack = TestStack::new().await;
-    let mut delete = get_status(&JobId::new_random().to_string());
-    *delete.method_mut() = lambda_http::http::Method::DELETE;
-    let response = status::handle(&stack.status_app(), delete).await;
+    let mut patch = get_status(&JobId::new_random().to_string());
+    *patch.method_mut() = lambda_http::http::Method::PATCH;
+    let response = status::handle(&stack.status_app(), patch).await;
     assert_eq!(response.status(), 405);
-    assert_eq!(response.headers()["allow"], "GET, HEAD");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, DELETE");
     assert_eq!(
         json(&response)["detail"],
-        "this resource supports GET, HEAD only"
+        "this resource supports GET, HEAD, DELETE only"
     );
 
     let mut put = post_image("image/jpeg", photo(10, 10));

@@ -146,6 +146,21 @@ impl StatusSettings {
     }
 }
 
+/// The delete function's settings.
+#[derive(Debug, Clone)]
+pub struct DeleteSettings {
+    /// `Retry-After` on a `503` (DynamoDB or S3 failed).
+    pub unavailable_retry_after: Duration,
+}
+
+impl DeleteSettings {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            unavailable_retry_after: unavailable_retry_after(env)?,
+        })
+    }
+}
+
 /// `UNAVAILABLE_RETRY_AFTER_SECONDS`: how long a client should wait after a `503`.
 fn unavailable_retry_after<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,

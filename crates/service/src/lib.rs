@@ -10,10 +10,12 @@
 //!   outputs in S3 ([`store::ImageStore`]), job records in DynamoDB ([`store::JobTable`]),
 //!   job messages in SQS ([`store::JobQueue`]).
 //! - [`problem`]: RFC 9457 problem details, the one place HTTP errors are shaped.
+//! - [`routes`]: what the HTTP functions share about their routes (methods, the job id).
 //! - [`aws`]: building the SDK clients once, at init.
 
 pub mod aws;
 pub mod config;
 pub mod domain;
 pub mod problem;
+pub mod routes;
 pub mod store;

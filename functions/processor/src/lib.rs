@@ -14,7 +14,9 @@ use std::panic::AssertUnwindSafe;
 use crate::settings::ProcessorSettings;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition};
-use ferrotype_service::domain::{FailureCode, JobError, JobId, JobMessage, OutputName, Outputs};
+use ferrotype_service::domain::{
+    FailureCode, JobError, JobId, JobMessage, JobStatus, OutputName, Outputs,
+};
 use ferrotype_service::store::{
     DisplayErrorContext, ImageStore, JobTable, OutputImage, StartOutcome, StoreError, Transition,
 };
@@ -111,6 +113,12 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
         StartOutcome::Started(record) => {
             info!(job_id = %id, attempt = record.attempts, "processing started");
         }
+        StartOutcome::AlreadyFinished(JobStatus::Deleted) => {
+            // A delivery after a delete: make sure an earlier processor left nothing behind.
+            let removed = app.images.delete_outputs(id).await?;
+            info!(job_id = %id, removed, "delivery of a deleted job");
+            return Ok(Outcome::Skipped("deleted"));
+        }
         StartOutcome::AlreadyFinished(status) => {
             info!(job_id = %id, %status, "duplicate delivery of a finished job");
             return Ok(Outcome::Skipped("already finished"));
@@ -169,7 +177,17 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
             info!(job_id = %id, elapsed_ms, "processing completed");
             Ok(Outcome::Completed)
         }
-        Transition::Rejected { current } => lost_lease(id, current.map(|r| r.status)),
+        Transition::Rejected { current } => {
+            let status = current.map(|r| r.status);
+            if status == Some(JobStatus::Deleted) {
+                // Deleted while we worked: what we wrote must not outlive the delete. If
+                // this fails, the message is delivered again and finds the tombstone.
+                let removed = app.images.delete_outputs(id).await?;
+                info!(job_id = %id, removed, "the job was deleted while processing; its outputs are erased");
+                return Ok(Outcome::Skipped("deleted while processing"));
+            }
+            lost_lease(id, status)
+        }
     }
 }
 
@@ -208,10 +226,7 @@ async fn fail(
 
 /// The conditional write was refused: if the job is finished (another delivery did it),
 /// there is nothing left to do; otherwise let SQS deliver the message again.
-fn lost_lease(
-    id: JobId,
-    status: Option<ferrotype_service::domain::JobStatus>,
-) -> Result<Outcome, RetryableError> {
+fn lost_lease(id: JobId, status: Option<JobStatus>) -> Result<Outcome, RetryableError> {
     match status {
         Some(status) if status.is_terminal() => {
             info!(job_id = %id, %status, "another delivery finished the job first");

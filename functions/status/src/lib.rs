@@ -5,9 +5,10 @@ use std::time::Duration;
 use ferrotype_service::config::StatusSettings;
 use ferrotype_service::domain::{JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs};
 use ferrotype_service::problem::Problem;
+use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
 use lambda_http::http::{header, Method, StatusCode};
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::error;
@@ -55,21 +56,6 @@ pub struct Link {
     pub content_type: String,
 }
 
-/// The job id of a request: the route's `{id}` parameter, or else the last segment of
-/// `/images/{id}` (for callers that do not fill in path parameters).
-fn requested_id(request: &Request) -> Option<JobId> {
-    let raw = match request.path_parameters_ref().and_then(|p| p.first("id")) {
-        Some(id) => id.to_string(),
-        None => request
-            .uri()
-            .path()
-            .strip_prefix("/images/")
-            .filter(|rest| !rest.contains('/'))?
-            .to_string(),
-    };
-    JobId::parse(&raw).ok()
-}
-
 /// Handles one request; never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
     match status(app, &request).await {
@@ -103,7 +89,7 @@ pub enum StatusError {
 impl StatusError {
     pub fn problem(&self, settings: &StatusSettings) -> Problem {
         match self {
-            Self::MethodNotAllowed(_) => Problem::method_not_allowed(&[Method::GET, Method::HEAD]),
+            Self::MethodNotAllowed(_) => Problem::method_not_allowed(&JOB_METHODS),
             Self::NotFound => Problem::not_found(),
             Self::Store { .. } => Problem::unavailable(settings.unavailable_retry_after),
         }
@@ -116,7 +102,7 @@ async fn status(app: &App, request: &Request) -> Result<StatusBody, StatusError>
     }
     // A malformed id gets the same 404 as an unknown one: ids are capabilities, and the
     // answer should not help anyone guess them.
-    let id = requested_id(request).ok_or(StatusError::NotFound)?;
+    let id = requested_job_id(request).ok_or(StatusError::NotFound)?;
     describe(app, id)
         .await
         .map_err(|source| StatusError::Store { id, source })?
@@ -127,6 +113,9 @@ async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError
     let Some(record) = app.jobs.get(id).await? else {
         return Ok(None);
     };
+    if record.status == JobStatus::Deleted {
+        return Ok(None);
+    }
     let JobRecord {
         status,
         created_at,
@@ -154,7 +143,7 @@ async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError
             }
         }
         JobStatus::Failed => body.error = error,
-        JobStatus::Queued | JobStatus::Processing => {}
+        JobStatus::Queued | JobStatus::Processing | JobStatus::Deleted => {}
     }
     Ok(Some(body))
 }

@@ -10,7 +10,9 @@ use ferrotype_format::sniff;
 use ferrotype_service::config::UploadSettings;
 use ferrotype_service::domain::{JobId, JobMessage, JobRecord, OriginalUpload};
 use ferrotype_service::problem::Problem;
-use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobQueue, JobTable, StoreError};
+use ferrotype_service::store::{
+    DisplayErrorContext, ImageStore, JobQueue, JobTable, StoreError, Undo,
+};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -146,12 +148,19 @@ async fn accept(
     }
 
     if let Err(err) = app.queue.enqueue(&JobMessage::new(id)).await {
+        // Compensate only what is safe: the original may go only with its `queued` record.
+        // A record that is no longer `queued` was taken by a processor (the send failed on
+        // our side after SQS had the message), so the job runs: keep everything and accept.
         match app.jobs.delete_queued(id).await {
-            Ok(_) => remove_original(app, id).await,
+            Ok(Undo::Removed) => remove_original(app, id).await,
+            Ok(Undo::Taken) => {
+                warn!(job_id = %id, error = %DisplayErrorContext(&err), "the send failed, but a processor already took the job");
+                return Ok(());
+            }
             Err(undo) => warn!(
                 job_id = %id,
                 error = %DisplayErrorContext(&undo),
-                "could not remove the job after a failed enqueue"
+                "could not remove the job after a failed enqueue; the sweeper will enqueue it"
             ),
         }
         return Err(err);

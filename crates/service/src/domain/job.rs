@@ -68,7 +68,8 @@ impl From<JobId> for String {
 }
 
 /// Where a job is in its life. `queued → processing → completed | failed`; the terminal
-/// states never change.
+/// states never change. Any job may become `deleted`: a tombstone that keeps a late
+/// delivery from bringing the job back, and that reads as "no such job".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
@@ -76,6 +77,7 @@ pub enum JobStatus {
     Processing,
     Completed,
     Failed,
+    Deleted,
 }
 
 impl JobStatus {
@@ -85,11 +87,13 @@ impl JobStatus {
             Self::Processing => "processing",
             Self::Completed => "completed",
             Self::Failed => "failed",
+            Self::Deleted => "deleted",
         }
     }
 
+    /// Nothing more happens to the job: it is finished or deleted.
     pub fn is_terminal(self) -> bool {
-        matches!(self, Self::Completed | Self::Failed)
+        matches!(self, Self::Completed | Self::Failed | Self::Deleted)
     }
 
     /// Whether a job may move from `self` to `next`. Re-entering `processing` is allowed
@@ -102,6 +106,7 @@ impl JobStatus {
                 | (Processing, Processing)
                 | (Processing, Completed)
                 | (Processing, Failed)
+                | (Queued | Processing | Completed | Failed, Deleted)
         )
     }
 }
@@ -190,6 +195,13 @@ mod tests {
             for to in [Queued, Processing, Completed, Failed] {
                 assert!(!from.can_move_to(to), "{from} -> {to}");
             }
+            assert!(from.can_move_to(Deleted), "{from} can be deleted");
+        }
+        for to in [Queued, Processing, Completed, Failed, Deleted] {
+            assert!(
+                !Deleted.can_move_to(to),
+                "a deleted job never comes back: {to}"
+            );
         }
         assert!(Queued.can_move_to(Processing));
         assert!(!Queued.can_move_to(Completed));

@@ -102,6 +102,43 @@ impl ImageStore {
         Ok(())
     }
 
+    /// Erases every derived image of a job (all keys under its prefix, whatever outputs it
+    /// had). Returns how many objects were removed.
+    pub async fn delete_outputs(&self, id: JobId) -> Result<usize, StoreError> {
+        let prefix = format!("derived/{id}/");
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(&prefix)
+            .into_paginator()
+            .send();
+        let mut removed = 0;
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| StoreError::s3("ListObjectsV2", e))?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                self.client
+                    .delete_object()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::s3("DeleteObject", e))?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Erases a job's original and every derived image. Deleting what is already gone
+    /// succeeds, so this can be repeated.
+    pub async fn delete_job_objects(&self, id: JobId) -> Result<(), StoreError> {
+        self.delete_original(id).await?;
+        self.delete_outputs(id).await?;
+        Ok(())
+    }
+
     /// Writes one of a job's derived images and says where it is. Keys are fixed per job
     /// and output, so a repeated write replaces the same object instead of adding another.
     pub async fn put_output(

@@ -31,6 +31,15 @@ pub enum StartOutcome {
     Missing,
 }
 
+/// What taking back a `queued` record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undo {
+    /// The record was `queued` and is gone: nothing refers to the original any more.
+    Removed,
+    /// The record had left `queued` (a processor took the job) and stays.
+    Taken,
+}
+
 /// Whether a conditional status change was applied.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Transition {
@@ -92,8 +101,7 @@ impl JobTable {
     }
 
     /// Removes a job that is still `queued` (compensation when it could not be enqueued).
-    /// Returns whether it was removed.
-    pub async fn delete_queued(&self, id: JobId) -> Result<bool, StoreError> {
+    pub async fn delete_queued(&self, id: JobId) -> Result<Undo, StoreError> {
         let result = self
             .client
             .delete_item()
@@ -105,8 +113,8 @@ impl JobTable {
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failure(&err) => Ok(false),
+            Ok(_) => Ok(Undo::Removed),
+            Err(err) if is_condition_failure(&err) => Ok(Undo::Taken),
             Err(err) => Err(StoreError::dynamodb("DeleteItem", err)),
         }
     }
@@ -240,6 +248,34 @@ impl JobTable {
             .expression_attribute_values(":processing", status(JobStatus::Processing))
             .expression_attribute_values(":now", timestamp(now))
             .expression_attribute_values(":error", error)
+            .send()
+            .await;
+        self.transition(id, result).await
+    }
+
+    /// Any job → `deleted`: its outputs, error and lease are removed and only a tombstone
+    /// stays, so that a late SQS delivery finds the job finished (and a processor holding it
+    /// loses its lease). Deleting a deleted job is `Rejected` with the tombstone as
+    /// `current`; an unknown id is `Rejected` with no record.
+    pub async fn mark_deleted(
+        &self,
+        id: JobId,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression(format!(
+                "SET {STATUS} = :deleted, updated_at = :now \
+                 REMOVE outputs, #error, lease_token, lease_expires_at"
+            ))
+            .condition_expression(format!("attribute_exists(id) AND {STATUS} <> :deleted"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":deleted", status(JobStatus::Deleted))
+            .expression_attribute_values(":now", timestamp(now))
             .send()
             .await;
         self.transition(id, result).await

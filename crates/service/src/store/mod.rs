@@ -5,7 +5,7 @@ mod jobs;
 mod queue;
 
 pub use images::{ImageStore, OutputImage};
-pub use jobs::{JobTable, StartOutcome, Transition};
+pub use jobs::{JobTable, StartOutcome, Transition, Undo};
 pub use queue::JobQueue;
 
 /// Re-exported so callers can print an error with its whole cause chain.

@@ -1,0 +1,23 @@
+use ferrotype_service::aws::Clients;
+use ferrotype_service::config::{DeleteSettings, Env, Resources};
+use ferrotype_service::store::{ImageStore, JobTable};
+use lambda_http::{run, service_fn, tracing, Error, Request};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let env = Env::process();
+    let resources = Resources::from_env(&env)?;
+    let settings = DeleteSettings::from_env(&env)?;
+    let clients = Clients::from_env().await;
+    let app = delete::App {
+        images: ImageStore::new(clients.s3, resources.bucket),
+        jobs: JobTable::new(clients.dynamodb, resources.table),
+        settings,
+    };
+    let app = &app;
+    run(service_fn(move |request: Request| async move {
+        Ok::<_, Error>(delete::handle(app, request).await)
+    }))
+    .await
+}
