@@ -7,8 +7,9 @@ use image::codecs::webp::WebPDecoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 
+use super::error::PipelineError;
 use super::jpeg::{self, JpegColour};
-use super::pipeline::{PipelineError, PipelineSettings};
+use super::settings::PipelineSettings;
 use super::webp;
 use ferrotype_format::ImageKind;
 

@@ -15,6 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
+use super::memory;
 use super::requantize::Rescale;
 
 /// One 8×8 block of coefficients in natural (row-major) order, as libjpeg stores them.
@@ -294,14 +295,9 @@ impl<'f> Encoding<'f> {
         let blocks_per_mcu: u32 = self.per_mcu.iter().map(|(h, v)| h * v).sum();
         let total =
             (rows.len() as u64 * u64::from(self.grid.columns) * u64::from(blocks_per_mcu)) as usize;
-        let mut masks: Vec<u64> = Vec::new();
-        masks
-            .try_reserve_exact(total)
-            .map_err(|_| EncodeError::OutOfMemory(total))?;
-        let mut values: Vec<i16> = Vec::new();
-        values
-            .try_reserve(total * 8)
-            .map_err(|_| EncodeError::OutOfMemory(total))?;
+        let out_of_memory = |_| EncodeError::OutOfMemory(total);
+        let mut masks: Vec<u64> = memory::reserved(total).map_err(out_of_memory)?;
+        let mut values: Vec<i16> = memory::reserved(total * 8).map_err(out_of_memory)?;
         let mut counts: [Counts; 2] = Default::default();
         let planes = &self.frame.planes;
         let mut predictions = vec![0i32; planes.len()];

@@ -10,6 +10,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use image::metadata::Orientation;
 use mozjpeg::{qtable, ColorSpace, Compress, Decompress, Marker};
 
+use super::memory;
+
 /// What the header says, read before any pixel is decoded.
 pub(super) struct Header {
     pub width: u32,
@@ -158,9 +160,7 @@ pub(super) fn decode_in_bands(
         };
         let (width, height) = (started.width(), started.height());
         let row_len = width * channels;
-        let mut data = Vec::new();
-        data.try_reserve_exact(row_len * height)
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+        let mut data = memory::reserved(row_len * height)?;
         data.resize(row_len * height, 0);
         for rows in data.chunks_mut(row_len.saturating_mul(band_rows.max(1))) {
             started.read_scanlines_into::<u8>(rows)?;

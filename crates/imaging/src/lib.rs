@@ -8,13 +8,19 @@ mod chroma;
 mod color;
 mod decode;
 mod entropy;
+mod error;
 mod jpeg;
+mod memory;
+mod outputs;
+mod parallel;
 mod pipeline;
 mod requantize;
+mod settings;
 mod webp;
 
+pub use error::PipelineError;
 pub use ferrotype_format::{sniff, ImageKind};
 pub use jpeg::LibjpegError;
-pub use pipeline::{
-    process, Output, PipelineError, PipelineSettings, Processed, Rendition, SourceInfo,
-};
+pub use outputs::{Output, Processed, Rendition, SourceInfo};
+pub use pipeline::process;
+pub use settings::PipelineSettings;

@@ -7,8 +7,6 @@
 //! quarter) and turned afterwards, at their small size; only the optimized output turns the
 //! full image.
 
-use std::error::Error as StdError;
-
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::metadata::Orientation;
@@ -20,159 +18,14 @@ use super::decode::{
 };
 use super::entropy::EncodeError;
 use super::entropy::Encoding;
+use super::error::{BoxError, PipelineError};
 use super::jpeg::{self, Effort, JpegColour};
+use super::outputs::{Output, Processed, Rendition, SourceInfo};
+use super::parallel::{beside, run_both};
 use super::requantize::Transcoder;
+use super::settings::PipelineSettings;
 use super::webp;
 use ferrotype_format::{sniff, ImageKind};
-
-type BoxError = Box<dyn StdError + Send + Sync>;
-
-/// The images the pipeline makes from a source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Output {
-    Thumbnail,
-    Preview,
-    Optimized,
-}
-
-impl Output {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Thumbnail => "thumbnail",
-            Self::Preview => "preview",
-            Self::Optimized => "optimized",
-        }
-    }
-}
-
-impl std::fmt::Display for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Output widths, decoding bounds and encoder settings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PipelineSettings {
-    pub thumbnail_width: u32,
-    pub preview_width: u32,
-    /// The most pixels (width × height) a source may declare. imgproxy's default is
-    /// 50 megapixels; that also admits 48 MP phone photos.
-    pub max_pixels: u64,
-    /// The longest side a source may declare.
-    pub max_dimension: u32,
-    /// JPEG quality of the full-size `optimized` output (sharp's default, 80).
-    pub jpeg_quality: u8,
-    /// JPEG quality of `preview` (progressive, libjpeg-turbo's quantizer), on libjpeg's
-    /// scale; a fraction scales its tables between two whole qualities.
-    pub preview_jpeg_quality: f32,
-    /// JPEG quality of `thumbnail` (mozjpeg's trellis quantizer). A 200 px image carries
-    /// the most detail per pixel: a few points over the others keep its score above a plain
-    /// quality-80 encode while trellis keeps its bytes below one.
-    pub thumbnail_jpeg_quality: u8,
-    /// Threads one job may use: 1 encodes the outputs one after another, 2 or more encode
-    /// the optimized output beside the two small ones.
-    pub threads: usize,
-}
-
-impl Default for PipelineSettings {
-    fn default() -> Self {
-        Self {
-            thumbnail_width: 200,
-            preview_width: 800,
-            max_pixels: 50_000_000,
-            max_dimension: 20_000,
-            jpeg_quality: 80,
-            // Just under sharp's 80: on this project's corpus, the point where the
-            // previews score above sharp's for fewer bytes (docs/pipeline.md).
-            preview_jpeg_quality: 79.5,
-            thumbnail_jpeg_quality: 83,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
-        }
-    }
-}
-
-/// Why an image could not be processed. All of these are permanent: retrying the same
-/// bytes gives the same answer.
-#[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
-    #[error("the file is not a JPEG, PNG, WebP or GIF image")]
-    UnsupportedFormat,
-    #[error("the image declares {width}×{height} pixels, more than the allowed {limit}")]
-    TooLarge {
-        width: u32,
-        height: u32,
-        limit: String,
-    },
-    /// The header's size was within bounds, but decoding needs more memory than the
-    /// decoder may use (a huge palette, frame or side chunk).
-    #[error("decoding the image needs more memory than the decoder is allowed")]
-    OverMemoryLimit(#[source] BoxError),
-    #[error("the image could not be decoded")]
-    Corrupt(#[source] BoxError),
-    #[error("the image uses a feature the decoder does not support")]
-    UnsupportedFeature(#[source] BoxError),
-    #[error("encoding the {output} output failed")]
-    Encode {
-        output: Output,
-        #[source]
-        source: BoxError,
-    },
-    #[error("resizing to {width}×{height} failed: {reason}")]
-    Resize {
-        width: u32,
-        height: u32,
-        reason: String,
-    },
-}
-
-impl PipelineError {
-    pub(super) fn corrupt(reason: impl Into<BoxError>) -> Self {
-        Self::Corrupt(reason.into())
-    }
-
-    pub(super) fn unsupported(reason: impl Into<BoxError>) -> Self {
-        Self::UnsupportedFeature(reason.into())
-    }
-}
-
-/// The source as decoded and oriented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SourceInfo {
-    pub kind: ImageKind,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// One encoded output.
-#[derive(Debug, Clone)]
-pub struct Rendition {
-    pub width: u32,
-    pub height: u32,
-    pub content_type: &'static str,
-    pub extension: &'static str,
-    pub bytes: Vec<u8>,
-}
-
-/// Everything the pipeline made of one source.
-#[derive(Debug, Clone)]
-pub struct Processed {
-    pub source: SourceInfo,
-    pub thumbnail: Rendition,
-    pub preview: Rendition,
-    pub optimized: Rendition,
-}
-
-impl Processed {
-    /// The three outputs with their names.
-    pub fn outputs(&self) -> [(Output, &Rendition); 3] {
-        [
-            (Output::Thumbnail, &self.thumbnail),
-            (Output::Preview, &self.preview),
-            (Output::Optimized, &self.optimized),
-        ]
-    }
-}
 
 /// Makes the thumbnail, preview and optimized outputs from one source image.
 pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, PipelineError> {
@@ -218,7 +71,7 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
     let small = || small_outputs(&image, orientation, settings);
     let optimized = || encode_oriented(Output::Optimized, &image, orientation, settings);
 
-    let (optimized, small) = run_both(settings, optimized, small);
+    let (optimized, small) = run_both(settings.threads, optimized, small);
     let [thumbnail, preview] = small?;
     Ok(Processed {
         source,
@@ -431,7 +284,7 @@ fn process_jpeg_without_full_decode(
             let full = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
             encode_oriented(Output::Optimized, &into_image(full)?, orientation, settings)
         };
-        let (small, optimized) = run_both(settings, scaled_decode, optimized);
+        let (small, optimized) = run_both(settings.threads, scaled_decode, optimized);
         let [thumbnail, preview] = small?;
         return Ok(Processed {
             source,
@@ -489,19 +342,6 @@ fn optimized_jpeg(width: u32, height: u32, bytes: Vec<u8>) -> Rendition {
     }
 }
 
-/// Runs both on two threads when the settings allow, else one after the other.
-fn run_both<A: Send, B>(
-    settings: &PipelineSettings,
-    first: impl FnOnce() -> A + Send,
-    second: impl FnOnce() -> B,
-) -> (A, B) {
-    if settings.threads > 1 {
-        beside(first, second)
-    } else {
-        (first(), second())
-    }
-}
-
 /// The size of an output `width` wide from a `source_width`×`source_height` source,
 /// keeping the aspect ratio and never upscaling.
 fn target_size(source_width: u32, source_height: u32, width: u32) -> (u32, u32) {
@@ -533,19 +373,6 @@ fn resize_exact(
             reason: e.to_string(),
         })?;
     Ok(Some(resized))
-}
-
-/// Runs `there` on a second thread while `here` runs on this one; a panic in either is
-/// passed on.
-fn beside<A: Send, B>(there: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
-    std::thread::scope(|scope| {
-        let there = scope.spawn(there);
-        let here = here();
-        let there = there
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (there, here)
-    })
 }
 
 /// A stored `(width, height)` as displayed: swapped when the orientation turns a quarter.

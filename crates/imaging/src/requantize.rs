@@ -24,6 +24,8 @@ use mozjpeg_sys as ffi;
 use super::chroma::{self, Ratio};
 use super::entropy::{zigzag_order, Block, Frame, Plane};
 use super::jpeg::{guarded, JpegColour, LibjpegError, Samples};
+use super::memory;
+use super::parallel::beside;
 
 /// A JPEG read once ([`Transcoder::read`]): its scaled samples
 /// ([`Transcoder::decode_scaled`]) and its upright coefficients with the optimized output's
@@ -257,9 +259,7 @@ impl<'a> Transcoder<'a> {
                 let (width, height) = (src.output_width as usize, src.output_height as usize);
                 let channels = src.output_components as usize;
                 let row_len = width * channels;
-                let mut data = Vec::new();
-                data.try_reserve_exact(row_len * height)
-                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+                let mut data = memory::reserved(row_len * height)?;
                 data.resize(row_len * height, 0u8);
                 while (src.output_scanline as usize) < height {
                     let row = src.output_scanline as usize;
@@ -532,9 +532,7 @@ unsafe fn pad_luma(
     if columns >= need_columns {
         return Ok(rows);
     }
-    let mut padded = Vec::new();
-    padded
-        .try_reserve_exact((need_rows * need_columns) as usize)
+    let mut padded = memory::reserved((need_rows * need_columns) as usize)
         .map_err(|_| std::io::Error::other("no memory for luma"))?;
     for &row in &rows {
         for column in 0..need_columns {
@@ -570,14 +568,8 @@ fn halve_chroma(
     let steps: Vec<&[u16; 64]> = planes.iter().map(|plane| &plane.new).collect();
     let halve = |i: usize| chroma::halve(&sources[i], ratio, grid_columns, grid_rows, steps[i]);
     if threads > 1 && sources.len() == 2 {
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| halve(1));
-            let first = halve(0);
-            let second = second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            vec![first, second]
-        })
+        let (second, first) = beside(|| halve(1), || halve(0));
+        vec![first, second]
     } else {
         (0..sources.len()).map(halve).collect()
     }

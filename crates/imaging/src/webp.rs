@@ -7,6 +7,8 @@
 use image::{DynamicImage, RgbImage, RgbaImage};
 use libwebp_sys as sys;
 
+use super::memory;
+
 /// What the bitstream declares, read without decoding it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Features {
@@ -86,9 +88,7 @@ pub(super) fn decode_in_bands(
     let channels = if features.alpha { 4 } else { 3 };
     let stride = width * channels;
     // Reserved first, so that a failed allocation is an error, not an abort.
-    let mut pixels = Vec::new();
-    pixels
-        .try_reserve_exact(stride * height)
+    let mut pixels = memory::reserved(stride * height)
         .map_err(|_| error(sys::VP8StatusCode::VP8_STATUS_OUT_OF_MEMORY))?;
     pixels.resize(stride * height, 0u8);
 

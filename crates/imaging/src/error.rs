@@ -1,0 +1,53 @@
+//! Why an image could not be processed: the crate's one error at its boundary. Imports
+//! only the name of the outputs ([`Output`]) from the rest of the crate.
+
+use std::error::Error as StdError;
+
+use super::outputs::Output;
+
+/// A cause kept behind a [`PipelineError`].
+pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// Why an image could not be processed. All of these are permanent: retrying the same
+/// bytes gives the same answer.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("the file is not a JPEG, PNG, WebP or GIF image")]
+    UnsupportedFormat,
+    #[error("the image declares {width}×{height} pixels, more than the allowed {limit}")]
+    TooLarge {
+        width: u32,
+        height: u32,
+        limit: String,
+    },
+    /// The header's size was within bounds, but decoding needs more memory than the
+    /// decoder may use (a huge palette, frame or side chunk).
+    #[error("decoding the image needs more memory than the decoder is allowed")]
+    OverMemoryLimit(#[source] BoxError),
+    #[error("the image could not be decoded")]
+    Corrupt(#[source] BoxError),
+    #[error("the image uses a feature the decoder does not support")]
+    UnsupportedFeature(#[source] BoxError),
+    #[error("encoding the {output} output failed")]
+    Encode {
+        output: Output,
+        #[source]
+        source: BoxError,
+    },
+    #[error("resizing to {width}×{height} failed: {reason}")]
+    Resize {
+        width: u32,
+        height: u32,
+        reason: String,
+    },
+}
+
+impl PipelineError {
+    pub(crate) fn corrupt(reason: impl Into<BoxError>) -> Self {
+        Self::Corrupt(reason.into())
+    }
+
+    pub(crate) fn unsupported(reason: impl Into<BoxError>) -> Self {
+        Self::UnsupportedFeature(reason.into())
+    }
+}
