@@ -52,6 +52,23 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
+
+    /// The report as data: `{"name", "passed", "figures": [{"name", "value"}], "failures",
+    /// "seconds"}`, figures in the order they were taken.
+    pub fn to_json(&self) -> serde_json::Value {
+        let figures: Vec<serde_json::Value> = self
+            .figures
+            .iter()
+            .map(|(name, value)| serde_json::json!({ "name": name, "value": value }))
+            .collect();
+        serde_json::json!({
+            "name": self.name,
+            "passed": self.passed(),
+            "figures": figures,
+            "failures": self.failures,
+            "seconds": self.seconds,
+        })
+    }
 }
 
 /// How long any scenario may wait for its jobs to finish.
@@ -430,6 +447,16 @@ pub async fn killed_processors(jobs: usize, kills: usize, workers: usize) -> Rep
 fn worker_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("the running binary's path");
     exe.with_file_name("reliability-worker")
+}
+
+/// The reports as one JSON document: `{"reports": [...], "passed": n, "failed": m}`.
+pub fn reports_json(reports: &[Report]) -> serde_json::Value {
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    serde_json::json!({
+        "reports": reports.iter().map(Report::to_json).collect::<Vec<_>>(),
+        "passed": passed,
+        "failed": reports.len() - passed,
+    })
 }
 
 /// The reports as a Markdown table.

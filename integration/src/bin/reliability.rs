@@ -1,5 +1,6 @@
 //! Runs the fault-injection scenarios against the emulator named by AWS_ENDPOINT_URL and
-//! prints a table of their figures. `make test-reliability` starts the emulator.
+//! prints a table of their figures (or, with `--json`, the reports as data).
+//! `make test-reliability` starts the emulator and reads the JSON.
 
 use clap::{Parser, ValueEnum};
 use integration::reliability;
@@ -27,6 +28,9 @@ struct Args {
     /// Run only these scenarios (repeat the flag; all of them when absent).
     #[arg(long = "only", value_enum)]
     only: Vec<Scenario>,
+    /// Print the reports as one JSON document instead of a Markdown table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[tokio::main]
@@ -60,9 +64,13 @@ async fn main() -> anyhow::Result<()> {
         );
         reports.push(report);
     }
-    println!("{}", reliability::table(&reports));
     let passed = reports.iter().filter(|r| r.passed()).count();
-    println!("{} passed, {} failed", passed, reports.len() - passed);
+    if args.json {
+        println!("{}", reliability::reports_json(&reports));
+    } else {
+        println!("{}", reliability::table(&reports));
+        println!("{} passed, {} failed", passed, reports.len() - passed);
+    }
     if passed != reports.len() {
         std::process::exit(1);
     }
