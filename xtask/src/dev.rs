@@ -1,0 +1,206 @@
+//! `make dev`: the whole system on this machine, with no AWS account, until Ctrl-C.
+//!
+//!   moto (S3, SQS, DynamoDB)   http://127.0.0.1:4566   log: .local/moto.log
+//!   cargo lambda watch (API)   http://127.0.0.1:9000   POST /images, GET /images/{id}
+//!   sqs-bridge (x2)            jobs queue -> processor, dead-letter queue -> dead-letter
+//!   sweeper schedule           invokes the sweeper every `sweep_interval` (300 s), like
+//!                              the template's rate(5 minutes) schedule
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::bail;
+
+use crate::interrupt;
+use crate::ports;
+use crate::stack::{self, Bridge, Emulator, Queue, Settings};
+use crate::supervise::{Output, Supervisor};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub api_port: u16,
+    pub moto_port: u16,
+    pub prefix: String,
+    /// An emulator that already runs (e.g. LocalStack), instead of starting moto.
+    pub emulator_url: Option<String>,
+    pub sweep_interval: Duration,
+    pub rust_log: String,
+}
+
+/// The default ports keep the plain file names; others get their own, so a second stack
+/// on other ports does not rewrite the env file the first one's functions read.
+pub fn local_files(root: &std::path::Path, api_port: u16) -> (PathBuf, PathBuf) {
+    let suffix = if api_port == 9000 {
+        String::new()
+    } else {
+        format!("-{api_port}")
+    };
+    let local = root.join(".local");
+    (
+        local.join(format!("dev{suffix}.env")),
+        local.join(format!("moto{suffix}.log")),
+    )
+}
+
+/// Run until a signal (then `Err(Interrupted)`) or until a service dies (`Err` naming it);
+/// everything started is stopped either way.
+pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
+    workspace.ensure_venv()?;
+    let mut ports = vec![options.api_port];
+    if options.emulator_url.is_none() {
+        ports.push(options.moto_port);
+    }
+    for port in ports {
+        if ports::in_use(port) {
+            bail!(
+                "port {port} on 127.0.0.1 is in use (an earlier 'make dev' still running? see \
+                 'Troubleshooting' in docs/local.md; or pick others: MOTO_PORT=… API_PORT=… make dev)"
+            );
+        }
+    }
+    let (env_file, moto_log) = local_files(&workspace.root, options.api_port);
+    std::fs::create_dir_all(workspace.root.join(".local"))?;
+    workspace.build_binaries()?;
+
+    let settings = Settings {
+        emulator: match &options.emulator_url {
+            Some(url) => Emulator::Existing(url.clone()),
+            None => Emulator::Moto {
+                port: options.moto_port,
+                output: Output::File(moto_log.clone()),
+            },
+        },
+        prefix: options.prefix.clone(),
+        api_port: options.api_port,
+        env_file: env_file.clone(),
+        rust_log: options.rust_log.clone(),
+        watch_output: Output::Terminal,
+        ignore_changes: false,
+        bridges: vec![
+            Bridge {
+                queue: Queue::Jobs,
+                function: "processor",
+                output: Output::Terminal,
+            },
+            Bridge {
+                queue: Queue::DeadLetters,
+                function: "dead-letter",
+                output: Output::Terminal,
+            },
+        ],
+        written_by: "`make dev` (cargo run -p xtask -- dev)",
+    };
+    let mut supervisor = Supervisor::new();
+    let stack = stack::start(workspace, &mut supervisor, &settings)?;
+
+    eprintln!(
+        "==> scheduling the sweeper every {}s",
+        options.sweep_interval.as_secs()
+    );
+    schedule_sweeper(
+        stack::invoke_url(options.api_port, "sweeper"),
+        options.sweep_interval,
+    )?;
+
+    let emulator = match &options.emulator_url {
+        Some(_) => "(EMULATOR_URL)".to_string(),
+        None => format!("(moto; log: {})", workspace.display(&moto_log)),
+    };
+    println!(
+        "{}",
+        banner(
+            &stack.api,
+            &stack.aws.endpoint,
+            &emulator,
+            &workspace.display(&env_file).to_string()
+        )
+    );
+
+    // Run until Ctrl-C, or until one of the services dies (then stop the rest).
+    loop {
+        interrupt::sleep(Duration::from_millis(200))?;
+        if let Some((name, status)) = supervisor.first_exited()? {
+            bail!("{name} stopped unexpectedly ({status}; output above); stopping the others");
+        }
+    }
+}
+
+/// Invoke the sweeper every `interval`, as the template's schedule does in AWS. Its log
+/// lines appear in the watch output. A thread, not a child: it ends with this process.
+fn schedule_sweeper(url: String, interval: Duration) -> anyhow::Result<()> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()?;
+    std::thread::Builder::new()
+        .name("sweeper-schedule".into())
+        .spawn(move || loop {
+            std::thread::sleep(interval);
+            if interrupt::check().is_err() {
+                return;
+            }
+            if let Err(error) = client.post(&url).body("{}").send() {
+                eprintln!("sweeper schedule: invoking the sweeper failed: {error}");
+            }
+        })?;
+    Ok(())
+}
+
+pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> String {
+    format!(
+        "
+  ferrotype is running locally.
+
+  API base URL   {api}
+  AWS emulator   {endpoint}   {emulator}
+  Function env   {env_file}
+
+  Upload an image (any JPEG, PNG, WebP or GIF; scripts/fixtures/photo.jpg is one):
+    curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' {api}/images
+
+  The answer is 202 with a Location header, e.g. 'Location: /images/<id>'. Poll it until
+  \"status\" is \"completed\" (or \"failed\"); the outputs carry presigned download links:
+    curl -s {api}/images/<id>
+
+  The first request to each function starts it; edits to the code rebuild it.
+  Press Ctrl-C to stop everything.
+"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_stack_on_another_port_gets_files_of_its_own() {
+        let root = std::path::Path::new("/repo");
+        assert_eq!(
+            local_files(root, 9000),
+            (root.join(".local/dev.env"), root.join(".local/moto.log"))
+        );
+        assert_eq!(
+            local_files(root, 9001),
+            (
+                root.join(".local/dev-9001.env"),
+                root.join(".local/moto-9001.log")
+            )
+        );
+    }
+
+    #[test]
+    fn the_banner_gives_the_api_and_curl_examples() {
+        let text = banner(
+            "http://127.0.0.1:9000",
+            "http://127.0.0.1:4566",
+            "(moto)",
+            ".local/dev.env",
+        );
+        assert!(text.contains("API base URL   http://127.0.0.1:9000"));
+        assert!(text.contains(
+            "curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' http://127.0.0.1:9000/images"
+        ));
+        assert!(text.contains("curl -s http://127.0.0.1:9000/images/<id>"));
+        assert!(text.contains("Ctrl-C"));
+    }
+}

@@ -1,0 +1,552 @@
+//! The end-to-end checks: the newcomer's flow from docs/local.md over real HTTP, on a stack
+//! of its own (moto, `cargo lambda watch`, the SQS bridge) on free loopback ports.
+//!
+//! Upload `scripts/fixtures/photo.jpg` (1200×800), expect `202` and a `Location`, poll it
+//! until `completed`, download every output through its presigned link (status, size,
+//! type, dimensions), then a multipart upload and the 400/404/415 answers. Each check is a
+//! named result; the run ends with `N passed, M failed`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::Client;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::http::{self, Answer, Part};
+use crate::interrupt::{self, Interrupted};
+use crate::ports;
+use crate::stack::{self, Bridge, Emulator, Queue, Settings};
+use crate::supervise::{Output, Supervisor};
+use crate::workspace::Workspace;
+
+/// The fixture's size.
+const FIXTURE_WIDTH: u64 = 1200;
+const FIXTURE_HEIGHT: u64 = 800;
+/// The outputs' default widths.
+const THUMBNAIL_WIDTH: u64 = 200;
+const PREVIEW_WIDTH: u64 = 800;
+const OUTPUTS: [&str; 4] = ["original", "thumbnail", "preview", "optimized"];
+const STACK_STARTS: &str =
+    "the local stack starts (moto, provision, cargo lambda watch, sqs-bridge)";
+
+/// One named check and, if it failed, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub failure: Option<String>,
+}
+
+/// Every check of a run, in order. Each is printed as it is recorded.
+#[derive(Debug, Default, Serialize)]
+pub struct Checks {
+    pub checks: Vec<Check>,
+}
+
+impl Checks {
+    pub fn record(&mut self, name: impl Into<String>, outcome: Result<(), String>) {
+        let check = Check {
+            name: name.into(),
+            failure: outcome.err(),
+        };
+        match &check.failure {
+            None => println!("PASS: {}", check.name),
+            Some(why) => println!("FAIL: {} ({why})", check.name),
+        }
+        self.checks.push(check);
+    }
+
+    pub fn pass(&mut self, name: impl Into<String>) {
+        self.record(name, Ok(()));
+    }
+
+    pub fn fail(&mut self, name: impl Into<String>, why: impl Into<String>) {
+        self.record(name, Err(why.into()));
+    }
+
+    /// Pass if `actual == expected`, else fail saying both.
+    pub fn expect<T: PartialEq + std::fmt::Display>(
+        &mut self,
+        name: impl Into<String>,
+        actual: T,
+        expected: T,
+    ) {
+        let outcome = if actual == expected {
+            Ok(())
+        } else {
+            Err(format!("expected '{expected}', got '{actual}'"))
+        };
+        self.record(name, outcome);
+    }
+
+    pub fn passed(&self) -> usize {
+        self.checks.iter().filter(|c| c.failure.is_none()).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.checks.len() - self.passed()
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed(), self.failed())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Seconds until the uploaded job must be completed.
+    pub poll_timeout: Duration,
+    /// Keep the directory of logs even when every check passes.
+    pub keep_logs: bool,
+}
+
+/// Start a stack, run every check, stop the stack. `Err` only when a signal interrupted
+/// the run (after stopping everything and printing the summary).
+pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
+    workspace.ensure_venv()?;
+    let work = workspace.scratch_dir("ferrotype-e2e")?;
+    eprintln!("==> logs and responses in {}", work.display());
+    let logs = Logs::in_dir(&work);
+    let mut checks = Checks::default();
+    let mut supervisor = Supervisor::new();
+    let mut interrupted = None;
+
+    let started = workspace
+        .build_binaries()
+        .and_then(|()| start_stack(workspace, &mut supervisor, &logs, &work));
+    match started {
+        Ok(api) => {
+            checks.pass(STACK_STARTS);
+            let fixture = workspace.root.join("scripts/fixtures/photo.jpg");
+            if let Err(error) = run_checks(&api, &fixture, options, &mut checks) {
+                interrupted = error.downcast_ref::<Interrupted>().copied();
+                checks.fail("the checks run to the end", format!("{error:#}"));
+            }
+        }
+        Err(error) => {
+            interrupted = error.downcast_ref::<Interrupted>().copied();
+            checks.fail(STACK_STARTS, format!("{error:#}"));
+        }
+    }
+    supervisor.stop_all();
+
+    if checks.failed() > 0 {
+        logs.show();
+    } else if !options.keep_logs {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    println!("{}", checks.summary());
+    match interrupted {
+        Some(signal) => Err(signal.into()),
+        None => Ok(checks),
+    }
+}
+
+struct Logs {
+    moto: PathBuf,
+    watch: PathBuf,
+    bridge: PathBuf,
+}
+
+impl Logs {
+    fn in_dir(dir: &std::path::Path) -> Self {
+        Self {
+            moto: dir.join("moto.log"),
+            watch: dir.join("watch.log"),
+            bridge: dir.join("bridge.log"),
+        }
+    }
+
+    fn show(&self) {
+        for path in [&self.moto, &self.watch, &self.bridge] {
+            let tail = stack::tail(path, 40);
+            if !tail.is_empty() {
+                println!("----- last lines of {}", path.display());
+                println!("{tail}");
+            }
+        }
+    }
+}
+
+fn start_stack(
+    workspace: &Workspace,
+    supervisor: &mut Supervisor,
+    logs: &Logs,
+    work: &std::path::Path,
+) -> anyhow::Result<String> {
+    let settings = Settings {
+        emulator: Emulator::Moto {
+            port: ports::free_port()?,
+            output: Output::File(logs.moto.clone()),
+        },
+        prefix: "ferrotype-e2e".into(),
+        api_port: ports::free_port()?,
+        env_file: work.join("functions.env"),
+        rust_log: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+        watch_output: Output::File(logs.watch.clone()),
+        ignore_changes: true,
+        bridges: vec![Bridge {
+            queue: Queue::Jobs,
+            function: "processor",
+            output: Output::File(logs.bridge.clone()),
+        }],
+        written_by: "`cargo run -p xtask -- e2e`",
+    };
+    Ok(stack::start(workspace, supervisor, &settings)?.api)
+}
+
+fn run_checks(
+    api: &str,
+    fixture: &std::path::Path,
+    options: &Options,
+    checks: &mut Checks,
+) -> anyhow::Result<()> {
+    // Generous: a function's first request starts it, and waits for cargo if another
+    // build holds target/ (docs/local.md, Troubleshooting).
+    let client = http::client(Duration::from_secs(300))?;
+    let photo = std::fs::read(fixture)?;
+    interrupt::check()?;
+    if let Some(location) = check_upload(&client, api, &photo, checks) {
+        if let Some(job) = check_completes(&client, &location, options.poll_timeout, checks)? {
+            check_outputs(&client, &job, checks);
+        }
+    }
+    interrupt::check()?;
+    check_multipart_upload(&client, api, &photo, checks);
+    check_client_errors(&client, api, checks);
+    Ok(())
+}
+
+/// POST the fixture; the absolute URL of its `Location` when there is one.
+fn check_upload(client: &Client, api: &str, photo: &[u8], checks: &mut Checks) -> Option<String> {
+    let answer = Answer::of(
+        client
+            .post(format!("{api}/images"))
+            .header("content-type", "image/jpeg")
+            .body(photo.to_vec()),
+    );
+    checks.expect("POST /images with a JPEG answers 202", answer.status, 202);
+    let location = answer.header("location").to_string();
+    let body = answer.json();
+    let id = body["id"].as_str().unwrap_or("");
+    if !id.is_empty() && location.ends_with(&format!("/images/{id}")) {
+        checks.pass(format!(
+            "POST /images gives Location /images/{{id}} ({location})"
+        ));
+    } else {
+        checks.fail(
+            "POST /images gives Location /images/{id}",
+            format!(
+                "Location '{location}', id '{id}'; body: {}",
+                answer.excerpt()
+            ),
+        );
+    }
+    checks.expect(
+        "POST /images body says status queued",
+        body["status"].as_str().unwrap_or(""),
+        "queued",
+    );
+    checks.expect(
+        "POST /images body links to its status",
+        body["links"]["status"].as_str().unwrap_or(""),
+        format!("/images/{id}").as_str(),
+    );
+    checks.record(
+        "POST /images sends Retry-After in seconds",
+        match answer.header("retry-after").parse::<u32>() {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!("Retry-After '{}'", answer.header("retry-after"))),
+        },
+    );
+    absolute(api, &location)
+}
+
+/// `location` as an absolute URL on `api`.
+pub fn absolute(api: &str, location: &str) -> Option<String> {
+    if location.starts_with("http://") || location.starts_with("https://") {
+        Some(location.to_string())
+    } else if location.starts_with('/') {
+        Some(format!("{}{location}", api.trim_end_matches('/')))
+    } else {
+        None
+    }
+}
+
+/// Poll `location` until the job is terminal or `timeout` passes; its body if completed.
+fn check_completes(
+    client: &Client,
+    location: &str,
+    timeout: Duration,
+    checks: &mut Checks,
+) -> anyhow::Result<Option<Value>> {
+    let deadline = Instant::now() + timeout;
+    let mut retry_after_while_waiting = None;
+    let answer = loop {
+        let answer = Answer::of(client.get(location).header("accept", "application/json"));
+        let status = answer.json()["status"].as_str().unwrap_or("").to_string();
+        let terminal = status == "completed" || status == "failed";
+        if answer.status == 200 && !terminal && retry_after_while_waiting.is_none() {
+            retry_after_while_waiting = Some(answer.header("retry-after").to_string());
+        }
+        if (answer.status == 200 && terminal) || Instant::now() >= deadline {
+            break answer;
+        }
+        interrupt::sleep(Duration::from_secs(1))?;
+    };
+    let job = answer.json();
+    let status = job["status"].as_str().unwrap_or("");
+    checks.expect("GET the Location answers 200", answer.status, 200);
+    checks.expect(
+        format!("the job completes within {}s", timeout.as_secs()),
+        status,
+        "completed",
+    );
+    if status != "completed" {
+        println!("    last answer: {}", answer.excerpt());
+        return Ok(None);
+    }
+    checks.expect(
+        "GET of a job sends Cache-Control: no-store",
+        answer.header("cache-control"),
+        "no-store",
+    );
+    if let Some(retry_after) = retry_after_while_waiting {
+        checks.record(
+            "GET of an unfinished job sends Retry-After",
+            retry_after
+                .parse::<u32>()
+                .map(|_| ())
+                .map_err(|_| format!("Retry-After '{retry_after}'")),
+        );
+    }
+    checks.record(
+        "a completed job says when its links expire",
+        match job["expires_at"].as_str() {
+            Some(text) if !text.is_empty() => Ok(()),
+            _ => Err(format!("expires_at {}", job["expires_at"])),
+        },
+    );
+    Ok(Some(job))
+}
+
+/// Every output downloads through its presigned link with the stated size and type; the
+/// resized ones have the default widths and keep the fixture's aspect ratio.
+fn check_outputs(client: &Client, job: &Value, checks: &mut Checks) {
+    for output in OUTPUTS {
+        let declared = &job["outputs"][output];
+        let Some(url) = declared["url"].as_str() else {
+            checks.fail(
+                format!("outputs.{output} has a url"),
+                format!("outputs: {}", job["outputs"]),
+            );
+            continue;
+        };
+        let bytes = declared["bytes"].as_u64().unwrap_or(0);
+        let content_type = declared["content_type"].as_str().unwrap_or("");
+        let download = Answer::of(client.get(url));
+        checks.expect(
+            format!("download of {output} via its presigned url: status and bytes"),
+            format!("{} {}", download.status, download.body.len()),
+            format!("200 {bytes}"),
+        );
+        checks.record(
+            format!("download of {output} is the {content_type} it says"),
+            if magic_matches(content_type, &download.body) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "first bytes {:02x?}",
+                    &download.body[..download.body.len().min(12)]
+                ))
+            },
+        );
+    }
+    let size = |output: &str| {
+        (
+            job["outputs"][output]["width"].as_u64().unwrap_or(0),
+            job["outputs"][output]["height"].as_u64().unwrap_or(0),
+        )
+    };
+    for output in ["original", "optimized"] {
+        let (width, height) = size(output);
+        checks.expect(
+            format!("{output} is {FIXTURE_WIDTH}x{FIXTURE_HEIGHT}"),
+            format!("{width}x{height}"),
+            format!("{FIXTURE_WIDTH}x{FIXTURE_HEIGHT}"),
+        );
+    }
+    for (output, expected_width) in [("thumbnail", THUMBNAIL_WIDTH), ("preview", PREVIEW_WIDTH)] {
+        let (width, height) = size(output);
+        checks.expect(
+            format!("{output} is {expected_width} px wide"),
+            width,
+            expected_width,
+        );
+        checks.record(
+            format!("{output} keeps the aspect ratio"),
+            if keeps_aspect(width, height, FIXTURE_WIDTH, FIXTURE_HEIGHT) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{width}x{height} from {FIXTURE_WIDTH}x{FIXTURE_HEIGHT}"
+                ))
+            },
+        );
+    }
+}
+
+/// Whether `bytes` start as a file of `content_type` does.
+pub fn magic_matches(content_type: &str, bytes: &[u8]) -> bool {
+    match content_type {
+        "image/jpeg" => bytes.starts_with(&[0xff, 0xd8, 0xff]),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/gif" => bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a"),
+        "image/webp" => bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP",
+        _ => false,
+    }
+}
+
+/// `width`×`height` is `source` scaled, the height rounded either way.
+pub fn keeps_aspect(width: u64, height: u64, source_width: u64, source_height: u64) -> bool {
+    if width == 0 || source_width == 0 {
+        return false;
+    }
+    let exact = width * source_height;
+    (height * source_width).abs_diff(exact) < source_width
+}
+
+/// The other upload form, one part named `file`.
+fn check_multipart_upload(client: &Client, api: &str, photo: &[u8], checks: &mut Checks) {
+    let boundary = "ferrotype-e2e-boundary";
+    let body = http::multipart(
+        boundary,
+        &[Part {
+            name: "file",
+            filename: Some("photo.jpg"),
+            content_type: Some("image/jpeg"),
+            data: photo,
+        }],
+    );
+    let answer = Answer::of(
+        client
+            .post(format!("{api}/images"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body),
+    );
+    checks.expect(
+        "POST /images as multipart/form-data (part 'file') answers 202",
+        answer.status,
+        202,
+    );
+}
+
+fn check_client_errors(client: &Client, api: &str, checks: &mut Checks) {
+    let malformed = Answer::of(client.get(format!("{api}/images/not-a-uuid")));
+    checks.expect("GET /images/not-a-uuid answers 404", malformed.status, 404);
+    checks.expect(
+        "the 404 is problem+json",
+        malformed.header("content-type"),
+        "application/problem+json",
+    );
+    checks.expect(
+        "the 404 problem document says status 404",
+        malformed.json()["status"].as_u64().unwrap_or(0),
+        404,
+    );
+
+    let unknown = Answer::of(client.get(format!("{api}/images/{}", uuid::Uuid::new_v4())));
+    checks.expect(
+        "GET /images/{unknown uuid} answers 404",
+        unknown.status,
+        404,
+    );
+
+    let empty = Answer::of(
+        client
+            .post(format!("{api}/images"))
+            .header("content-type", "image/jpeg")
+            .body(Vec::new()),
+    );
+    checks.expect(
+        "POST /images with an empty body answers 400",
+        empty.status,
+        400,
+    );
+    checks.expect(
+        "the 400 is problem+json",
+        empty.header("content-type"),
+        "application/problem+json",
+    );
+
+    let text = Answer::of(
+        client
+            .post(format!("{api}/images"))
+            .header("content-type", "image/jpeg")
+            .body("not an image at all"),
+    );
+    checks.expect(
+        "POST /images with bytes that are no image answers 415",
+        text.status,
+        415,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_count_passes_and_failures() {
+        let mut checks = Checks::default();
+        checks.pass("one");
+        checks.expect("two", 404, 404);
+        checks.expect("three", 500, 404);
+        assert_eq!(checks.summary(), "2 passed, 1 failed");
+        assert_eq!(
+            checks.checks[2].failure.as_deref(),
+            Some("expected '404', got '500'")
+        );
+        let json = serde_json::to_value(&checks).unwrap();
+        assert_eq!(json["checks"][0]["name"], "one");
+        assert_eq!(json["checks"][0]["failure"], Value::Null);
+    }
+
+    #[test]
+    fn a_location_path_is_resolved_on_the_api() {
+        assert_eq!(
+            absolute("http://127.0.0.1:9000/", "/images/x").as_deref(),
+            Some("http://127.0.0.1:9000/images/x")
+        );
+        assert_eq!(
+            absolute("http://a", "https://b/images/x").as_deref(),
+            Some("https://b/images/x")
+        );
+        assert_eq!(absolute("http://a", "images/x"), None);
+        assert_eq!(absolute("http://a", ""), None);
+    }
+
+    #[test]
+    fn magic_bytes_must_match_the_stated_type() {
+        assert!(magic_matches("image/jpeg", &[0xff, 0xd8, 0xff, 0xe0]));
+        assert!(!magic_matches("image/png", &[0xff, 0xd8, 0xff, 0xe0]));
+        assert!(magic_matches("image/png", b"\x89PNG\r\n\x1a\n...."));
+        assert!(magic_matches("image/webp", b"RIFF\0\0\0\0WEBPVP8 "));
+        assert!(!magic_matches("image/webp", b"RIFF\0\0\0\0AVI "));
+        assert!(!magic_matches("image/jpeg", b""));
+        assert!(!magic_matches("text/html", b"<html>"));
+    }
+
+    #[test]
+    fn the_aspect_ratio_allows_rounding_either_way_only() {
+        assert!(keeps_aspect(200, 133, 1200, 800));
+        assert!(keeps_aspect(200, 134, 1200, 800));
+        assert!(!keeps_aspect(200, 135, 1200, 800));
+        assert!(keeps_aspect(800, 533, 1200, 800));
+        assert!(!keeps_aspect(800, 800, 1200, 800));
+        assert!(!keeps_aspect(0, 0, 1200, 800));
+    }
+}

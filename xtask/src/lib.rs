@@ -1,0 +1,34 @@
+//! ferrotype's local tooling, in the language of the rest of the project. Every `make`
+//! target that starts processes runs one of these commands (`cargo run -p xtask -- …`).
+//!
+//! Commands, one module each:
+//! - [`dev`]: the whole system locally until Ctrl-C (`make dev`).
+//! - [`suite`]: `cargo test --workspace` against moto, then the end-to-end checks
+//!   (`make test`, after the lints).
+//! - [`e2e`]: the end-to-end checks over real HTTP on a stack of their own (`make e2e`).
+//! - [`reliability`]: faults, load and hostile input, one table of figures
+//!   (`make test-reliability`).
+//!
+//! What they are built from:
+//! - [`supervise`]: child processes in process groups of their own, stopped on drop
+//!   (SIGTERM, then SIGKILL) and sent SIGTERM by the kernel if their owner dies.
+//! - [`interrupt`]: Ctrl-C and SIGTERM as a flag the waiting loops check, so that every
+//!   drop runs.
+//! - [`ports`]: free loopback ports.
+//! - [`moto`], [`aws_env`]: the emulator and the environment that points the SDK at it.
+//! - [`stack`]: provision, the functions' env file, `cargo lambda watch`, the SQS bridges.
+//! - [`http`]: the checks' HTTP client and request bodies.
+//! - [`workspace`]: where the checkout, `target/` and `.venv/` are; the venv and build steps.
+
+pub mod aws_env;
+pub mod dev;
+pub mod e2e;
+pub mod http;
+pub mod interrupt;
+pub mod moto;
+pub mod ports;
+pub mod reliability;
+pub mod stack;
+pub mod suite;
+pub mod supervise;
+pub mod workspace;

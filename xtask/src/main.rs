@@ -1,0 +1,171 @@
+//! `cargo run -p xtask -- <command>`: see `--help`, and docs/local.md.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use xtask::interrupt::{self, Interrupted};
+use xtask::reliability::Scale;
+use xtask::workspace::Workspace;
+use xtask::{dev, e2e, reliability, suite};
+
+#[derive(Parser)]
+#[command(about = "ferrotype's local system, test run and checks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct E2eArgs {
+    /// Seconds until the uploaded job must be completed.
+    #[arg(long, env = "POLL_TIMEOUT", default_value_t = 120)]
+    poll_timeout: u64,
+    /// Keep the directory of logs even when every check passes.
+    #[arg(long, env = "KEEP_LOGS")]
+    keep_logs: bool,
+    /// Also print the checks as one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+impl E2eArgs {
+    fn options(&self) -> e2e::Options {
+        e2e::Options {
+            poll_timeout: Duration::from_secs(self.poll_timeout),
+            keep_logs: self.keep_logs,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole system locally: moto, the API, the SQS bridges (Ctrl-C stops it).
+    Dev {
+        #[arg(long, env = "API_PORT", default_value_t = 9000)]
+        api_port: u16,
+        #[arg(long, env = "MOTO_PORT", default_value_t = 4566)]
+        moto_port: u16,
+        #[arg(long, env = "PREFIX", default_value = "ferrotype-local")]
+        prefix: String,
+        /// Use an emulator that already runs (e.g. LocalStack) instead of starting moto.
+        #[arg(long, env = "EMULATOR_URL")]
+        emulator_url: Option<String>,
+        /// Seconds between invocations of the sweeper.
+        #[arg(long, env = "SWEEP_INTERVAL", default_value_t = 300)]
+        sweep_interval: u64,
+        #[arg(long, env = "RUST_LOG", default_value = "info")]
+        rust_log: String,
+    },
+    /// cargo test --workspace against moto on a free port, then the end-to-end checks.
+    Test {
+        #[command(flatten)]
+        e2e: E2eArgs,
+        /// Passed to `cargo test` (after `--`).
+        #[arg(last = true)]
+        cargo_args: Vec<String>,
+    },
+    /// The end-to-end checks over HTTP, on a stack of their own on free ports.
+    E2e(E2eArgs),
+    /// Faults, load and hostile input; one table of figures.
+    Reliability {
+        #[arg(long, env = "SCALE", value_enum, default_value = "full")]
+        scale: Scale,
+        /// Uploads of the load test (500; 100 at SCALE=ci).
+        #[arg(long, env = "LOAD_REQUESTS")]
+        load_requests: Option<usize>,
+        #[arg(long, env = "LOAD_CONCURRENCY", default_value_t = 8)]
+        load_concurrency: usize,
+        /// schemathesis's time budget at full scale (180; CI runs 40 fixed examples).
+        #[arg(long, env = "FUZZ_SECONDS")]
+        fuzz_seconds: Option<u64>,
+        /// Also print the table as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    interrupt::install();
+    let workspace = Workspace::locate();
+    match run(&workspace, cli.command) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => match error.downcast_ref::<Interrupted>() {
+            Some(signal) => {
+                eprintln!("==> {signal}; everything started is stopped");
+                ExitCode::from(signal.exit_code() as u8)
+            }
+            None => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Ok(true) when everything passed, Ok(false) when a check or test failed.
+fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
+    match command {
+        Command::Dev {
+            api_port,
+            moto_port,
+            prefix,
+            emulator_url,
+            sweep_interval,
+            rust_log,
+        } => {
+            let options = dev::Options {
+                api_port,
+                moto_port,
+                prefix,
+                emulator_url: emulator_url.filter(|url| !url.is_empty()),
+                sweep_interval: Duration::from_secs(sweep_interval),
+                rust_log,
+            };
+            dev::run(workspace, &options)?;
+            Ok(true)
+        }
+        Command::Test { e2e, cargo_args } => {
+            suite::run(workspace, &cargo_args, &e2e.options())?;
+            Ok(true)
+        }
+        Command::E2e(args) => {
+            let checks = e2e::run(workspace, &args.options())?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&checks)?);
+            }
+            Ok(checks.failed() == 0)
+        }
+        Command::Reliability {
+            scale,
+            load_requests,
+            load_concurrency,
+            fuzz_seconds,
+            json,
+        } => {
+            let options = reliability::Options {
+                scale,
+                load_requests: load_requests.unwrap_or(match scale {
+                    Scale::Full => 500,
+                    Scale::Ci => 100,
+                }),
+                load_concurrency,
+                fuzz_seconds: fuzz_seconds.unwrap_or(match scale {
+                    Scale::Full => 180,
+                    Scale::Ci => 60,
+                }),
+            };
+            let table = reliability::run(workspace, &options)?;
+            println!();
+            print!("{}", table.markdown());
+            println!();
+            println!("{}", table.summary());
+            if json {
+                println!("{}", serde_json::to_string_pretty(&table)?);
+            }
+            Ok(table.failed() == 0)
+        }
+    }
+}

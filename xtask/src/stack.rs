@@ -1,0 +1,352 @@
+//! The local system, as `make dev` runs it: an emulator (moto, or one already running),
+//! the stack provisioned on it, `cargo lambda watch` serving the API, and the SQS bridges
+//! that stand in for Lambda's event-source mappings.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use crate::aws_env::AwsEnv;
+use crate::moto;
+use crate::supervise::{Output, Supervisor};
+use crate::workspace::Workspace;
+
+/// How long `cargo lambda watch` may take to answer after it starts.
+const WATCH_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Which emulator the stack uses.
+#[derive(Debug, Clone)]
+pub enum Emulator {
+    /// Start moto on this port, its output here.
+    Moto { port: u16, output: Output },
+    /// One that already runs (LocalStack, or a moto of your own) at this URL.
+    Existing(String),
+}
+
+/// A queue the stack provisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Jobs,
+    DeadLetters,
+}
+
+/// A bridge: which queue feeds which function, and where its output goes.
+#[derive(Debug, Clone)]
+pub struct Bridge {
+    pub queue: Queue,
+    pub function: &'static str,
+    pub output: Output,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub emulator: Emulator,
+    /// Name prefix of the bucket, table and queues.
+    pub prefix: String,
+    pub api_port: u16,
+    /// The functions' environment, rewritten on each start.
+    pub env_file: PathBuf,
+    /// RUST_LOG for the functions.
+    pub rust_log: String,
+    pub watch_output: Output,
+    /// No file watching: nothing is edited during a test, and a rebuild would only slow it.
+    pub ignore_changes: bool,
+    pub bridges: Vec<Bridge>,
+    /// Who wrote the env file, for its first line.
+    pub written_by: &'static str,
+}
+
+/// A running stack. Its processes belong to the [`Supervisor`] it was started with.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub api: String,
+    pub aws: AwsEnv,
+    pub provisioned: Provisioned,
+}
+
+/// Start the stack described by `settings` under `supervisor`. Needs the workspace's
+/// binaries built ([`Workspace::build_binaries`]).
+pub fn start(
+    workspace: &Workspace,
+    supervisor: &mut Supervisor,
+    settings: &Settings,
+) -> anyhow::Result<Stack> {
+    let aws = match &settings.emulator {
+        Emulator::Moto { port, output } => moto::start(workspace, supervisor, *port, output)?,
+        Emulator::Existing(url) => {
+            eprintln!("==> using the AWS emulator at {url}; not starting moto");
+            reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()?
+                .get(url)
+                .send()
+                .with_context(|| format!("nothing answers at {url}"))?;
+            AwsEnv::new(url.clone())
+        }
+    };
+
+    eprintln!(
+        "==> provisioning bucket, table and queues '{}'",
+        settings.prefix
+    );
+    let provisioned = provision(workspace, &aws, &settings.prefix)?;
+    if let Some(dir) = settings.env_file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(
+        &settings.env_file,
+        env_file(&provisioned, &aws, &settings.rust_log, settings.written_by),
+    )
+    .with_context(|| format!("writing {}", settings.env_file.display()))?;
+
+    eprintln!(
+        "==> starting cargo lambda watch on 127.0.0.1:{}",
+        settings.api_port
+    );
+    start_watch(workspace, supervisor, &aws, settings)?;
+
+    for bridge in &settings.bridges {
+        let queue_url = match bridge.queue {
+            Queue::Jobs => &provisioned.queue_url,
+            Queue::DeadLetters => &provisioned.dlq_url,
+        };
+        eprintln!(
+            "==> starting the SQS bridge {queue_url} -> {}",
+            bridge.function
+        );
+        start_bridge(
+            workspace,
+            supervisor,
+            &aws,
+            queue_url,
+            settings.api_port,
+            bridge,
+        )?;
+    }
+    Ok(Stack {
+        api: format!("http://127.0.0.1:{}", settings.api_port),
+        aws,
+        provisioned,
+    })
+}
+
+/// What `provision` printed: the resource names, as `KEY=value` lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provisioned {
+    pub lines: Vec<(String, String)>,
+    pub queue_url: String,
+    pub dlq_url: String,
+}
+
+impl Provisioned {
+    /// Read `provision`'s output; every key the functions need must be there.
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let lines: Vec<(String, String)> = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|line| {
+                line.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .with_context(|| {
+                        format!("provision printed a line that is not KEY=value: {line:?}")
+                    })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let get = |key: &str| {
+            lines
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .with_context(|| format!("provision printed no {key}= line"))
+        };
+        for key in ["BUCKET_NAME", "TABLE_NAME"] {
+            get(key)?;
+        }
+        Ok(Self {
+            queue_url: get("QUEUE_URL")?,
+            dlq_url: get("DLQ_URL")?,
+            lines,
+        })
+    }
+}
+
+/// Create the stack `prefix` on the emulator (idempotent) with `target/debug/provision`.
+pub fn provision(workspace: &Workspace, aws: &AwsEnv, prefix: &str) -> anyhow::Result<Provisioned> {
+    let mut command = Command::new(workspace.debug_bin("provision"));
+    command.args(["--prefix", prefix]);
+    aws.apply(&mut command);
+    let output = command
+        .output()
+        .with_context(|| format!("running {}", workspace.debug_bin("provision").display()))?;
+    if !output.status.success() {
+        bail!(
+            "provisioning '{prefix}' against {} failed ({}):\n{}",
+            aws.endpoint,
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Provisioned::parse(&String::from_utf8(output.stdout)?)
+}
+
+/// The functions' environment file: the provisioned names plus the emulator settings.
+pub fn env_file(
+    provisioned: &Provisioned,
+    aws: &AwsEnv,
+    rust_log: &str,
+    written_by: &str,
+) -> String {
+    let mut text = format!("# Written by {written_by}; rewritten on each start.\n");
+    for (key, value) in &provisioned.lines {
+        text.push_str(&format!("{key}={value}\n"));
+    }
+    for (key, value) in aws.vars() {
+        if matches!(
+            key,
+            "AWS_ENDPOINT_URL"
+                | "AWS_REGION"
+                | "AWS_ACCESS_KEY_ID"
+                | "AWS_SECRET_ACCESS_KEY"
+                | "S3_FORCE_PATH_STYLE"
+        ) {
+            text.push_str(&format!("{key}={value}\n"));
+        }
+    }
+    text.push_str(&format!("RUST_LOG={rust_log}\n"));
+    text
+}
+
+/// `cargo lambda watch` (from `.venv`) on 127.0.0.1:`api_port`, routes from Cargo.toml's
+/// `[workspace.metadata.lambda.watch.router]`; waits until it answers.
+fn start_watch(
+    workspace: &Workspace,
+    supervisor: &mut Supervisor,
+    aws: &AwsEnv,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let mut command = Command::new(workspace.venv_bin("cargo-lambda"));
+    command
+        .current_dir(&workspace.root)
+        .env("PATH", workspace.path_with_venv())
+        .args(["lambda", "watch", "--invoke-address", "127.0.0.1"])
+        .arg("--invoke-port")
+        .arg(settings.api_port.to_string())
+        .arg("--env-file")
+        .arg(&settings.env_file);
+    if settings.ignore_changes {
+        command.arg("--ignore-changes");
+    }
+    aws.apply(&mut command);
+    let watch = supervisor.spawn("cargo lambda watch", command, &settings.watch_output)?;
+    // A GET on the Invoke API answers 405 at once: it proves the server is up without
+    // invoking (or logging about) any function.
+    let url = format!(
+        "http://127.0.0.1:{}/2015-03-31/functions/upload/invocations",
+        settings.api_port
+    );
+    watch.wait_until_answers(&url, WATCH_TIMEOUT)
+}
+
+fn start_bridge(
+    workspace: &Workspace,
+    supervisor: &mut Supervisor,
+    aws: &AwsEnv,
+    queue_url: &str,
+    api_port: u16,
+    bridge: &Bridge,
+) -> anyhow::Result<()> {
+    let mut command = Command::new(workspace.debug_bin("sqs-bridge"));
+    command
+        .args(["--queue-url", queue_url])
+        .arg("--invoke-url")
+        .arg(invoke_url(api_port, bridge.function));
+    aws.apply(&mut command);
+    let name = format!("sqs-bridge ({})", bridge.function);
+    let process = supervisor.spawn(name.clone(), command, &bridge.output)?;
+    std::thread::sleep(Duration::from_millis(500));
+    if let Some(status) = process.exited()? {
+        bail!("{name} exited at start ({status}; see its output)");
+    }
+    Ok(())
+}
+
+/// The Lambda Invoke API URL of `function` on the local API port.
+pub fn invoke_url(api_port: u16, function: &str) -> String {
+    format!("http://127.0.0.1:{api_port}/2015-03-31/functions/{function}/invocations")
+}
+
+/// The last `lines` lines of a log file, for a failure report.
+pub fn tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PRINTED: &str = "BUCKET_NAME=ferrotype-e2e\nTABLE_NAME=ferrotype-e2e-jobs\n\
+        QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs\n\
+        DLQ_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs-dlq\n";
+
+    #[test]
+    fn provision_output_gives_the_queue_urls() {
+        let provisioned = Provisioned::parse(PRINTED).unwrap();
+        assert_eq!(
+            provisioned.queue_url,
+            "http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs"
+        );
+        assert!(provisioned.dlq_url.ends_with("-jobs-dlq"));
+        assert_eq!(provisioned.lines.len(), 4);
+    }
+
+    #[test]
+    fn provision_output_without_a_needed_key_is_an_error() {
+        let error = Provisioned::parse("BUCKET_NAME=b\nTABLE_NAME=t\nQUEUE_URL=q\n").unwrap_err();
+        assert!(error.to_string().contains("DLQ_URL"), "{error}");
+        assert!(Provisioned::parse("not a pair\n").is_err());
+    }
+
+    #[test]
+    fn the_env_file_has_the_names_the_emulator_and_the_log_level() {
+        let provisioned = Provisioned::parse(PRINTED).unwrap();
+        let text = env_file(
+            &provisioned,
+            &AwsEnv::new("http://127.0.0.1:5000"),
+            "warn",
+            "a test",
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "# Written by a test; rewritten on each start.");
+        for expected in [
+            "BUCKET_NAME=ferrotype-e2e",
+            "AWS_ENDPOINT_URL=http://127.0.0.1:5000",
+            "AWS_REGION=us-east-1",
+            "AWS_ACCESS_KEY_ID=test",
+            "AWS_SECRET_ACCESS_KEY=test",
+            "S3_FORCE_PATH_STYLE=true",
+            "RUST_LOG=warn",
+        ] {
+            assert!(lines.contains(&expected), "{expected} in\n{text}");
+        }
+        assert!(
+            !text.contains("AWS_CONFIG_FILE"),
+            "the functions need no file settings"
+        );
+    }
+
+    #[test]
+    fn tail_keeps_the_last_lines() {
+        let path = std::env::temp_dir().join(format!("xtask-tail-{}", std::process::id()));
+        std::fs::write(&path, "1\n2\n3\n4\n").unwrap();
+        assert_eq!(tail(&path, 2), "3\n4");
+        assert_eq!(tail(&path, 10), "1\n2\n3\n4");
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(tail(&path, 2), "");
+    }
+}
