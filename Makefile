@@ -1,5 +1,6 @@
-# Developer entry points. Each needs only Rust, Python 3 (3.11 is what CI uses) and curl;
-# the Python tools (moto, cargo-lambda, cfn-lint) go into the project-local .venv/.
+# Developer entry points. Each needs only Rust and Python 3 (3.11 is what CI uses); the
+# Python tools (moto, cargo-lambda, cfn-lint) go into the project-local .venv/. The targets
+# that start processes run the xtask (xtask/: `cargo run -p xtask -- --help`).
 # How the local system fits together: docs/local.md.
 
 SHELL := bash
@@ -7,6 +8,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 CFN_LINT := .venv/bin/cfn-lint
+XTASK := cargo run --quiet -p xtask --
 
 .PHONY: help venv dev test test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
@@ -18,10 +20,10 @@ venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
 	scripts/ensure-venv
 
 dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
-	scripts/dev
+	$(XTASK) dev
 
 test: venv lint ## Lints, then cargo test against moto, then the end-to-end smoke test
-	scripts/run-tests
+	$(XTASK) test
 
 FUZZ_SECONDS ?= 600
 fuzz: ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly toolchain
@@ -49,7 +51,7 @@ cfn-lint: venv
 	fi
 
 test-reliability: venv ## Faults, load and hostile input, with a table of figures (SCALE=ci: bounded)
-	scripts/test-reliability
+	$(XTASK) reliability
 
 bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corpus
 	scripts/bench/corpus
@@ -66,7 +68,7 @@ sam-build: venv ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the
 	PATH="$$PWD/.venv/bin:$$PATH" .venv-sam/bin/sam build
 
 e2e: venv ## Only the end-to-end smoke test (its own moto, watch and bridge)
-	scripts/e2e-smoke
+	$(XTASK) e2e
 
 clean-local: ## Remove .venv/, .venv-sam/, .local/ and .aws-sam/ (the next make recreates them)
 	rm -rf .venv .venv-sam .local .aws-sam
