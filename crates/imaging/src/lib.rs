@@ -4,23 +4,19 @@
 //! The public surface is [`process`], [`sniff`], [`PipelineSettings`], [`PipelineError`] and
 //! the outputs ([`Processed`], [`Rendition`]); the rest is private.
 
-mod chroma;
 mod color;
 mod decode;
-mod entropy;
 mod error;
 mod jpeg;
 mod memory;
 mod outputs;
 mod parallel;
 mod pipeline;
-mod requantize;
 mod settings;
 mod webp;
 
 pub use error::PipelineError;
 pub use ferrotype_format::{sniff, ImageKind};
-pub use jpeg::LibjpegError;
 pub use outputs::{Output, Processed, Rendition, SourceInfo};
 pub use pipeline::process;
 pub use settings::PipelineSettings;

@@ -16,13 +16,10 @@ use super::color;
 use super::decode::{
     classify_webp, decode, into_image, read_header, Decoded, SourceHeader, WebpHeader,
 };
-use super::entropy::EncodeError;
-use super::entropy::Encoding;
 use super::error::{BoxError, PipelineError};
-use super::jpeg::{self, Effort, JpegColour};
+use super::jpeg::{self, Effort, EncodeError, Encoding, JpegColour, Transcoder};
 use super::outputs::{Output, Processed, Rendition, SourceInfo};
 use super::parallel::{beside, run_both};
-use super::requantize::Transcoder;
 use super::settings::PipelineSettings;
 use super::webp;
 use ferrotype_format::{sniff, ImageKind};

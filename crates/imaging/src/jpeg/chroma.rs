@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use super::entropy::Block;
+use super::coefficients::Block;
 
 /// Source blocks per output block along each axis: 1 (kept) or 2 (halved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::jpeg::coefficients::Plane;
 
 /// Kraft's sum of the code lengths, in units of 2^-16: below 2^16 means the all-ones code
 /// point is free, as JPEG requires.

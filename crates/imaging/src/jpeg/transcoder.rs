@@ -5,7 +5,7 @@
 //! coefficients turned upright by moving blocks (libjpeg-turbo's lossless transforms),
 //! requantized to the output quality's tables (4:4:4 and 4:2:2 chroma halved to 4:2:0 in
 //! the DCT domain, `chroma.rs`) and entropy-coded again with optimized Huffman tables
-//! (`entropy.rs`, on every thread the job has). That skips a second entropy
+//! (`huffman.rs`, on every thread the job has). That skips a second entropy
 //! decode, the inverse DCT, upsampling, colour conversion and the way back (most of a
 //! decode plus encode) for an output that differs from a pixel-domain re-encode only by
 //! rounding. No marker of the source is copied.
@@ -22,10 +22,10 @@ use image::metadata::Orientation;
 use mozjpeg_sys as ffi;
 
 use super::chroma::{self, Ratio};
-use super::entropy::{zigzag_order, Block, Frame, Plane};
-use super::jpeg::{guarded, JpegColour, LibjpegError, Samples};
-use super::memory;
-use super::parallel::beside;
+use super::coefficients::{zigzag_order, Block, Frame, Plane, Rescale};
+use super::libjpeg::{guarded, JpegColour, LibjpegError, Samples};
+use crate::memory;
+use crate::parallel::beside;
 
 /// A JPEG read once ([`Transcoder::read`]): its scaled samples
 /// ([`Transcoder::decode_scaled`]) and its upright coefficients with the optimized output's
@@ -35,7 +35,7 @@ use super::parallel::beside;
 /// however the work ends (libjpeg's errors unwind through here). The decompressor reads
 /// from the borrowed bytes. The compressor is never finished: libjpeg's transforms take
 /// their output geometry from it.
-pub(super) struct Transcoder<'a> {
+pub(crate) struct Transcoder<'a> {
     err: Box<ffi::jpeg_error_mgr>,
     src: Box<ffi::jpeg_decompress_struct>,
     dst: Box<ffi::jpeg_compress_struct>,
@@ -43,7 +43,7 @@ pub(super) struct Transcoder<'a> {
     out_len: c_ulong,
     turn: TransformInfo,
     /// The turn can be done by moving whole blocks.
-    pub(super) lossless: bool,
+    pub(crate) lossless: bool,
     /// `read` has run.
     read: bool,
     /// The decompressor reads from these bytes.
@@ -154,7 +154,7 @@ impl<'a> Transcoder<'a> {
     /// Reads the header of `bytes` (a YCbCr or greyscale JPEG whose dimensions the caller
     /// has checked) and whether it can be stood upright for its EXIF `orientation` by
     /// moving whole DCT blocks; nothing is decoded yet.
-    pub(super) fn open(bytes: &'a [u8], orientation: Orientation) -> Result<Self, LibjpegError> {
+    pub(crate) fn open(bytes: &'a [u8], orientation: Orientation) -> Result<Self, LibjpegError> {
         guarded(|| {
             // SAFETY: the libjpeg structs are zeroed, then initialised by jpeg_Create*, and
             // used only through libjpeg's API; the source manager reads `bytes`, which
@@ -202,9 +202,9 @@ impl<'a> Transcoder<'a> {
 
     /// Entropy-decodes the whole file into libjpeg's coefficient buffer, for an output
     /// pass to grey or RGB scaled by `scale_eighths / 8` in the DCT. Once, and only when
-    /// the turn is lossless (otherwise there is nothing to transcode: use [`jpeg::decode`]);
+    /// the turn is lossless (otherwise there is nothing to transcode: use `libjpeg::decode`);
     /// not at 1/8, where libjpeg's Huffman decoder does not keep the AC coefficients.
-    pub(super) fn read(
+    pub(crate) fn read(
         &mut self,
         colour: JpegColour,
         scale_eighths: u8,
@@ -245,7 +245,7 @@ impl<'a> Transcoder<'a> {
 
     /// The scaled image: one output pass over the coefficients `read` buffered. It only
     /// reads them, so it may run while a [`Frame`] from [`Transcoder::frame`] is coded.
-    pub(super) fn decode_scaled(&mut self) -> Result<Samples, LibjpegError> {
+    pub(crate) fn decode_scaled(&mut self) -> Result<Samples, LibjpegError> {
         if !self.read {
             return guarded(|| Err(std::io::Error::other("the JPEG was not read")));
         }
@@ -291,7 +291,7 @@ impl<'a> Transcoder<'a> {
     ///
     /// The frame points into the transcoder's buffers: it must be dropped before the
     /// transcoder, and nothing but `decode_scaled` may run while it is in use.
-    pub(super) fn frame(&mut self, quality: u8, threads: usize) -> Result<Frame, LibjpegError> {
+    pub(crate) fn frame(&mut self, quality: u8, threads: usize) -> Result<Frame, LibjpegError> {
         if !self.read {
             return guarded(|| Err(std::io::Error::other("the JPEG was not read")));
         }
@@ -580,198 +580,5 @@ fn transpose(table: &[u16; 64]) -> [u16; 64] {
     std::array::from_fn(|k| table[(k % 8) * 8 + k / 8])
 }
 
-/// Moves a coefficient from one quantization step to another: `coefficient × old / new`,
-/// rounded as [`dead_zone`] chooses, by a reciprocal multiplication instead of an integer
-/// division, which was most of the requantizer's time.
-pub(super) struct Rescale {
-    old: [f64; 64],
-    /// Added to `|coefficient × old|` before the quotient is truncated: half a step, or
-    /// [`DEAD_ZONE_OFFSET`] sixteenths of one for AC coefficients under a dead zone.
-    offset: [f64; 64],
-    reciprocal: [f64; 64],
-}
-
-/// Exactness of [`Rescale::rescale`]: the numerator is an integer below 2^31 + 2^15, so
-/// its product with the rounded reciprocal is off by less than 2^-20; a true quotient is
-/// an integer or at least 1/new ≥ 2^-16 below the next one, so adding 2^-18 and truncating
-/// gives the integer quotient.
-const NUDGE: f64 = 1.0 / 262_144.0;
-
-/// Under a dead zone, an AC value is rounded away from zero from 9/16 of a step: 7/16 of
-/// a step is added before truncating, not 8/16.
-const DEAD_ZONE_OFFSET: u32 = 7;
-
-/// How much finer than the new steps the source's must be, at the median AC coefficient,
-/// for [`dead_zone`].
-const DEAD_ZONE_RATIO: f64 = 2.25;
-
-/// Whether the AC coefficients are rounded with a dead zone rather than to nearest
-/// (halves away from zero): when the source's steps are at least [`DEAD_ZONE_RATIO`] times
-/// finer than the new ones at the median AC coefficient.
-///
-/// A value just over half a step costs a ±1 symbol, and breaks a run of zeros, for little
-/// fidelity. From a first-generation photo at quality 92, whose steps are ~2.5 times finer
-/// than quality 80's, such values are mostly noise: rounding them to zero takes ~7% off the
-/// optimized output's bytes for ~0.1 SSIMULACRA2 point (docs/pipeline.md). From a source
-/// whose steps are about half the new ones, values land exactly on halves (libjpeg's
-/// quality-90 tables are its quality-80 tables halved, so every odd coefficient does), and
-/// those carry the texture that survived the first encode: rounding them down cost a
-/// quality-90 re-save 5.6 points. Such sources keep rounding to nearest.
-pub(super) fn dead_zone(old: &[u16; 64], new: &[u16; 64]) -> bool {
-    let mut ratios: [f64; 63] =
-        std::array::from_fn(|k| f64::from(new[k + 1]) / f64::from(old[k + 1].max(1)));
-    ratios.sort_by(f64::total_cmp);
-    ratios[31] >= DEAD_ZONE_RATIO
-}
-
-impl Rescale {
-    /// From the `old` steps to the `new` ones, both in zigzag order.
-    pub(super) fn new(old: &[u16; 64], new: &[u16; 64]) -> Self {
-        let dead_zone = dead_zone(old, new);
-        Self {
-            old: old.map(f64::from),
-            offset: std::array::from_fn(|k| {
-                let step = u32::from(new[k]);
-                f64::from(if dead_zone && k > 0 {
-                    step * DEAD_ZONE_OFFSET / 16
-                } else {
-                    step / 2
-                })
-            }),
-            reciprocal: new.map(|step| 1.0 / f64::from(step.max(1))),
-        }
-    }
-
-    /// `(|c × old| + offset) / new` in integers, with the sign of `c`, for coefficient `k`
-    /// (zigzag order: 0 is DC). The caller's `new` steps are never finer than `old`, so
-    /// the result fits a coefficient.
-    #[inline]
-    pub(super) fn rescale(&self, coefficient: i16, k: usize) -> i16 {
-        let value = f64::from(coefficient) * self.old[k];
-        let quotient = (value.abs() + self.offset[k]) * self.reciprocal[k] + NUDGE;
-        // SAFETY: finite, not negative, and below 2^31: |c| ≤ 2^15 and old ≤ 65535 keep
-        // the numerator below 2^31 - 2^15, and new ≥ 1. (`as` would add a saturation and
-        // NaN check per coefficient, a third of this loop's time.)
-        let quotient: i32 = unsafe { quotient.to_int_unchecked() };
-        (if value < 0.0 { -quotient } else { quotient }) as i16
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use mozjpeg::qtable;
-
-    use super::{dead_zone, Rescale};
-
-    /// The integer rescale, with a dead zone for AC coefficient `k` when `dead`.
-    fn by_division(coefficient: i16, old: u16, new: u16, k: usize, dead: bool) -> i16 {
-        let value = i64::from(coefficient) * i64::from(old);
-        let step = i64::from(new);
-        let offset = if k > 0 && dead {
-            step * 7 / 16
-        } else {
-            step / 2
-        };
-        let q = (value.abs() + offset) / step;
-        (if value < 0 { -q } else { q }) as i16
-    }
-
-    /// libjpeg's table at a whole `quality`: Annex K's, scaled as `jpeg_set_quality`
-    /// scales it, from the mozjpeg crate (as the encoder sets them), in natural order (the
-    /// order does not change the median, and DC comes first in both).
-    fn libjpeg_table(quality: u32, chroma: bool) -> [u16; 64] {
-        let base = if chroma {
-            &qtable::AnnexK_Chroma
-        } else {
-            &qtable::AnnexK_Luma
-        };
-        let table = base.scaled(quality as f32, quality as f32);
-        // SAFETY: a table's pointer is to its 64 coefficients, alive as long as `table`.
-        let steps = unsafe { std::slice::from_raw_parts(table.as_ptr(), 64) };
-        std::array::from_fn(|k| steps[k] as u16)
-    }
-
-    #[test]
-    fn first_generation_sources_get_the_dead_zone_and_near_ones_round_to_nearest() {
-        let to_80 = |quality, chroma| {
-            let (old, target) = (libjpeg_table(quality, chroma), libjpeg_table(80, chroma));
-            // As the transcoder does: no new step finer than the old one.
-            dead_zone(&old, &std::array::from_fn(|k| target[k].max(old[k])))
-        };
-        for chroma in [false, true] {
-            // Quality 90's tables are quality 80's halved.
-            assert!(!to_80(90, chroma), "90, chroma {chroma}");
-            assert!(!to_80(91, chroma), "91, chroma {chroma}");
-            assert!(!to_80(85, chroma), "85, chroma {chroma}");
-            assert!(!to_80(80, chroma), "80, chroma {chroma}");
-            assert!(!to_80(60, chroma), "60, chroma {chroma}");
-            assert!(to_80(92, chroma), "92, chroma {chroma}");
-            assert!(to_80(95, chroma), "95, chroma {chroma}");
-            assert!(to_80(100, chroma), "100, chroma {chroma}");
-        }
-    }
-
-    #[test]
-    fn the_dead_zone_rounds_ac_away_from_zero_from_nine_sixteenths_and_dc_to_nearest() {
-        // From step 1 to step 16: the value is the coefficient in sixteenths of a step.
-        let steps = Rescale::new(&[1; 64], &[16; 64]);
-        let (dc, ac) = (|c| steps.rescale(c, 0), |c| steps.rescale(c, 5));
-        assert_eq!([dc(7), dc(8), dc(-8), dc(24)], [0, 1, -1, 2]);
-        assert_eq!(
-            [ac(8), ac(9), ac(-8), ac(-9), ac(24), ac(25)],
-            [0, 1, 0, -1, 1, 2]
-        );
-        // From step 8 to step 16 (twice as coarse): an odd coefficient is an exact half,
-        // rounded away from zero.
-        let steps = Rescale::new(&[8; 64], &[16; 64]);
-        assert_eq!(
-            [1, -1, 3, -3, 2].map(|c| steps.rescale(c, 5)),
-            [1, -1, 2, -2, 1]
-        );
-    }
-
-    #[test]
-    fn the_reciprocal_rescale_is_the_integer_division() {
-        let mut coefficients: Vec<i16> = (-3072..=3072).collect();
-        coefficients.extend([
-            i16::MIN,
-            i16::MIN + 1,
-            -20_000,
-            20_000,
-            i16::MAX - 1,
-            i16::MAX,
-        ]);
-        let mut checked = 0u64;
-        for old in [1u16, 2, 3, 7, 16, 50, 99, 128, 255] {
-            for new in (old..=255).chain([256, 1000, 4097, 32768, 65535]) {
-                let steps = Rescale::new(&[old; 64], &[new; 64]);
-                let dead = dead_zone(&[old; 64], &[new; 64]);
-                for &coefficient in &coefficients {
-                    for k in [0, 7] {
-                        assert_eq!(
-                            steps.rescale(coefficient, k),
-                            by_division(coefficient, old, new, k, dead),
-                            "{coefficient}×{old}/{new} at {k}"
-                        );
-                        checked += 1;
-                    }
-                }
-            }
-        }
-        // Large steps on both sides, where the numerator nears 2^31.
-        for (old, new) in [(65535u16, 65535u16), (40000, 65535), (65534, 65535)] {
-            let steps = Rescale::new(&[old; 64], &[new; 64]);
-            let dead = dead_zone(&[old; 64], &[new; 64]);
-            for &coefficient in &coefficients {
-                for k in [0, 7] {
-                    assert_eq!(
-                        steps.rescale(coefficient, k),
-                        by_division(coefficient, old, new, k, dead)
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert!(checked > 10_000_000, "{checked}");
-    }
-}
+mod tests;

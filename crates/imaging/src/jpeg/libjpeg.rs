@@ -10,10 +10,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use image::metadata::Orientation;
 use mozjpeg::{qtable, ColorSpace, Compress, Decompress, Marker};
 
-use super::memory;
+use crate::memory;
 
 /// What the header says, read before any pixel is decoded.
-pub(super) struct Header {
+pub(crate) struct Header {
     pub width: u32,
     pub height: u32,
     pub orientation: Orientation,
@@ -22,12 +22,12 @@ pub(super) struct Header {
     /// Greyscale, or YCbCr with both chroma components at one block per MCU and luma at
     /// one or two blocks each way (4:2:0, 4:2:2, 4:4:0, 4:4:4): the optimized output can be
     /// made from the coefficients, 4:2:0 as they are, the others with chroma halved in the
-    /// DCT domain (`chroma.rs`).
+    /// DCT domain (`jpeg/chroma.rs`).
     pub transcodable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum JpegColour {
+pub(crate) enum JpegColour {
     Gray,
     /// YCbCr or RGB: decoded to RGB.
     Rgb,
@@ -36,7 +36,7 @@ pub(super) enum JpegColour {
 }
 
 /// Decoded samples: `channels` is 1 (grey) or 3 (RGB).
-pub(super) struct Samples {
+pub(crate) struct Samples {
     pub width: u32,
     pub height: u32,
     pub channels: u8,
@@ -46,7 +46,7 @@ pub(super) struct Samples {
 /// An error from libjpeg, as the message it gave.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct LibjpegError(String);
+pub(crate) struct LibjpegError(String);
 
 /// Runs `f`, turning libjpeg's unwinding fatal errors (and any panic) into an error.
 pub(super) fn guarded<T>(f: impl FnOnce() -> std::io::Result<T>) -> Result<T, LibjpegError> {
@@ -66,7 +66,7 @@ pub(super) fn guarded<T>(f: impl FnOnce() -> std::io::Result<T>) -> Result<T, Li
 const MARKERS: [Marker; 2] = [Marker::APP(1), Marker::APP(2)];
 
 /// Reads the header and the EXIF and ICC segments only.
-pub(super) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
+pub(crate) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
     guarded(|| {
         let decompress = Decompress::builder()
             .with_markers(&MARKERS)
@@ -133,7 +133,7 @@ pub(super) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
 
 /// Decodes to grey or RGB, scaled by `scale_eighths / 8` in the DCT (8 = full size).
 /// The caller has checked the header's dimensions against its limits.
-pub(super) fn decode(
+pub(crate) fn decode(
     bytes: &[u8],
     colour: JpegColour,
     scale_eighths: u8,
@@ -144,7 +144,7 @@ pub(super) fn decode(
 /// [`decode`], handing each band of `band_rows` rows to `band` as soon as it is decoded
 /// (which may change it in place): an encoder can start on the top of the image while the
 /// rest decodes.
-pub(super) fn decode_in_bands(
+pub(crate) fn decode_in_bands(
     bytes: &[u8],
     colour: JpegColour,
     scale_eighths: u8,
@@ -178,7 +178,7 @@ pub(super) fn decode_in_bands(
 
 /// How hard the encoder works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Effort {
+pub(crate) enum Effort {
     /// Baseline with optimized Huffman tables: libjpeg-turbo's speed. For the full-size output.
     Fast,
     /// libjpeg-turbo's tables and quantizer, progressive (its standard scan script): some
@@ -193,7 +193,7 @@ pub(super) enum Effort {
 /// Encodes interleaved grey (1 channel) or RGB (3) samples, 4:2:0 for colour. Writes no
 /// metadata segment other than the JFIF header. `quality` is libjpeg's 1–100 scale; see
 /// [`set_quality`] for fractions.
-pub(super) fn encode(
+pub(crate) fn encode(
     pixels: &[u8],
     width: u32,
     height: u32,
@@ -228,7 +228,7 @@ fn set_quality(compress: &mut Compress, quality: f32, effort: Effort) {
 
 /// [`encode`] from the image's rows in bands, top to bottom, as they arrive: each band is a
 /// whole number of rows. Fails if the bands end before `height` rows.
-pub(super) fn encode_bands<B: AsRef<[u8]>>(
+pub(crate) fn encode_bands<B: AsRef<[u8]>>(
     bands: impl IntoIterator<Item = B>,
     width: u32,
     height: u32,
@@ -278,3 +278,6 @@ pub(super) fn encode_bands<B: AsRef<[u8]>>(
         started.finish()
     })
 }
+
+#[cfg(test)]
+mod tests;

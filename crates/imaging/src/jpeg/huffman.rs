@@ -15,23 +15,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
-use super::memory;
-use super::requantize::Rescale;
-
-/// One 8×8 block of coefficients in natural (row-major) order, as libjpeg stores them.
-pub(super) type Block = [i16; 64];
-
-/// The natural index of each zigzag position.
-const NATURAL: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
-    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
-    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-];
-
-/// A table in natural order, in zigzag order.
-pub(super) fn zigzag_order(table: &[u16; 64]) -> [u16; 64] {
-    NATURAL.map(|k| table[k])
-}
+use super::coefficients::{Block, Frame, Grid, Rescale, NATURAL};
+use crate::memory;
 
 /// Chunks the MCU rows are cut into: enough for two threads to share the work evenly.
 const CHUNKS: u32 = 32;
@@ -46,86 +31,6 @@ pub enum EncodeError {
     Geometry,
     #[error("entropy coding panicked")]
     Panicked,
-}
-
-/// One colour component: where its blocks are and how they are quantized.
-pub(super) struct Plane {
-    /// The component identifier written in the frame and scan headers.
-    pub id: u8,
-    pub h_samp: u8,
-    pub v_samp: u8,
-    /// Quantization and Huffman table slot: 0 luma, 1 chroma.
-    pub table: usize,
-    /// Pointers to the rows of blocks, each row holding at least the blocks the MCUs
-    /// of this frame cover (libjpeg pads its arrays to whole MCUs).
-    pub rows: Vec<*const Block>,
-    /// From the steps the coefficients have to the steps of `Frame::quant[table]`, indexed
-    /// in zigzag order (see [`zigzag_order`]); `None` when they are the same.
-    pub rescale: Option<Rescale>,
-}
-
-/// An image's coefficients, ready to be written as a baseline JPEG.
-pub(super) struct Frame {
-    pub width: u32,
-    pub height: u32,
-    /// One (grey) or three (YCbCr) components.
-    pub planes: Vec<Plane>,
-    /// The quantization tables written, natural order, by slot.
-    pub quant: Vec<[u16; 64]>,
-    /// Blocks the frame owns (chroma made for it, padded luma), which rows may point into.
-    #[expect(
-        dead_code,
-        reason = "never read by name: it keeps the blocks `rows` point at"
-    )]
-    pub storage: Vec<Vec<Block>>,
-}
-
-// SAFETY: a `Frame` only reads the blocks its row pointers point at; whoever builds one
-// keeps those blocks alive and unchanged for as long as the frame exists (see
-// `Transcoder::frame`), so it may be shared with and read from any thread.
-unsafe impl Send for Frame {}
-unsafe impl Sync for Frame {}
-
-/// The MCU grid of a frame.
-#[derive(Debug, Clone, Copy)]
-struct Grid {
-    columns: u32,
-    rows: u32,
-}
-
-impl Frame {
-    fn grid(&self) -> Grid {
-        if self.planes.len() == 1 {
-            // A single component is not interleaved: an MCU is one block.
-            return Grid {
-                columns: self.width.div_ceil(8),
-                rows: self.height.div_ceil(8),
-            };
-        }
-        let most = |factor: fn(&Plane) -> u8| {
-            self.planes
-                .iter()
-                .map(|p| u32::from(factor(p)))
-                .max()
-                .unwrap_or(1)
-        };
-        let (h, v) = (most(|p| p.h_samp), most(|p| p.v_samp));
-        Grid {
-            columns: self.width.div_ceil(8 * h),
-            rows: self.height.div_ceil(8 * v),
-        }
-    }
-
-    /// (h, v) blocks per MCU of each plane.
-    fn blocks_per_mcu(&self) -> Vec<(u32, u32)> {
-        if self.planes.len() == 1 {
-            return vec![(1, 1)];
-        }
-        self.planes
-            .iter()
-            .map(|p| (u32::from(p.h_samp), u32::from(p.v_samp)))
-            .collect()
-    }
 }
 
 /// Symbol counts of one table slot.
@@ -173,7 +78,7 @@ struct Tables {
 type Slot<T> = Mutex<Option<Result<T, EncodeError>>>;
 
 /// The work of writing one frame, shared by the threads that call [`Encoding::work`].
-pub(super) struct Encoding<'f> {
+pub(crate) struct Encoding<'f> {
     frame: &'f Frame,
     grid: Grid,
     per_mcu: Vec<(u32, u32)>,
@@ -189,7 +94,7 @@ pub(super) struct Encoding<'f> {
 }
 
 impl<'f> Encoding<'f> {
-    pub(super) fn new(frame: &'f Frame) -> Result<Self, EncodeError> {
+    pub(crate) fn new(frame: &'f Frame) -> Result<Self, EncodeError> {
         let grid = frame.grid();
         let per_mcu = frame.blocks_per_mcu();
         for (plane, &(_, v)) in frame.planes.iter().zip(&per_mcu) {
@@ -220,7 +125,7 @@ impl<'f> Encoding<'f> {
     /// Takes chunks of the first pass until none is left, waits for the other threads'
     /// first passes, then takes chunks of the second. Any number of threads may call it,
     /// at any time before [`Encoding::finish`].
-    pub(super) fn work(&self) {
+    pub(crate) fn work(&self) {
         let n = self.chunks.len();
         loop {
             let i = self.next_prepare.fetch_add(1, Ordering::Relaxed);
@@ -266,7 +171,7 @@ impl<'f> Encoding<'f> {
     }
 
     /// The whole JPEG file, once the work is done (it does what is left on this thread).
-    pub(super) fn finish(self) -> Result<Vec<u8>, EncodeError> {
+    pub(crate) fn finish(self) -> Result<Vec<u8>, EncodeError> {
         self.work();
         let tables = match self.tables.into_inner() {
             Some(Ok(tables)) => tables,
