@@ -16,7 +16,7 @@ use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{DeleteSettings, StatusSettings, UploadSettings};
-use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
+use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
 use processor::settings::ProcessorSettings;
@@ -61,9 +61,11 @@ impl TestStack {
     pub fn upload_app(&self) -> upload::App {
         self.upload_app_with(UploadSettings {
             queue_url: self.stack.queue_url.clone(),
+            idempotency_table: self.stack.idempotency_table.clone(),
             max_upload_bytes: UploadSettings::DEFAULT_MAX_UPLOAD_BYTES,
             retry_after: Duration::from_secs(2),
             unavailable_retry_after: Duration::from_secs(5),
+            retention: None,
         })
     }
 
@@ -72,6 +74,10 @@ impl TestStack {
             images: self.images(),
             jobs: self.jobs(),
             queue: JobQueue::new(self.clients.sqs.clone(), settings.queue_url.clone()),
+            idempotency: IdempotencyStore::new(
+                self.clients.dynamodb.clone(),
+                settings.idempotency_table.clone(),
+            ),
             settings,
         }
     }

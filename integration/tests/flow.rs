@@ -144,9 +144,11 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
     let stack = TestStack::new().await;
     let small_limit = stack.upload_app_with(UploadSettings {
         queue_url: stack.stack.queue_url.clone(),
+        idempotency_table: stack.stack.idempotency_table.clone(),
         max_upload_bytes: 10_000,
         retry_after: Duration::from_secs(2),
         unavailable_retry_after: Duration::from_secs(5),
+        retention: None,
     });
     let cases = [
         ("empty body", post_image("image/jpeg", Vec::new()), 400),
@@ -409,9 +411,11 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
     let stack = TestStack::new().await;
     let app = stack.upload_app_with(UploadSettings {
         queue_url: format!("{}-missing", stack.stack.queue_url),
+        idempotency_table: stack.stack.idempotency_table.clone(),
         max_upload_bytes: UploadSettings::DEFAULT_MAX_UPLOAD_BYTES,
         retry_after: Duration::from_secs(2),
         unavailable_retry_after: Duration::from_secs(9),
+        retention: None,
     });
     let response = upload::handle(&app, post_image("image/jpeg", photo(100, 100))).await;
     assert_eq!(response.status(), 503);

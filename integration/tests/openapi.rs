@@ -104,9 +104,11 @@ async fn every_response_of_the_flow_conforms_to_the_api_document() {
 
     let small = stack.upload_app_with(UploadSettings {
         queue_url: stack.stack.queue_url.clone(),
+        idempotency_table: stack.stack.idempotency_table.clone(),
         max_upload_bytes: 100,
         retry_after: Duration::from_secs(2),
         unavailable_retry_after: Duration::from_secs(5),
+        retention: None,
     });
     for (request, status) in [
         (post_image("image/jpeg", Vec::new()), 400),

@@ -92,16 +92,29 @@ impl Resources {
     }
 }
 
+/// `RETENTION_DAYS`: how long a job is kept after its upload (`None`, from `0`: forever).
+/// The template sets the same number on the bucket's lifecycle rules.
+pub fn retention<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<Option<Duration>, ConfigError> {
+    let days: u64 = env.parsed_or("RETENTION_DAYS", 0)?;
+    Ok((days > 0).then(|| Duration::from_secs(days * 86_400)))
+}
+
 /// The upload function's settings.
 #[derive(Debug, Clone)]
 pub struct UploadSettings {
     pub queue_url: String,
+    /// The table of `Idempotency-Key`s and the answers kept under them.
+    pub idempotency_table: String,
     /// The largest image accepted inline. 4 MiB is 5.6 MB once API Gateway base64-encodes
     /// it, which fits Lambda's 6 MB request payload.
     pub max_upload_bytes: usize,
     pub retry_after: Duration,
     /// `Retry-After` on a `503` (S3, DynamoDB or SQS failed).
     pub unavailable_retry_after: Duration,
+    /// How long a job is kept (`RETENTION_DAYS`); `None` keeps it forever.
+    pub retention: Option<Duration>,
 }
 
 impl UploadSettings {
@@ -110,9 +123,11 @@ impl UploadSettings {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
         Ok(Self {
             queue_url: env.required("QUEUE_URL")?,
+            idempotency_table: env.required("IDEMPOTENCY_TABLE_NAME")?,
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", Self::DEFAULT_MAX_UPLOAD_BYTES)?,
             retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
             unavailable_retry_after: unavailable_retry_after(env)?,
+            retention: retention(env)?,
         })
     }
 }
@@ -185,10 +200,25 @@ mod tests {
 
     #[test]
     fn upload_settings_use_defaults_when_unset() {
-        let settings = UploadSettings::from_env(&env(&[("QUEUE_URL", "http://q")])).unwrap();
+        let settings = UploadSettings::from_env(&env(&[
+            ("QUEUE_URL", "http://q"),
+            ("IDEMPOTENCY_TABLE_NAME", "i"),
+        ]))
+        .unwrap();
         assert_eq!(settings.max_upload_bytes, 4 * 1024 * 1024);
         assert_eq!(settings.retry_after, Duration::from_secs(2));
         assert_eq!(settings.unavailable_retry_after, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn retention_is_off_by_default_and_counted_in_days() {
+        assert_eq!(retention(&env(&[])).unwrap(), None);
+        assert_eq!(retention(&env(&[("RETENTION_DAYS", "0")])).unwrap(), None);
+        assert_eq!(
+            retention(&env(&[("RETENTION_DAYS", "30")])).unwrap(),
+            Some(Duration::from_secs(30 * 86_400))
+        );
+        assert!(retention(&env(&[("RETENTION_DAYS", "-1")])).is_err());
     }
 
     #[test]
@@ -212,6 +242,7 @@ mod tests {
         for value in ["ten", "-1", "0"] {
             let err = UploadSettings::from_env(&env(&[
                 ("QUEUE_URL", "http://q"),
+                ("IDEMPOTENCY_TABLE_NAME", "i"),
                 ("MAX_UPLOAD_BYTES", value),
             ]))
             .unwrap_err();

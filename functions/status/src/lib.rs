@@ -113,7 +113,8 @@ async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError
     let Some(record) = app.jobs.get(id).await? else {
         return Ok(None);
     };
-    if record.status == JobStatus::Deleted {
+    // A deleted job, or one past its retention (DynamoDB's TTL removes it later), is gone.
+    if record.status == JobStatus::Deleted || record.is_expired(OffsetDateTime::now_utc()) {
         return Ok(None);
     }
     let JobRecord {

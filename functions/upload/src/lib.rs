@@ -8,10 +8,15 @@ mod body;
 
 use ferrotype_format::sniff;
 use ferrotype_service::config::UploadSettings;
-use ferrotype_service::domain::{JobId, JobMessage, JobRecord, OriginalUpload};
+use std::time::Duration;
+
+use ferrotype_service::domain::{
+    Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage, JobRecord, OriginalUpload,
+    StoredResponse,
+};
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::{
-    DisplayErrorContext, ImageStore, JobQueue, JobTable, StoreError, Undo,
+    Claim, DisplayErrorContext, IdempotencyStore, ImageStore, JobQueue, JobTable, StoreError, Undo,
 };
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -21,11 +26,15 @@ use tracing::{error, info, warn};
 
 pub use body::{extract_image, BodyError};
 
+/// The request header of the IETF httpapi draft (version 07).
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 /// What the upload handler needs, built once at init.
 pub struct App {
     pub images: ImageStore,
     pub jobs: JobTable,
     pub queue: JobQueue,
+    pub idempotency: IdempotencyStore,
     pub settings: UploadSettings,
 }
 
@@ -51,6 +60,12 @@ pub enum UploadError {
     Body(#[from] BodyError),
     #[error("the body is not a JPEG, PNG, WebP or GIF image")]
     UnsupportedMediaType,
+    #[error("the Idempotency-Key header is invalid")]
+    InvalidIdempotencyKey(#[source] IdempotencyKeyError),
+    #[error("a request with this Idempotency-Key is still being handled")]
+    IdempotencyKeyInFlight,
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
     #[error("storing the upload failed")]
     Store(#[from] StoreError),
 }
@@ -84,16 +99,38 @@ impl UploadError {
                 "unsupported-media-type",
                 "the body is not a JPEG, PNG, WebP or GIF image (the type is read from the bytes)",
             ),
+            Self::InvalidIdempotencyKey(source) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-idempotency-key",
+                format!("{source}; send a string such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\""),
+            ),
+            Self::IdempotencyKeyInFlight => Problem::new(
+                StatusCode::CONFLICT,
+                "idempotency-key-in-flight",
+                "a request with this Idempotency-Key is still being handled; retry shortly",
+            ),
+            Self::IdempotencyKeyReused => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "this Idempotency-Key was already used with a different request; use a new key",
+            ),
             Self::Store(_) => Problem::unavailable(settings.unavailable_retry_after),
         }
     }
 }
 
+/// Whose keys these are. Until callers exist, every client shares one scope.
+const KEY_SCOPE: &str = "anonymous";
+
+/// How long a claimed key holds off retries if its handler dies before answering: more
+/// than the function's timeout (15 s in `template.yaml`).
+const CLAIM_HOLD: Duration = Duration::from_secs(60);
+
 /// Handles one request. Client errors and our own failures are both answered with a
 /// problem document; the handler never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
     let id = JobId::new_random();
-    match upload(app, id, &request).await {
+    match idempotent(app, id, &request).await {
         Ok(response) => response,
         Err(err) => {
             match &err {
@@ -105,6 +142,99 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
             err.problem(&app.settings).into_response()
         }
     }
+}
+
+/// [`upload`], once per `Idempotency-Key` (when the request has one): a retry of the same
+/// request gets the first answer again, and no second job.
+async fn idempotent(
+    app: &App,
+    id: JobId,
+    request: &Request,
+) -> Result<Response<Body>, UploadError> {
+    let Some(header) = request.headers().get(IDEMPOTENCY_KEY) else {
+        return upload(app, id, request).await;
+    };
+    let key = header
+        .to_str()
+        .map_err(|_| IdempotencyKeyError::Malformed)
+        .and_then(IdempotencyKey::parse)
+        .map_err(UploadError::InvalidIdempotencyKey)?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let fingerprint = Fingerprint::of(content_type, request.body().as_ref());
+    let claim = app
+        .idempotency
+        .claim(
+            KEY_SCOPE,
+            &key,
+            &fingerprint,
+            OffsetDateTime::now_utc(),
+            CLAIM_HOLD,
+        )
+        .await?;
+    match claim {
+        Claim::New => {}
+        Claim::Replay(stored) => {
+            info!(idempotency_key = %key, status = stored.status, "replaying the answer to a retried request");
+            return Ok(replay(&stored));
+        }
+        Claim::InFlight => return Err(UploadError::IdempotencyKeyInFlight),
+        Claim::Mismatch => return Err(UploadError::IdempotencyKeyReused),
+    }
+    let response = match upload(app, id, request).await {
+        Ok(response) => response,
+        Err(err) => err.problem(&app.settings).into_response(),
+    };
+    if response.status().is_server_error() {
+        // Nothing was kept (the writes were undone): a retry should be handled afresh.
+        if let Err(err) = app.idempotency.release(KEY_SCOPE, &key).await {
+            warn!(idempotency_key = %key, error = %DisplayErrorContext(&err), "could not release an idempotency key");
+        }
+    } else if let Err(err) = app
+        .idempotency
+        .complete(KEY_SCOPE, &key, &stored(&response))
+        .await
+    {
+        // The client still gets its answer; a retry is refused (409) until the claim's hold
+        // ends.
+        warn!(idempotency_key = %key, error = %DisplayErrorContext(&err), "could not keep the answer for an idempotency key");
+    }
+    Ok(response)
+}
+
+/// The headers a replayed answer carries.
+const REPLAYED_HEADERS: [header::HeaderName; 4] = [
+    header::CONTENT_TYPE,
+    header::LOCATION,
+    header::RETRY_AFTER,
+    header::CACHE_CONTROL,
+];
+
+fn stored(response: &Response<Body>) -> StoredResponse {
+    let headers = REPLAYED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = response.headers().get(name)?.to_str().ok()?;
+            Some((name.as_str().to_string(), value.to_string()))
+        })
+        .collect();
+    StoredResponse {
+        status: response.status().as_u16(),
+        headers,
+        body: String::from_utf8_lossy(response.body().as_ref()).into_owned(),
+    }
+}
+
+fn replay(stored: &StoredResponse) -> Response<Body> {
+    let mut builder = Response::builder().status(stored.status);
+    for (name, value) in &stored.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder
+        .body(Body::Text(stored.body.clone()))
+        .expect("a stored answer was a valid response")
 }
 
 async fn upload(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
@@ -141,7 +271,8 @@ async fn accept(
     };
     app.images.put_original(id, image, content_type).await?;
 
-    let record = JobRecord::queued(id, upload, OffsetDateTime::now_utc());
+    let record = JobRecord::queued(id, upload, OffsetDateTime::now_utc())
+        .retained_for(app.settings.retention);
     if let Err(err) = app.jobs.create(&record).await {
         remove_original(app, id).await;
         return Err(err);

@@ -1,6 +1,6 @@
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{Env, Resources, UploadSettings};
-use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
+use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
 use lambda_http::{run, service_fn, tracing, Error, Request};
 
 #[tokio::main]
@@ -12,8 +12,9 @@ async fn main() -> Result<(), Error> {
     let clients = Clients::from_env().await;
     let app = upload::App {
         images: ImageStore::new(clients.s3, resources.bucket),
-        jobs: JobTable::new(clients.dynamodb, resources.table),
+        jobs: JobTable::new(clients.dynamodb.clone(), resources.table),
         queue: JobQueue::new(clients.sqs, settings.queue_url.clone()),
+        idempotency: IdempotencyStore::new(clients.dynamodb, settings.idempotency_table.clone()),
         settings,
     };
     let app = &app;

@@ -2,15 +2,18 @@
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use ferrotype_service::aws::Clients;
+use ferrotype_service::domain::JobRecord;
 
 /// Names of one provisioned stack.
 #[derive(Debug, Clone)]
 pub struct Stack {
     pub bucket: String,
     pub table: String,
+    pub idempotency_table: String,
     pub queue_url: String,
     pub dlq_url: String,
 }
@@ -19,8 +22,8 @@ impl Stack {
     /// The stack as `KEY=value` lines for an env file.
     pub fn env_lines(&self) -> String {
         format!(
-            "BUCKET_NAME={}\nTABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\n",
-            self.bucket, self.table, self.queue_url, self.dlq_url
+            "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\n",
+            self.bucket, self.table, self.idempotency_table, self.queue_url, self.dlq_url
         )
     }
 }
@@ -55,8 +58,8 @@ pub enum ProvisionError {
     NoQueueArn(String),
 }
 
-/// Creates (or finds) bucket `<prefix>`, table `<prefix>-jobs`, queue `<prefix>-jobs` and
-/// its dead-letter queue `<prefix>-jobs-dlq`.
+/// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs` and `<prefix>-idempotency`,
+/// queue `<prefix>-jobs` and its dead-letter queue `<prefix>-jobs-dlq`.
 pub async fn provision(
     clients: &Clients,
     prefix: &str,
@@ -65,7 +68,9 @@ pub async fn provision(
     let bucket = prefix.to_string();
     let table = format!("{prefix}-jobs");
     create_bucket(&clients.s3, &bucket).await?;
-    create_table(&clients.dynamodb, &table).await?;
+    create_table(&clients.dynamodb, &table, "id").await?;
+    let idempotency_table = format!("{prefix}-idempotency");
+    create_table(&clients.dynamodb, &idempotency_table, "key").await?;
 
     let dlq_name = format!("{prefix}-jobs-dlq");
     let dlq_url = create_queue(&clients.sqs, &dlq_name, Vec::new()).await?;
@@ -89,6 +94,7 @@ pub async fn provision(
     Ok(Stack {
         bucket,
         table,
+        idempotency_table,
         queue_url,
         dlq_url,
     })
@@ -108,9 +114,11 @@ async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), Prov
     }
 }
 
+/// A table with a string partition key `key_name` and the TTL on `expires_at`.
 async fn create_table(
     dynamodb: &aws_sdk_dynamodb::Client,
     table: &str,
+    key_name: &str,
 ) -> Result<(), ProvisionError> {
     let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
     let result = dynamodb
@@ -119,29 +127,43 @@ async fn create_table(
         .billing_mode(BillingMode::PayPerRequest)
         .attribute_definitions(
             AttributeDefinition::builder()
-                .attribute_name("id")
+                .attribute_name(key_name)
                 .attribute_type(ScalarAttributeType::S)
                 .build()?,
         )
         .key_schema(
             KeySchemaElement::builder()
-                .attribute_name("id")
+                .attribute_name(key_name)
                 .key_type(KeyType::Hash)
                 .build()?,
         )
         .send()
         .await;
     match result {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         Err(err)
             if err
                 .as_service_error()
                 .is_some_and(|e| e.is_resource_in_use_exception()) =>
         {
-            Ok(())
+            return Ok(());
         }
-        Err(err) => Err(fail(err.into())),
+        Err(err) => return Err(fail(err.into())),
     }
+    // Retention and tombstones expire through the TTL, as template.yaml declares.
+    dynamodb
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(JobRecord::TTL_ATTRIBUTE)
+                .enabled(true)
+                .build()?,
+        )
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    Ok(())
 }
 
 async fn create_queue(

@@ -141,6 +141,14 @@ pub struct JobRecord {
     /// How many times a processor has taken the job.
     #[serde(default)]
     pub attempts: u32,
+    /// When the job is erased by retention (or, for a tombstone, forgotten): the table's TTL
+    /// attribute, in epoch seconds. `None` keeps it forever.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::timestamp::option"
+    )]
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 impl JobRecord {
@@ -154,7 +162,23 @@ impl JobRecord {
             outputs: None,
             error: None,
             attempts: 0,
+            expires_at: None,
         }
+    }
+
+    /// The record's attribute that the table's TTL reads (`template.yaml`).
+    pub const TTL_ATTRIBUTE: &'static str = "expires_at";
+
+    /// The same record, to be erased `retention` after its creation (`None`: kept forever).
+    pub fn retained_for(mut self, retention: Option<std::time::Duration>) -> Self {
+        self.expires_at = retention.map(|keep| self.created_at + keep);
+        self
+    }
+
+    /// Whether retention has ended the job (the TTL's deletion may come days later; the
+    /// API treats it as gone at once).
+    pub fn is_expired(&self, now: OffsetDateTime) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
     }
 }
 
@@ -186,6 +210,24 @@ mod tests {
             assert!(JobId::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(JobId::parse("936da01f-9abd-4d9d-80c7-02af85c822a8").is_ok());
+    }
+
+    #[test]
+    fn a_record_retained_for_a_day_expires_a_day_after_its_creation() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let upload = OriginalUpload {
+            content_type: "image/jpeg".into(),
+            bytes: 1,
+        };
+        let kept = JobRecord::queued(JobId::new_random(), upload.clone(), now).retained_for(None);
+        assert!(!kept.is_expired(now + time::Duration::days(10_000)));
+        let day = JobRecord::queued(JobId::new_random(), upload, now)
+            .retained_for(Some(std::time::Duration::from_secs(86_400)));
+        assert!(!day.is_expired(now + time::Duration::hours(23)));
+        assert!(day.is_expired(now + time::Duration::days(1)));
+        // Stored as a number of seconds, as DynamoDB's TTL needs.
+        let json = serde_json::to_value(&day).unwrap();
+        assert_eq!(json[JobRecord::TTL_ATTRIBUTE], 1_800_086_400);
     }
 
     #[test]

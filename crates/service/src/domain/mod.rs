@@ -1,11 +1,13 @@
 //! The job and what it produces, independent of where it is stored.
 
 mod failure;
+mod idempotency;
 mod job;
 mod message;
 mod outputs;
 
 pub use failure::{FailureCode, JobError};
+pub use idempotency::{Fingerprint, IdempotencyKey, IdempotencyKeyError, StoredResponse};
 pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload};
 pub use message::{JobMessage, MessageError};
 pub use outputs::{OutputInfo, OutputName, Outputs};

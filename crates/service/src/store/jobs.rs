@@ -52,6 +52,10 @@ pub enum Transition {
 
 const STATUS: &str = "#status";
 
+/// How long a deleted job's tombstone is kept: longer than SQS keeps any message (14 days
+/// at most), so no delivery can outlive it.
+const TOMBSTONE_LIFETIME: time::Duration = time::Duration::days(15);
+
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
@@ -268,14 +272,16 @@ impl JobTable {
             .table_name(&self.table)
             .key("id", s(id.to_string()))
             .update_expression(format!(
-                "SET {STATUS} = :deleted, updated_at = :now \
-                 REMOVE outputs, #error, lease_token, lease_expires_at"
+                "SET {STATUS} = :deleted, updated_at = :now, {TTL} = :forget \
+                 REMOVE outputs, #error, lease_token, lease_expires_at",
+                TTL = JobRecord::TTL_ATTRIBUTE
             ))
             .condition_expression(format!("attribute_exists(id) AND {STATUS} <> :deleted"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_names("#error", "error")
             .expression_attribute_values(":deleted", status(JobStatus::Deleted))
             .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":forget", n((now + TOMBSTONE_LIFETIME).unix_timestamp()))
             .send()
             .await;
         self.transition(id, result).await

@@ -1,9 +1,11 @@
 //! Adapters over the real AWS SDK clients, in domain words.
 
+mod idempotency;
 mod images;
 mod jobs;
 mod queue;
 
+pub use idempotency::{Claim, IdempotencyStore, KEY_LIFETIME};
 pub use images::{ImageStore, OutputImage};
 pub use jobs::{JobTable, StartOutcome, Transition, Undo};
 pub use queue::JobQueue;
@@ -38,6 +40,8 @@ pub enum StoreError {
     Body(#[source] aws_sdk_s3::primitives::ByteStreamError),
     #[error("a stored job record does not have the expected shape")]
     Record(#[source] serde_dynamo::Error),
+    #[error("a stored idempotent response does not have the expected shape")]
+    Stored(#[source] serde_json::Error),
     #[error("the presigning configuration is invalid")]
     Presign(#[source] aws_sdk_s3::presigning::PresigningConfigError),
 }

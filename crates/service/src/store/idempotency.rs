@@ -1,0 +1,162 @@
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use time::OffsetDateTime;
+
+use super::StoreError;
+use crate::domain::{Fingerprint, IdempotencyKey, StoredResponse};
+
+/// Idempotency keys in their own DynamoDB table (partition key `key`, TTL `expires_at`):
+/// the first request with a key claims it, and its answer is kept for every retry.
+#[derive(Debug, Clone)]
+pub struct IdempotencyStore {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+/// What claiming a key found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is ours: handle the request, then [`IdempotencyStore::complete`] or
+    /// [`IdempotencyStore::release`] it.
+    New,
+    /// The same request was answered before: answer the same.
+    Replay(StoredResponse),
+    /// The same request is being handled right now.
+    InFlight,
+    /// The key was used with a different request.
+    Mismatch,
+}
+
+const IN_FLIGHT: &str = "in_flight";
+const DONE: &str = "done";
+
+/// How long keys are kept (the draft's suggestion is at least a day).
+pub const KEY_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+impl IdempotencyStore {
+    pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    fn item_key(scope: &str, key: &IdempotencyKey) -> AttributeValue {
+        // The scope (the caller, once there are callers) comes first and has no '#'.
+        s(format!("{scope}#{key}"))
+    }
+
+    /// Claims `key` for a request with `fingerprint`. `hold` bounds how long a claim
+    /// blocks retries if its handler dies before answering (more than the function's
+    /// timeout); after it, a retry of the same request takes the key over.
+    pub async fn claim(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        fingerprint: &Fingerprint,
+        now: OffsetDateTime,
+        hold: Duration,
+    ) -> Result<Claim, StoreError> {
+        let now_epoch = now.unix_timestamp();
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("key", Self::item_key(scope, key))
+            .item("fingerprint", s(fingerprint.as_str()))
+            .item("state", s(IN_FLIGHT))
+            .item("held_until", n(now_epoch + hold.as_secs() as i64))
+            .item("expires_at", n(now_epoch + KEY_LIFETIME.as_secs() as i64))
+            .condition_expression(
+                "attribute_not_exists(#key) OR expires_at <= :now \
+                 OR (#state = :in_flight AND held_until <= :now AND fingerprint = :fingerprint)",
+            )
+            .expression_attribute_names("#key", "key")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":now", n(now_epoch))
+            .expression_attribute_values(":in_flight", s(IN_FLIGHT))
+            .expression_attribute_values(":fingerprint", s(fingerprint.as_str()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => return Ok(Claim::New),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+            Err(err) => return Err(StoreError::dynamodb("PutItem", err)),
+        }
+        let item = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("key", Self::item_key(scope, key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::dynamodb("GetItem", e))?
+            .item
+            .unwrap_or_default();
+        let text = |name: &str| match item.get(name) {
+            Some(AttributeValue::S(value)) => Some(value.as_str()),
+            _ => None,
+        };
+        if text("fingerprint") != Some(fingerprint.as_str()) {
+            return Ok(Claim::Mismatch);
+        }
+        match (text("state"), text("response")) {
+            (Some(DONE), Some(response)) => Ok(Claim::Replay(
+                serde_json::from_str(response).map_err(StoreError::Stored)?,
+            )),
+            // In flight, or gone between the two calls (expired): retry later either way.
+            _ => Ok(Claim::InFlight),
+        }
+    }
+
+    /// Keeps the answer to the request that claimed `key`.
+    pub async fn complete(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError> {
+        let response = serde_json::to_string(response).map_err(StoreError::Stored)?;
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("key", Self::item_key(scope, key))
+            .update_expression("SET #state = :done, #response = :response REMOVE held_until")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#response", "response")
+            .expression_attribute_values(":done", s(DONE))
+            .expression_attribute_values(":response", s(response))
+            .send()
+            .await
+            .map_err(|e| StoreError::dynamodb("UpdateItem", e))?;
+        Ok(())
+    }
+
+    /// Gives `key` up after a failure on our side, so that a retry is handled afresh.
+    pub async fn release(&self, scope: &str, key: &IdempotencyKey) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("key", Self::item_key(scope, key))
+            .condition_expression("#state = :in_flight")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":in_flight", s(IN_FLIGHT))
+            .send()
+            .await
+            .map_err(|e| StoreError::dynamodb("DeleteItem", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,155 @@
+//! `Idempotency-Key` on `POST /images` against the emulator: the same request answered
+//! once (one job), a different request refused with 422, a concurrent retry with 409, a
+//! failure on our side leaving the key free for the retry, and bad keys refused.
+
+use std::time::Duration;
+
+use ferrotype_samples as samples;
+use image::DynamicImage;
+use integration::faults::{intercepted, Delay, Matcher};
+use integration::{json, post_image, TestStack};
+use lambda_http::{Body, Request, Response};
+
+fn photo(width: u32) -> Vec<u8> {
+    samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(width, 48)))
+}
+
+fn with_key(mut request: Request, key: &str) -> Request {
+    request
+        .headers_mut()
+        .insert("idempotency-key", key.parse().unwrap());
+    request
+}
+
+fn header<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_key_and_request_gets_the_same_answer_and_no_second_job() {
+    let stack = TestStack::new().await;
+    let app = stack.upload_app();
+    let key = "\"5b2c3f4e-retry-1\"";
+    let first = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), key)).await;
+    assert_eq!(first.status(), 202);
+    let second = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), key)).await;
+    assert_eq!(second.status(), 202);
+    assert_eq!(json(&second), json(&first), "the same job");
+    assert_eq!(header(&second, "location"), header(&first, "location"));
+    assert_eq!(
+        header(&second, "retry-after"),
+        header(&first, "retry-after")
+    );
+    assert_eq!(header(&second, "content-type"), Some("application/json"));
+    assert_eq!(stack.job_count().await, 1);
+    assert_eq!(stack.queued_messages().await, 1, "one message, one job");
+
+    // A bare key is the same key as its quoted form.
+    let third = upload::handle(
+        &app,
+        with_key(post_image("image/jpeg", photo(64)), "5b2c3f4e-retry-1"),
+    )
+    .await;
+    assert_eq!(json(&third), json(&first));
+
+    // Without the header, requests behave as before: two uploads, two jobs.
+    upload::handle(&app, post_image("image/jpeg", photo(64))).await;
+    upload::handle(&app, post_image("image/jpeg", photo(64))).await;
+    assert_eq!(stack.job_count().await, 3);
+}
+
+#[tokio::test]
+async fn the_same_key_with_another_request_is_422_and_makes_no_job() {
+    let stack = TestStack::new().await;
+    let app = stack.upload_app();
+    let first = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-422")).await;
+    assert_eq!(first.status(), 202);
+    let other_body =
+        upload::handle(&app, with_key(post_image("image/jpeg", photo(65)), "k-422")).await;
+    assert_eq!(other_body.status(), 422);
+    assert_eq!(
+        json(&other_body)["type"],
+        "urn:ferrotype:problem:idempotency-key-reused"
+    );
+    let other_type =
+        upload::handle(&app, with_key(post_image("image/png", photo(64)), "k-422")).await;
+    assert_eq!(other_type.status(), 422);
+    assert_eq!(stack.job_count().await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_retry_while_the_first_request_is_handled_is_409() {
+    let stack = TestStack::new().await;
+    // Slow S3 writes keep the first request in flight while the second arrives.
+    let slow = intercepted(
+        &stack.clients,
+        Delay {
+            matcher: Matcher::S3_PUT,
+            delay: Duration::from_millis(500),
+        },
+    );
+    let mut app = stack.upload_app();
+    app.images = ferrotype_service::store::ImageStore::new(slow.s3, &stack.stack.bucket);
+    let (a, b) = tokio::join!(
+        upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-409")),
+        async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-409")).await
+        }
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [202, 409]);
+    let conflict = if a.status() == 409 { &a } else { &b };
+    assert_eq!(
+        json(conflict)["type"],
+        "urn:ferrotype:problem:idempotency-key-in-flight"
+    );
+    assert_eq!(stack.job_count().await, 1);
+
+    // Once the first is answered, the retry gets its answer.
+    let later = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-409")).await;
+    assert_eq!(later.status(), 202);
+    let first = if a.status() == 202 { &a } else { &b };
+    assert_eq!(json(&later), json(first));
+}
+
+#[tokio::test]
+async fn a_failure_on_our_side_leaves_the_key_free_for_the_retry() {
+    let stack = TestStack::new().await;
+    let mut broken = stack.upload_app();
+    broken.queue = ferrotype_service::store::JobQueue::new(
+        stack.clients.sqs.clone(),
+        format!("{}-missing", stack.stack.queue_url),
+    );
+    let failed = upload::handle(
+        &broken,
+        with_key(post_image("image/jpeg", photo(64)), "k-503"),
+    )
+    .await;
+    assert_eq!(failed.status(), 503);
+    let retried = upload::handle(
+        &stack.upload_app(),
+        with_key(post_image("image/jpeg", photo(64)), "k-503"),
+    )
+    .await;
+    assert_eq!(retried.status(), 202, "handled afresh, not a replayed 503");
+    assert_eq!(stack.job_count().await, 1);
+}
+
+#[tokio::test]
+async fn malformed_keys_are_400_and_make_no_job() {
+    let stack = TestStack::new().await;
+    let app = stack.upload_app();
+    let too_long = "k".repeat(300);
+    for key in ["\"\"", "\"unterminated", too_long.as_str()] {
+        let response =
+            upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), key)).await;
+        assert_eq!(response.status(), 400, "{key}");
+        assert_eq!(
+            json(&response)["type"],
+            "urn:ferrotype:problem:invalid-idempotency-key"
+        );
+    }
+    assert_eq!(stack.job_count().await, 0);
+}
