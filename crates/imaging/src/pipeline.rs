@@ -225,73 +225,111 @@ fn process_in_bands(
 /// An sRGB YCbCr (4:2:0, 4:2:2, 4:4:0, 4:4:4) or grey JPEG: the thumbnail and preview come
 /// from a decode DCT-scaled to the smallest size that still covers the preview, turned at
 /// their size, and the optimized output is the source's coefficients turned upright by
-/// moving DCT blocks, requantized (chroma halved to 4:2:0 where it is finer). The file is entropy-decoded once for all three; with two threads, one makes
-/// the small outputs while both code the optimized one.
+/// moving DCT blocks, requantized (chroma halved to 4:2:0 where it is finer). The file is
+/// entropy-decoded once for all three; with two threads, one makes the small outputs while
+/// both code the optimized one.
 fn process_jpeg_without_full_decode(
     bytes: &[u8],
     header: &jpeg::Header,
     settings: &PipelineSettings,
 ) -> Result<Processed, PipelineError> {
     let orientation = header.orientation;
-    let turns = swaps_axes(orientation);
-    let (width, height) = upright_size((header.width, header.height), turns);
+    let upright = upright_size((header.width, header.height), swaps_axes(orientation));
+    let (width, height) = upright;
     let source = SourceInfo {
         kind: ImageKind::Jpeg,
         width,
         height,
     };
-    // Never 1/8: at that scale libjpeg keeps no AC coefficients, which the optimized output
-    // needs when one read serves both. A 48 MP photo at 1/4 (2000 px) is still cheap to resize.
-    let scale = [2u8, 4]
+    let scale = scale_for_small_outputs(width, settings);
+    let mut transcoder = Transcoder::open(bytes, orientation).map_err(PipelineError::corrupt)?;
+    let ([thumbnail, preview], optimized) = if transcoder.lossless {
+        transcode_jpeg(&mut transcoder, header, scale, upright, settings)?
+    } else {
+        turn_jpeg_as_pixels(bytes, header, scale, upright, settings)?
+    };
+    Ok(Processed {
+        source,
+        thumbnail,
+        preview,
+        optimized,
+    })
+}
+
+/// The DCT scale, in eighths, of the decode the thumbnail and preview of an upright
+/// `width` wide JPEG come from: the smallest that still covers the preview. Never 1/8: at
+/// that scale libjpeg keeps no AC coefficients, which the optimized output needs when one
+/// read serves both. A 48 MP photo at 1/4 (2000 px) is still cheap to resize.
+fn scale_for_small_outputs(width: u32, settings: &PipelineSettings) -> u8 {
+    [2u8, 4]
         .into_iter()
         .find(|&eighths| width * u32::from(eighths) >= 8 * settings.preview_width)
-        .unwrap_or(8);
-    let small = |image: DynamicImage| -> Result<[Rendition; 2], PipelineError> {
-        // The scaled decode is at least the preview's width; sizes are the upright
-        // source's, resizing happens in the stored orientation.
-        let stored = |target: u32| stored_size((width, height), target, turns);
-        let mut resizer = Resizer::new();
-        let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
-        let base = preview.as_ref().unwrap_or(&image);
-        let thumbnail = resize_exact(&mut resizer, base, stored(settings.thumbnail_width))?
-            .unwrap_or_else(|| base.clone());
-        let preview = preview.unwrap_or(image);
-        let upright = |mut image: DynamicImage| {
-            image.apply_orientation(orientation);
-            image
-        };
-        let thumbnail = encode(Output::Thumbnail, &upright(thumbnail), settings)?;
-        let preview = encode(Output::Preview, &upright(preview), settings)?;
-        Ok([thumbnail, preview])
+        .unwrap_or(8)
+}
+
+/// The thumbnail and preview from a scaled decode (stored orientation) of a JPEG whose
+/// upright size is `(width, height)`: resized, then turned at their size.
+fn small_outputs_from_scaled(
+    image: DynamicImage,
+    orientation: Orientation,
+    (width, height): (u32, u32),
+    settings: &PipelineSettings,
+) -> Result<[Rendition; 2], PipelineError> {
+    let turns = swaps_axes(orientation);
+    // The scaled decode is at least the preview's width; sizes are the upright
+    // source's, resizing happens in the stored orientation.
+    let stored = |target: u32| stored_size((width, height), target, turns);
+    let mut resizer = Resizer::new();
+    let preview = resize_exact(&mut resizer, &image, stored(settings.preview_width))?;
+    let base = preview.as_ref().unwrap_or(&image);
+    let thumbnail = resize_exact(&mut resizer, base, stored(settings.thumbnail_width))?
+        .unwrap_or_else(|| base.clone());
+    let preview = preview.unwrap_or(image);
+    let upright = |mut image: DynamicImage| {
+        image.apply_orientation(orientation);
+        image
     };
+    let thumbnail = encode(Output::Thumbnail, &upright(thumbnail), settings)?;
+    let preview = encode(Output::Preview, &upright(preview), settings)?;
+    Ok([thumbnail, preview])
+}
+
+/// A JPEG whose turn moves an edge that is not a whole number of blocks: the optimized
+/// output is decoded and turned as pixels, the small ones come from a plain scaled decode.
+fn turn_jpeg_as_pixels(
+    bytes: &[u8],
+    header: &jpeg::Header,
+    scale: u8,
+    upright: (u32, u32),
+    settings: &PipelineSettings,
+) -> Result<([Rendition; 2], Rendition), PipelineError> {
+    let orientation = header.orientation;
+    let scaled_decode = || -> Result<[Rendition; 2], PipelineError> {
+        let samples = jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
+        small_outputs_from_scaled(into_image(samples)?, orientation, upright, settings)
+    };
+    let optimized = || -> Result<Rendition, PipelineError> {
+        let full = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
+        encode_oriented(Output::Optimized, &into_image(full)?, orientation, settings)
+    };
+    let (small, optimized) = run_both(settings.threads, scaled_decode, optimized);
+    Ok((small?, optimized?))
+}
+
+/// A JPEG the transcoder can turn by moving blocks: one entropy decode for all three
+/// outputs; then the scaled output pass and the optimized output's coding share the
+/// threads.
+fn transcode_jpeg(
+    transcoder: &mut Transcoder,
+    header: &jpeg::Header,
+    scale: u8,
+    upright: (u32, u32),
+    settings: &PipelineSettings,
+) -> Result<([Rendition; 2], Rendition), PipelineError> {
     let encode_failed = |e: EncodeError| PipelineError::Encode {
         output: Output::Optimized,
         source: Box::new(e),
     };
-    let mut transcoder = Transcoder::open(bytes, orientation).map_err(PipelineError::corrupt)?;
-    if !transcoder.lossless {
-        // An edge the turn moves is not a whole number of blocks: the optimized output is
-        // decoded and turned as pixels, the small ones come from a plain scaled decode.
-        let scaled_decode = || -> Result<[Rendition; 2], PipelineError> {
-            let samples =
-                jpeg::decode(bytes, header.colour, scale).map_err(PipelineError::corrupt)?;
-            small(into_image(samples)?)
-        };
-        let optimized = || -> Result<Rendition, PipelineError> {
-            let full = jpeg::decode(bytes, header.colour, 8).map_err(PipelineError::corrupt)?;
-            encode_oriented(Output::Optimized, &into_image(full)?, orientation, settings)
-        };
-        let (small, optimized) = run_both(settings.threads, scaled_decode, optimized);
-        let [thumbnail, preview] = small?;
-        return Ok(Processed {
-            source,
-            thumbnail,
-            preview,
-            optimized: optimized?,
-        });
-    }
-    // One entropy decode for all three outputs; then the scaled output pass and the
-    // optimized output's coding share the threads.
     transcoder
         .read(header.colour, scale)
         .map_err(PipelineError::corrupt)?;
@@ -301,13 +339,13 @@ fn process_jpeg_without_full_decode(
     let encoding = Encoding::new(&frame).map_err(encode_failed)?;
     let scaled = |transcoder: &mut Transcoder| -> Result<[Rendition; 2], PipelineError> {
         let samples = transcoder.decode_scaled().map_err(PipelineError::corrupt)?;
-        small(into_image(samples)?)
+        small_outputs_from_scaled(into_image(samples)?, header.orientation, upright, settings)
     };
     let small = if settings.threads > 1 {
         // The second thread makes the small outputs, then joins in the coding.
         let (small, ()) = beside(
             || {
-                let small = scaled(&mut transcoder);
+                let small = scaled(transcoder);
                 encoding.work();
                 small
             },
@@ -315,17 +353,13 @@ fn process_jpeg_without_full_decode(
         );
         small
     } else {
-        scaled(&mut transcoder)
+        scaled(transcoder)
     };
     let optimized = encoding.finish().map_err(encode_failed)?;
     drop(frame);
-    let [thumbnail, preview] = small?;
-    Ok(Processed {
-        source,
-        thumbnail,
-        preview,
-        optimized: optimized_jpeg(width, height, optimized),
-    })
+    let small = small?;
+    let (width, height) = upright;
+    Ok((small, optimized_jpeg(width, height, optimized)))
 }
 
 /// The optimized output as a JPEG encoded outside [`encode`].

@@ -298,209 +298,320 @@ impl<'a> Transcoder<'a> {
         guarded(|| {
             // SAFETY: as in `open`; the decompressor has consumed all its input in
             // buffered-image mode, a state in which libjpeg hands out the coefficient
-            // arrays. Rows are accessed through access_virt_barray, one at a time, for row
-            // numbers inside each component's height in blocks; the frame only reads them.
+            // arrays; the steps run in the order libjpeg needs (the compressor set up from
+            // the source before the turn reads its geometry).
             unsafe {
-                let t = &mut *self;
-                let coefficients = ffi::jpeg_read_coefficients(&mut t.src);
+                let coefficients = ffi::jpeg_read_coefficients(&mut self.src);
                 if coefficients.is_null() {
                     return Err(std::io::Error::other("no coefficients"));
                 }
-                // libjpeg-turbo's defaults, not mozjpeg's progressive search: the compressor
-                // is only set up, never run (see below).
-                ffi::jpeg_c_set_int_param(
-                    &mut t.dst,
-                    ffi::J_INT_PARAM::JINT_COMPRESS_PROFILE,
-                    ffi::JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as c_int,
-                );
-                ffi::jpeg_copy_critical_parameters(&t.src, &mut t.dst);
-                // Standard tables at `quality` in slots 0 (luma) and 1 (chroma).
-                ffi::jpeg_set_quality(&mut t.dst, c_int::from(quality), 1);
-                let components = t.src.num_components as usize;
-                let slot_of = |ci: usize| usize::from(ci > 0);
-                let mut tables = [[0u16; 64]; 2];
-                for (slot, table) in tables.iter_mut().enumerate() {
-                    *table = (*t.dst.quant_tbl_ptrs[slot]).quantval;
-                }
-                // Each slot's new table: the coarser of the target and every source table
-                // using it.
-                let mut old_tables = Vec::with_capacity(components);
-                for ci in 0..components {
-                    let comp = &*t.src.comp_info.add(ci);
-                    if comp.quant_table.is_null() {
-                        return Err(std::io::Error::other("a component has no table"));
-                    }
-                    let old = (*comp.quant_table).quantval;
-                    for (new, &old) in tables[slot_of(ci)].iter_mut().zip(&old) {
-                        *new = (*new).max(old);
-                    }
-                    old_tables.push(old);
-                }
-
-                let turned = if t.turn.transform == ffi::JXFORM_CODE_JXFORM_NONE {
-                    coefficients
-                } else {
-                    // The transforms size the image from the output dimensions, which the
-                    // scaled pass set; full size is what the workspace was requested for.
-                    let scaled = (t.src.output_width, t.src.output_height);
-                    t.src.output_width = t.src.image_width;
-                    t.src.output_height = t.src.image_height;
-                    // Swaps the size and sampling for quarter turns. The compressor is set
-                    // up (its header goes to a scratch buffer) only because the transform
-                    // reads the block geometry from it.
-                    let turned = jtransform_adjust_parameters(
-                        &mut *t.src,
-                        &mut *t.dst,
-                        coefficients,
-                        &mut t.turn,
-                    );
-                    ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
-                    ffi::jpeg_write_coefficients(&mut t.dst, turned);
-                    jtransform_execute_transform(
-                        &mut *t.src,
-                        &mut *t.dst,
-                        coefficients,
-                        &mut t.turn,
-                    );
-                    (t.src.output_width, t.src.output_height) = scaled;
-                    turned
-                };
-                let transposed = matches!(
-                    t.turn.transform,
-                    ffi::JXFORM_CODE_JXFORM_TRANSPOSE
-                        | ffi::JXFORM_CODE_JXFORM_TRANSVERSE
-                        | ffi::JXFORM_CODE_JXFORM_ROT_90
-                        | ffi::JXFORM_CODE_JXFORM_ROT_270
-                );
-                // Tables follow the blocks: a quarter turn transposes every block.
-                let orient = |table: [u16; 64]| if transposed { transpose(&table) } else { table };
-                let (width, height) = if transposed {
-                    (t.src.image_height, t.src.image_width)
-                } else {
-                    (t.src.image_width, t.src.image_height)
-                };
-                let quant: Vec<[u16; 64]> = tables[..components.min(2)]
-                    .iter()
-                    .map(|&q| orient(q))
-                    .collect();
-
-                let sampling: Vec<(u8, u8)> = (0..components)
-                    .map(|ci| {
-                        let comp = &*t.src.comp_info.add(ci);
-                        let (h, v) = (comp.h_samp_factor as u8, comp.v_samp_factor as u8);
-                        if transposed {
-                            (v, h)
-                        } else {
-                            (h, v)
-                        }
-                    })
-                    .collect();
-                let v_max = sampling
-                    .iter()
-                    .map(|&(_, v)| u32::from(v))
-                    .max()
-                    .unwrap_or(1);
-                let access = (*t.src.common.mem)
-                    .access_virt_barray
-                    .expect("libjpeg's memory manager has access_virt_barray");
-                // A layout other than 4:2:0 gets 4:2:0's MCUs: luma two blocks each way
-                // (padded where the source has fewer), chroma halved along each axis on
-                // which the source has two chroma blocks per output block.
-                let (h_max, v_max) = (u32::from(sampling[0].0), v_max);
-                let halving = (components == 3 && sampling[0] != (2, 2)).then(|| Ratio {
-                    horizontal: 2 / h_max,
-                    vertical: 2 / v_max,
-                });
-                if halving.is_some()
-                    && (sampling[1..] != [(1, 1), (1, 1)] || h_max > 2 || v_max > 2)
-                {
-                    return Err(std::io::Error::other(
-                        "a sampling the transcoder does not take",
-                    ));
-                }
-                let (grid_columns, grid_rows) = (width.div_ceil(16), height.div_ceil(16));
-                let mut storage: Vec<Vec<Block>> = Vec::new();
-                let mut planes = Vec::with_capacity(components);
-                let mut chroma_planes = Vec::new();
-                for ci in 0..components {
-                    let comp = &*t.src.comp_info.add(ci);
-                    let (h_samp, v_samp) = sampling[ci];
-                    // Block rows the source's MCUs cover (a single component: its own).
-                    let rows = if components == 1 {
-                        height.div_ceil(8)
-                    } else {
-                        height.div_ceil(8 * v_max) * u32::from(v_samp)
-                    };
-                    // And the blocks each of those rows holds.
-                    let columns = width.div_ceil(8 * h_max) * u32::from(h_samp);
-                    let array = *turned.add(ci);
-                    let mut pointers = Vec::with_capacity(rows as usize);
-                    for row in 0..rows {
-                        // Writable: rows no scan reached are zeroed (or the file refused as
-                        // corrupt) now, once, not later by the scaled pass while the frame
-                        // is read on another thread.
-                        let buffer = access(&mut t.src.common, array, row, 1, 1);
-                        pointers.push((*buffer).cast_const().cast::<Block>());
-                    }
-                    let old = orient(old_tables[ci]);
-                    let new = quant[slot_of(ci)];
-                    let rescale = (old != new)
-                        .then(|| Rescale::new(&zigzag_order(&old), &zigzag_order(&new)));
-                    let plane = |h_samp, v_samp, rows, rescale| Plane {
-                        id: comp.component_id as u8,
-                        h_samp,
-                        v_samp,
-                        table: slot_of(ci),
-                        rows,
-                        rescale,
-                    };
-                    match halving {
-                        None => planes.push(plane(h_samp, v_samp, pointers, rescale)),
-                        Some(_) if ci == 0 => {
-                            let grid = (grid_columns, grid_rows);
-                            let rows = pad_luma(pointers, columns, grid, &mut storage)?;
-                            planes.push(plane(2, 2, rows, rescale));
-                        }
-                        Some(_) => chroma_planes.push(ChromaPlane {
-                            id: comp.component_id as u8,
-                            rows: pointers,
-                            columns,
-                            old,
-                            new,
-                        }),
-                    }
-                }
-                if let Some(ratio) = halving {
-                    let grid = (grid_columns, grid_rows);
-                    for (plane, halved) in
-                        chroma_planes
-                            .iter()
-                            .zip(halve_chroma(&chroma_planes, ratio, grid, threads))
-                    {
-                        let rows = halved
-                            .chunks_exact(grid_columns as usize)
-                            .map(<[Block]>::as_ptr)
-                            .collect();
-                        storage.push(halved);
-                        planes.push(Plane {
-                            id: plane.id,
-                            h_samp: 1,
-                            v_samp: 1,
-                            table: 1,
-                            rows,
-                            rescale: None,
-                        });
-                    }
-                }
-                Ok(Frame {
-                    width,
-                    height,
-                    planes,
-                    quant,
-                    storage,
-                })
+                let steps = self.output_steps(quality)?;
+                let turned = self.turn_blocks(coefficients);
+                let layout = self.layout()?;
+                self.assemble(turned, &steps, &layout, threads)
             }
         })
+    }
+
+    /// The output's steps by slot (0 luma, 1 chroma): `quality`'s standard tables, each
+    /// step the coarser of that and every source table using the slot; and each
+    /// component's source steps. Sets the compressor up with the source's critical
+    /// parameters on the way, as the turn needs.
+    ///
+    /// # Safety
+    /// The decompressor has read its header.
+    unsafe fn output_steps(&mut self, quality: u8) -> std::io::Result<Steps> {
+        let t = self;
+        // libjpeg-turbo's defaults, not mozjpeg's progressive search: the compressor
+        // is only set up, never run (see `turn_blocks`).
+        ffi::jpeg_c_set_int_param(
+            &mut t.dst,
+            ffi::J_INT_PARAM::JINT_COMPRESS_PROFILE,
+            ffi::JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as c_int,
+        );
+        ffi::jpeg_copy_critical_parameters(&t.src, &mut t.dst);
+        // Standard tables at `quality` in slots 0 (luma) and 1 (chroma).
+        ffi::jpeg_set_quality(&mut t.dst, c_int::from(quality), 1);
+        let components = t.src.num_components as usize;
+        let mut tables = [[0u16; 64]; 2];
+        for (slot, table) in tables.iter_mut().enumerate() {
+            *table = (*t.dst.quant_tbl_ptrs[slot]).quantval;
+        }
+        // Each slot's new table: the coarser of the target and every source table
+        // using it.
+        let mut old_tables = Vec::with_capacity(components);
+        for ci in 0..components {
+            let comp = &*t.src.comp_info.add(ci);
+            if comp.quant_table.is_null() {
+                return Err(std::io::Error::other("a component has no table"));
+            }
+            let old = (*comp.quant_table).quantval;
+            for (new, &old) in tables[slot_of(ci)].iter_mut().zip(&old) {
+                *new = (*new).max(old);
+            }
+            old_tables.push(old);
+        }
+        Ok(Steps {
+            output: tables,
+            source: old_tables,
+        })
+    }
+
+    /// The coefficient arrays stood upright: `coefficients` themselves when there is no
+    /// turn, else libjpeg's workspace with the blocks moved into it.
+    ///
+    /// # Safety
+    /// `coefficients` are the decompressor's, and the compressor has the source's critical
+    /// parameters ([`Transcoder::output_steps`]).
+    unsafe fn turn_blocks(
+        &mut self,
+        coefficients: *mut *mut ffi::jvirt_barray_control,
+    ) -> *mut *mut ffi::jvirt_barray_control {
+        let t = self;
+        if t.turn.transform == ffi::JXFORM_CODE_JXFORM_NONE {
+            return coefficients;
+        }
+        // The transforms size the image from the output dimensions, which the
+        // scaled pass set; full size is what the workspace was requested for.
+        let scaled = (t.src.output_width, t.src.output_height);
+        t.src.output_width = t.src.image_width;
+        t.src.output_height = t.src.image_height;
+        // Swaps the size and sampling for quarter turns. The compressor is set
+        // up (its header goes to a scratch buffer) only because the transform
+        // reads the block geometry from it.
+        let turned =
+            jtransform_adjust_parameters(&mut *t.src, &mut *t.dst, coefficients, &mut t.turn);
+        ffi::jpeg_mem_dest(&mut t.dst, &mut t.out, &mut t.out_len);
+        ffi::jpeg_write_coefficients(&mut t.dst, turned);
+        jtransform_execute_transform(&mut *t.src, &mut *t.dst, coefficients, &mut t.turn);
+        (t.src.output_width, t.src.output_height) = scaled;
+        turned
+    }
+
+    /// The upright frame's geometry, from the source's header and the turn; an error for a
+    /// sampling the transcoder does not take.
+    ///
+    /// # Safety
+    /// The decompressor has read its header.
+    unsafe fn layout(&self) -> std::io::Result<Layout> {
+        let t = self;
+        let components = t.src.num_components as usize;
+        let transposed = matches!(
+            t.turn.transform,
+            ffi::JXFORM_CODE_JXFORM_TRANSPOSE
+                | ffi::JXFORM_CODE_JXFORM_TRANSVERSE
+                | ffi::JXFORM_CODE_JXFORM_ROT_90
+                | ffi::JXFORM_CODE_JXFORM_ROT_270
+        );
+        let (width, height) = if transposed {
+            (t.src.image_height, t.src.image_width)
+        } else {
+            (t.src.image_width, t.src.image_height)
+        };
+        let sampling: Vec<(u8, u8)> = (0..components)
+            .map(|ci| {
+                let comp = &*t.src.comp_info.add(ci);
+                let (h, v) = (comp.h_samp_factor as u8, comp.v_samp_factor as u8);
+                if transposed {
+                    (v, h)
+                } else {
+                    (h, v)
+                }
+            })
+            .collect();
+        let v_max = sampling
+            .iter()
+            .map(|&(_, v)| u32::from(v))
+            .max()
+            .unwrap_or(1);
+        // A layout other than 4:2:0 gets 4:2:0's MCUs: luma two blocks each way
+        // (padded where the source has fewer), chroma halved along each axis on
+        // which the source has two chroma blocks per output block.
+        let (h_max, v_max) = (u32::from(sampling[0].0), v_max);
+        let halving = (components == 3 && sampling[0] != (2, 2)).then(|| Ratio {
+            horizontal: 2 / h_max,
+            vertical: 2 / v_max,
+        });
+        if halving.is_some() && (sampling[1..] != [(1, 1), (1, 1)] || h_max > 2 || v_max > 2) {
+            return Err(std::io::Error::other(
+                "a sampling the transcoder does not take",
+            ));
+        }
+        Ok(Layout {
+            transposed,
+            width,
+            height,
+            sampling,
+            h_max,
+            v_max,
+            halving,
+            grid: (width.div_ceil(16), height.div_ceil(16)),
+        })
+    }
+
+    /// The frame: a plane per component pointing at its upright block rows (`turned`), with
+    /// the steps to requantize it; luma padded and chroma halved to 4:2:0 where the source's
+    /// layout is finer.
+    ///
+    /// # Safety
+    /// `turned` are the decompressor's coefficient arrays stood upright
+    /// ([`Transcoder::turn_blocks`]), and `layout` is theirs.
+    unsafe fn assemble(
+        &mut self,
+        turned: *mut *mut ffi::jvirt_barray_control,
+        steps: &Steps,
+        layout: &Layout,
+        threads: usize,
+    ) -> std::io::Result<Frame> {
+        let t = self;
+        let components = t.src.num_components as usize;
+        let Layout {
+            width,
+            height,
+            h_max,
+            v_max,
+            ..
+        } = *layout;
+        let quant: Vec<[u16; 64]> = steps.output[..components.min(2)]
+            .iter()
+            .map(|&q| layout.orient(q))
+            .collect();
+        let grid_columns = layout.grid.0;
+        let mut storage: Vec<Vec<Block>> = Vec::new();
+        let mut planes = Vec::with_capacity(components);
+        let mut chroma_planes = Vec::new();
+        for ci in 0..components {
+            let comp = &*t.src.comp_info.add(ci);
+            let (h_samp, v_samp) = layout.sampling[ci];
+            // Block rows the source's MCUs cover (a single component: its own).
+            let rows = if components == 1 {
+                height.div_ceil(8)
+            } else {
+                height.div_ceil(8 * v_max) * u32::from(v_samp)
+            };
+            // And the blocks each of those rows holds.
+            let columns = width.div_ceil(8 * h_max) * u32::from(h_samp);
+            let pointers = t.block_rows(*turned.add(ci), rows);
+            let old = layout.orient(steps.source[ci]);
+            let new = quant[slot_of(ci)];
+            let rescale =
+                (old != new).then(|| Rescale::new(&zigzag_order(&old), &zigzag_order(&new)));
+            let plane = |h_samp, v_samp, rows, rescale| Plane {
+                id: comp.component_id as u8,
+                h_samp,
+                v_samp,
+                table: slot_of(ci),
+                rows,
+                rescale,
+            };
+            match layout.halving {
+                None => planes.push(plane(h_samp, v_samp, pointers, rescale)),
+                Some(_) if ci == 0 => {
+                    let rows = pad_luma(pointers, columns, layout.grid, &mut storage)?;
+                    planes.push(plane(2, 2, rows, rescale));
+                }
+                Some(_) => chroma_planes.push(ChromaPlane {
+                    id: comp.component_id as u8,
+                    rows: pointers,
+                    columns,
+                    old,
+                    new,
+                }),
+            }
+        }
+        if let Some(ratio) = layout.halving {
+            for (plane, halved) in
+                chroma_planes
+                    .iter()
+                    .zip(halve_chroma(&chroma_planes, ratio, layout.grid, threads))
+            {
+                let rows = halved
+                    .chunks_exact(grid_columns as usize)
+                    .map(<[Block]>::as_ptr)
+                    .collect();
+                storage.push(halved);
+                planes.push(Plane {
+                    id: plane.id,
+                    h_samp: 1,
+                    v_samp: 1,
+                    table: 1,
+                    rows,
+                    rescale: None,
+                });
+            }
+        }
+        Ok(Frame {
+            width,
+            height,
+            planes,
+            quant,
+            storage,
+        })
+    }
+
+    /// Pointers to the first `rows` block rows of one component's coefficient `array`.
+    ///
+    /// # Safety
+    /// `array` is one of the decompressor's (turned) coefficient arrays, with at least
+    /// `rows` block rows.
+    unsafe fn block_rows(
+        &mut self,
+        array: *mut ffi::jvirt_barray_control,
+        rows: u32,
+    ) -> Vec<*const Block> {
+        let access = (*self.src.common.mem)
+            .access_virt_barray
+            .expect("libjpeg's memory manager has access_virt_barray");
+        let mut pointers = Vec::with_capacity(rows as usize);
+        for row in 0..rows {
+            // Writable: rows no scan reached are zeroed (or the file refused as
+            // corrupt) now, once, not later by the scaled pass while the frame
+            // is read on another thread.
+            let buffer = access(&mut self.src.common, array, row, 1, 1);
+            pointers.push((*buffer).cast_const().cast::<Block>());
+        }
+        pointers
+    }
+}
+
+/// Quantization and Huffman table slot of component `ci`: 0 luma, 1 chroma.
+fn slot_of(ci: usize) -> usize {
+    usize::from(ci > 0)
+}
+
+/// The output's steps by table slot, and each component's source steps (natural order,
+/// as stored).
+struct Steps {
+    output: [[u16; 64]; 2],
+    source: Vec<[u16; 64]>,
+}
+
+/// The geometry of the upright frame.
+struct Layout {
+    /// A quarter turn (or transpose): every block and table is transposed.
+    transposed: bool,
+    width: u32,
+    height: u32,
+    /// Each component's sampling factors, upright.
+    sampling: Vec<(u8, u8)>,
+    /// Luma's horizontal factor and the largest vertical one.
+    h_max: u32,
+    v_max: u32,
+    /// How chroma is halved to 4:2:0, when the source's layout is finer.
+    halving: Option<Ratio>,
+    /// 4:2:0 MCU columns and rows.
+    grid: (u32, u32),
+}
+
+impl Layout {
+    /// A table in natural order as it applies to the upright blocks: tables follow the
+    /// blocks, and a quarter turn transposes every block.
+    fn orient(&self, table: [u16; 64]) -> [u16; 64] {
+        if self.transposed {
+            transpose(&table)
+        } else {
+            table
+        }
     }
 }
 
