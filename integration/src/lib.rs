@@ -180,12 +180,21 @@ impl TestStack {
 
     /// Approximate visible plus in-flight messages on the queue.
     pub async fn queued_messages(&self) -> usize {
+        self.messages_on(&self.stack.queue_url).await
+    }
+
+    /// Messages on the dead-letter queue, visible or not.
+    pub async fn dead_lettered_messages(&self) -> usize {
+        self.messages_on(&self.stack.dlq_url).await
+    }
+
+    async fn messages_on(&self, queue_url: &str) -> usize {
         use aws_sdk_sqs::types::QueueAttributeName as A;
         let output = self
             .clients
             .sqs
             .get_queue_attributes()
-            .queue_url(&self.stack.queue_url)
+            .queue_url(queue_url)
             .attribute_names(A::ApproximateNumberOfMessages)
             .attribute_names(A::ApproximateNumberOfMessagesNotVisible)
             .send()
