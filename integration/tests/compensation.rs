@@ -17,7 +17,7 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::{JobId, JobStatus};
 use ferrotype_service::store::{JobQueue, JobTable};
 use image::DynamicImage;
-use integration::faults::InjectedFault;
+use integration::faults::{intercepted, InjectedFault};
 use integration::{json, post_image, TestStack};
 use time::OffsetDateTime;
 
@@ -109,25 +109,9 @@ async fn a_lost_send_answer_after_a_processor_took_the_job_keeps_the_original_an
         taken: Arc::default(),
     };
     let mut app = stack.upload_app();
-    let sqs = aws_sdk_sqs::Client::from_conf(
-        stack
-            .clients
-            .sqs
-            .config()
-            .to_builder()
-            .interceptor(lost.clone())
-            .build(),
-    );
+    let sqs = intercepted(&stack.clients, lost.clone()).sqs;
     app.queue = JobQueue::new(sqs, stack.stack.queue_url.clone());
-    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
-        stack
-            .clients
-            .dynamodb
-            .config()
-            .to_builder()
-            .interceptor(taker.clone())
-            .build(),
-    );
+    let dynamodb = intercepted(&stack.clients, taker.clone()).dynamodb;
     app.jobs = JobTable::new(dynamodb, &stack.stack.table);
 
     let response = upload::handle(&app, post_image("image/jpeg", photo())).await;
@@ -164,15 +148,7 @@ async fn a_lost_send_whose_record_is_taken_back_removes_the_original_and_answers
     let stack = TestStack::new().await;
     let lost = AnswerLost::default();
     let mut app = stack.upload_app();
-    let sqs = aws_sdk_sqs::Client::from_conf(
-        stack
-            .clients
-            .sqs
-            .config()
-            .to_builder()
-            .interceptor(lost.clone())
-            .build(),
-    );
+    let sqs = intercepted(&stack.clients, lost.clone()).sqs;
     app.queue = JobQueue::new(sqs, stack.stack.queue_url.clone());
 
     let response = upload::handle(&app, post_image("image/jpeg", photo())).await;

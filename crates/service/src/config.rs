@@ -27,6 +27,20 @@ impl Env<fn(&str) -> Option<String>> {
     }
 }
 
+/// A lookup owned by its [`Env`].
+pub type Lookup = Box<dyn Fn(&str) -> Option<String>>;
+
+impl Env<Lookup> {
+    /// An environment of just these variables (for tests).
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Self {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Env(Box::new(move |name| map.get(name).cloned()))
+    }
+}
+
 impl<F: Fn(&str) -> Option<String>> Env<F> {
     pub fn from_fn(lookup: F) -> Self {
         Env(lookup)
@@ -188,14 +202,9 @@ fn unavailable_retry_after<F: Fn(&str) -> Option<String>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn env(pairs: &[(&str, &str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Env::from_fn(move |name| map.get(name).cloned())
+    fn env(pairs: &[(&str, &str)]) -> Env<Lookup> {
+        Env::from_pairs(pairs)
     }
 
     #[test]

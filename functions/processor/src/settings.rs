@@ -33,19 +33,10 @@ impl ProcessorSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Env::from_fn(move |name| map.get(name).cloned())
-    }
 
     #[test]
     fn processor_widths_come_from_the_environment() {
-        let settings = ProcessorSettings::from_env(&env(&[
+        let settings = ProcessorSettings::from_env(&Env::from_pairs(&[
             ("THUMBNAIL_WIDTH", "150"),
             ("PREVIEW_WIDTH", "1024"),
         ]))
