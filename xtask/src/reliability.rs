@@ -488,7 +488,7 @@ pub struct SchemathesisLog {
     pub router_errors: usize,
     /// Failure kinds in the summary other than ST102 (server error on an undeclared
     /// Content-Type, which is what the router's 500s show up as).
-    pub other_failure_kinds: usize,
+    pub other_failure_kinds: Vec<String>,
 }
 
 impl SchemathesisLog {
@@ -509,8 +509,8 @@ impl SchemathesisLog {
             if line.contains("httpstatuses.com/5") {
                 parsed.router_errors += 1;
             }
-            if failure_kind(line).is_some_and(|code| code != "ST102") {
-                parsed.other_failure_kinds += 1;
+            if let Some(code) = failure_kind(line).filter(|code| *code != "ST102") {
+                parsed.other_failure_kinds.push(code.to_string());
             }
         }
         parsed
@@ -523,7 +523,8 @@ impl SchemathesisLog {
 
     /// No 5xx of ours, and schemathesis passed or failed only on the router's 500s.
     pub fn passed(&self, exit_ok: bool) -> bool {
-        self.ours() == 0 && (exit_ok || (self.other_failure_kinds == 0 && self.router_errors > 0))
+        self.ours() == 0
+            && (exit_ok || (self.other_failure_kinds.is_empty() && self.router_errors > 0))
     }
 }
 
@@ -612,7 +613,17 @@ fn schemathesis(
             status.code().map_or("signal".into(), |c| c.to_string()),
             log.display()
         ),
-        failure: (!parsed.passed(status.success())).then(|| "5xx from ferrotype, or other failures".to_string()),
+        failure: (!parsed.passed(status.success())).then(|| {
+            format!(
+                "5xx from ferrotype: {}; failure kinds besides the router's ST102: {}",
+                parsed.ours(),
+                if parsed.other_failure_kinds.is_empty() {
+                    "none".to_string()
+                } else {
+                    parsed.other_failure_kinds.join(", ")
+                }
+            )
+        }),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -691,7 +702,7 @@ Test cases: 123 generated, 120 passed
                 generated: Some(123),
                 server_errors: 2,
                 router_errors: 1,
-                other_failure_kinds: 1,
+                other_failure_kinds: vec!["ST201".to_string()],
             }
         );
         assert_eq!(parsed.ours(), 1);
@@ -703,7 +714,7 @@ Test cases: 123 generated, 120 passed
         let log = "[500] https://httpstatuses.com/500\n  ✗ ST102 Server error: 1\n40 generated\n";
         let parsed = SchemathesisLog::parse(log);
         assert_eq!(parsed.ours(), 0);
-        assert_eq!(parsed.other_failure_kinds, 0);
+        assert!(parsed.other_failure_kinds.is_empty());
         assert!(parsed.passed(false));
         assert!(SchemathesisLog::parse("40 generated\n").passed(true));
         assert!(!SchemathesisLog::parse("40 generated\n").passed(false));
