@@ -153,3 +153,23 @@ async fn malformed_keys_are_400_and_make_no_job() {
     }
     assert_eq!(stack.job_count().await, 0);
 }
+
+#[tokio::test]
+async fn a_retry_after_its_job_was_deleted_makes_a_new_job_instead_of_pointing_at_the_gone_one() {
+    let stack = TestStack::new().await;
+    let app = stack.upload_app();
+    let first = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-del")).await;
+    let first_id = json(&first)["id"].as_str().unwrap().to_string();
+    let deleted = delete::handle(&stack.delete_app(), integration::delete_job(&first_id)).await;
+    assert_eq!(deleted.status(), 204);
+
+    let again = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-del")).await;
+    assert_eq!(again.status(), 202);
+    let second_id = json(&again)["id"].as_str().unwrap().to_string();
+    assert_ne!(second_id, first_id, "the deleted job does not come back");
+    let status = status::handle(&stack.status_app(), integration::get_status(&second_id)).await;
+    assert_eq!(status.status(), 200, "the answer names a job that exists");
+    // And that answer is the one kept now.
+    let third = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-del")).await;
+    assert_eq!(json(&third)["id"], second_id.as_str());
+}

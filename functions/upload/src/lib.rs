@@ -11,8 +11,8 @@ use ferrotype_service::config::UploadSettings;
 use std::time::Duration;
 
 use ferrotype_service::domain::{
-    Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage, JobRecord, OriginalUpload,
-    StoredResponse,
+    Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage, JobRecord, JobStatus,
+    OriginalUpload, StoredResponse,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::{
@@ -177,8 +177,22 @@ async fn idempotent(
     match claim {
         Claim::New => {}
         Claim::Replay(stored) => {
-            info!(idempotency_key = %key, status = stored.status, "replaying the answer to a retried request");
-            return Ok(replay(&stored));
+            if !names_a_deleted_job(app, &stored).await? {
+                info!(idempotency_key = %key, status = stored.status, "replaying the answer to a retried request");
+                return Ok(replay(&stored));
+            }
+            // The job the answer names was deleted (or has expired) since: pointing the
+            // client at it would be a 202 for nothing. The same request makes a new job.
+            info!(idempotency_key = %key, "the key's job was deleted; handling the request afresh");
+            app.idempotency
+                .reclaim(
+                    KEY_SCOPE,
+                    &key,
+                    &fingerprint,
+                    OffsetDateTime::now_utc(),
+                    CLAIM_HOLD,
+                )
+                .await?;
         }
         Claim::InFlight => return Err(UploadError::IdempotencyKeyInFlight),
         Claim::Mismatch => return Err(UploadError::IdempotencyKeyReused),
@@ -202,6 +216,26 @@ async fn idempotent(
         warn!(idempotency_key = %key, error = %DisplayErrorContext(&err), "could not keep the answer for an idempotency key");
     }
     Ok(response)
+}
+
+/// Whether a kept answer is a `202` for a job that is gone now (deleted, or past its
+/// retention).
+async fn names_a_deleted_job(app: &App, stored: &StoredResponse) -> Result<bool, StoreError> {
+    let location = stored
+        .headers
+        .iter()
+        .find(|(name, _)| name == header::LOCATION.as_str())
+        .and_then(|(_, value)| value.strip_prefix("/images/"))
+        .and_then(|id| JobId::parse(id).ok());
+    let Some(id) = location.filter(|_| stored.status == StatusCode::ACCEPTED.as_u16()) else {
+        return Ok(false);
+    };
+    Ok(match app.jobs.get(id).await? {
+        None => true,
+        Some(record) => {
+            record.status == JobStatus::Deleted || record.is_expired(OffsetDateTime::now_utc())
+        }
+    })
 }
 
 /// The headers a replayed answer carries.

@@ -122,6 +122,35 @@ impl IdempotencyStore {
         }
     }
 
+    /// Claims `key` again for the same request, whatever it holds: for an answer that no
+    /// longer means anything (it names a job that was deleted since).
+    pub async fn reclaim(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        fingerprint: &Fingerprint,
+        now: OffsetDateTime,
+        hold: Duration,
+    ) -> Result<(), StoreError> {
+        let now_epoch = now.unix_timestamp();
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("key", Self::item_key(scope, key))
+            .item("fingerprint", s(fingerprint.as_str()))
+            .item("state", s(IN_FLIGHT))
+            .item("held_until", n(now_epoch + hold.as_secs() as i64))
+            .item("expires_at", n(now_epoch + KEY_LIFETIME.as_secs() as i64))
+            .condition_expression("fingerprint = :fingerprint AND #state = :done")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":fingerprint", s(fingerprint.as_str()))
+            .expression_attribute_values(":done", s(DONE))
+            .send()
+            .await
+            .map_err(|e| StoreError::dynamodb("PutItem", e))?;
+        Ok(())
+    }
+
     /// Keeps the answer to the request that claimed `key`.
     pub async fn complete(
         &self,
