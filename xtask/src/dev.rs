@@ -162,6 +162,10 @@ pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> Stri
   \"status\" is \"completed\" (or \"failed\"); the outputs carry presigned download links:
     curl -s {api}/images/<id>
 
+  Retries with an Idempotency-Key make one job; DELETE erases a job and its images:
+    curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' -H 'Idempotency-Key: \"my-key-1\"' {api}/images
+    curl -i -X DELETE {api}/images/<id>
+
   The first request to each function starts it; edits to the code rebuild it.
   Press Ctrl-C to stop everything.
 "

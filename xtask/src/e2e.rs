@@ -210,7 +210,10 @@ fn run_checks(
         if let Some(job) = check_completes(&client, &location, options.poll_timeout, checks)? {
             check_outputs(&client, &job, checks);
         }
+        check_delete(&client, &location, checks);
     }
+    interrupt::check()?;
+    check_idempotent_upload(&client, api, &photo, checks);
     interrupt::check()?;
     check_multipart_upload(&client, api, &photo, checks);
     check_client_errors(&client, api, checks);
@@ -441,6 +444,49 @@ fn check_multipart_upload(client: &Client, api: &str, photo: &[u8], checks: &mut
         "POST /images as multipart/form-data (part 'file') answers 202",
         answer.status,
         202,
+    );
+}
+
+/// DELETE the job: 204, then its status is 404, and a second DELETE is 204 again.
+fn check_delete(client: &Client, location: &str, checks: &mut Checks) {
+    let deleted = Answer::of(client.delete(location));
+    checks.expect("DELETE /images/{id} answers 204", deleted.status, 204);
+    let gone = Answer::of(client.get(location));
+    checks.expect("GET after the delete answers 404", gone.status, 404);
+    let again = Answer::of(client.delete(location));
+    checks.expect("a second DELETE answers 204 again", again.status, 204);
+}
+
+/// Two POSTs with one Idempotency-Key make one job; another body with it is 422.
+fn check_idempotent_upload(client: &Client, api: &str, photo: &[u8], checks: &mut Checks) {
+    let key = format!("\"e2e-{}\"", uuid::Uuid::new_v4());
+    let post = |body: Vec<u8>| {
+        Answer::of(
+            client
+                .post(format!("{api}/images"))
+                .header("content-type", "image/jpeg")
+                .header("idempotency-key", key.as_str())
+                .body(body),
+        )
+    };
+    let first = post(photo.to_vec());
+    let retry = post(photo.to_vec());
+    checks.expect(
+        "POST with an Idempotency-Key answers 202",
+        first.status,
+        202,
+    );
+    checks.expect(
+        "its retry answers with the same job",
+        retry.json()["id"].as_str().unwrap_or("none").to_string(),
+        first.json()["id"].as_str().unwrap_or("missing").to_string(),
+    );
+    let mut other = photo.to_vec();
+    other.push(0);
+    checks.expect(
+        "the same key with another body answers 422",
+        post(other).status,
+        422,
     );
 }
 
