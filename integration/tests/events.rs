@@ -61,6 +61,29 @@ async fn the_status_event_is_404_until_its_job_exists() {
 }
 
 #[tokio::test]
+async fn the_delete_event_is_404_until_its_job_exists_then_204() {
+    let stack = TestStack::new().await;
+    let response = delete::handle(&stack.delete_app(), http_event("delete.json")).await;
+    assert_eq!(response.status(), 404);
+
+    let request = http_event("delete.json");
+    let id = JobId::parse(request.uri().path().trim_start_matches("/images/")).unwrap();
+    let upload = OriginalUpload {
+        content_type: "image/png".into(),
+        bytes: 1,
+    };
+    stack
+        .jobs()
+        .create(&JobRecord::queued(id, upload, OffsetDateTime::now_utc()))
+        .await
+        .unwrap();
+    let response = delete::handle(&stack.delete_app(), request).await;
+    assert_eq!(response.status(), 204);
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, ferrotype_service::domain::JobStatus::Deleted);
+}
+
+#[tokio::test]
 async fn the_sqs_batch_event_completes_the_jobs_it_names() {
     let stack = TestStack::new().await;
     let event: SqsEvent = serde_json::from_str(&event_text("sqs-batch.json")).unwrap();
