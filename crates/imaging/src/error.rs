@@ -34,11 +34,12 @@ pub enum PipelineError {
         #[source]
         source: BoxError,
     },
-    #[error("resizing to {width}×{height} failed: {reason}")]
+    #[error("resizing to {width}×{height} failed")]
     Resize {
         width: u32,
         height: u32,
-        reason: String,
+        #[source]
+        source: BoxError,
     },
 }
 

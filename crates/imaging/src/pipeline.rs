@@ -401,7 +401,7 @@ fn resize_exact(
         .map_err(|e| PipelineError::Resize {
             width,
             height,
-            reason: e.to_string(),
+            source: Box::new(e),
         })?;
     Ok(Some(resized))
 }
