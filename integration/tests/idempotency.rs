@@ -173,3 +173,33 @@ async fn a_retry_after_its_job_was_deleted_makes_a_new_job_instead_of_pointing_a
     let third = upload::handle(&app, with_key(post_image("image/jpeg", photo(64)), "k-del")).await;
     assert_eq!(json(&third)["id"], second_id.as_str());
 }
+
+/// A multipart body holding `file`, framed with `boundary`.
+fn multipart(boundary: &str, file: &[u8]) -> Request {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    post_image(&format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_multipart_retry_with_a_new_boundary_is_the_same_request() {
+    let stack = TestStack::new().await;
+    let app = stack.upload_app();
+    let first = upload::handle(&app, with_key(multipart("b-one", &photo(64)), "k-form")).await;
+    assert_eq!(first.status(), 202);
+    let retry = upload::handle(
+        &app,
+        with_key(multipart("b-two-other", &photo(64)), "k-form"),
+    )
+    .await;
+    assert_eq!(retry.status(), 202);
+    assert_eq!(json(&retry), json(&first), "the same job");
+    let other = upload::handle(&app, with_key(multipart("b-three", &photo(66)), "k-form")).await;
+    assert_eq!(other.status(), 422, "another file is another request");
+    assert_eq!(stack.job_count().await, 1);
+}

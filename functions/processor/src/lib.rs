@@ -114,9 +114,10 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
             info!(job_id = %id, attempt = record.attempts, "processing started");
         }
         StartOutcome::AlreadyFinished(JobStatus::Deleted) => {
-            // A delivery after a delete: make sure an earlier processor left nothing behind.
-            let removed = app.images.delete_outputs(id).await?;
-            info!(job_id = %id, removed, "delivery of a deleted job");
+            // A delivery after a delete: make sure nothing is left behind, whether by an
+            // earlier processor or by a delete that stopped half way.
+            app.images.delete_job_objects(id).await?;
+            info!(job_id = %id, "delivery of a deleted job; its objects are erased");
             return Ok(Outcome::Skipped("deleted"));
         }
         StartOutcome::AlreadyFinished(status) => {

@@ -151,19 +151,37 @@ async fn idempotent(
     id: JobId,
     request: &Request,
 ) -> Result<Response<Body>, UploadError> {
-    let Some(header) = request.headers().get(IDEMPOTENCY_KEY) else {
-        return upload(app, id, request).await;
-    };
-    let key = header
-        .to_str()
-        .map_err(|_| IdempotencyKeyError::Malformed)
-        .and_then(IdempotencyKey::parse)
-        .map_err(UploadError::InvalidIdempotencyKey)?;
+    if request.method() != Method::POST {
+        return Err(UploadError::MethodNotAllowed(request.method().clone()));
+    }
+    let key = request
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .map(|header| {
+            header
+                .to_str()
+                .map_err(|_| IdempotencyKeyError::Malformed)
+                .and_then(IdempotencyKey::parse)
+                .map_err(UploadError::InvalidIdempotencyKey)
+        })
+        .transpose()?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let fingerprint = Fingerprint::of(content_type, request.body().as_ref());
+    let image = extract_image(
+        content_type,
+        request.body().as_ref(),
+        app.settings.max_upload_bytes,
+    )
+    .await?;
+    let Some(key) = key else {
+        return upload(app, id, image).await;
+    };
+    // The image and its declared media type, not the raw body: a multipart body's boundary
+    // is new on every send, even of the same file.
+    let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or(ct));
+    let fingerprint = Fingerprint::of(media_type, &image);
     let claim = app
         .idempotency
         .claim(
@@ -184,22 +202,33 @@ async fn idempotent(
             // The job the answer names was deleted (or has expired) since: pointing the
             // client at it would be a 202 for nothing. The same request makes a new job.
             info!(idempotency_key = %key, "the key's job was deleted; handling the request afresh");
-            app.idempotency
+            let reclaimed = app
+                .idempotency
                 .reclaim(
                     KEY_SCOPE,
                     &key,
                     &fingerprint,
+                    &stored,
                     OffsetDateTime::now_utc(),
                     CLAIM_HOLD,
                 )
                 .await?;
+            if !reclaimed {
+                // Another retry got there first and is making the new job.
+                return Err(UploadError::IdempotencyKeyInFlight);
+            }
         }
         Claim::InFlight => return Err(UploadError::IdempotencyKeyInFlight),
         Claim::Mismatch => return Err(UploadError::IdempotencyKeyReused),
     }
-    let response = match upload(app, id, request).await {
+    let response = match upload(app, id, image).await {
         Ok(response) => response,
-        Err(err) => err.problem(&app.settings).into_response(),
+        Err(err) => {
+            if let UploadError::Store(cause) = &err {
+                error!(job_id = %id, idempotency_key = %key, error = %DisplayErrorContext(cause), "upload failed");
+            }
+            err.problem(&app.settings).into_response()
+        }
     };
     if response.status().is_server_error() {
         // Nothing was kept (the writes were undone): a retry should be handled afresh.
@@ -271,20 +300,8 @@ fn replay(stored: &StoredResponse) -> Response<Body> {
         .expect("a stored answer was a valid response")
 }
 
-async fn upload(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
-    if request.method() != Method::POST {
-        return Err(UploadError::MethodNotAllowed(request.method().clone()));
-    }
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let image = extract_image(
-        content_type,
-        request.body().as_ref(),
-        app.settings.max_upload_bytes,
-    )
-    .await?;
+/// Sniffs the image and makes its job: `202`, or why not.
+async fn upload(app: &App, id: JobId, image: Vec<u8>) -> Result<Response<Body>, UploadError> {
     let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
     let bytes = image.len();
     accept(app, id, image, kind.content_type()).await?;

@@ -106,6 +106,10 @@ impl IdempotencyStore {
             .map_err(|e| StoreError::dynamodb("GetItem", e))?
             .item
             .unwrap_or_default();
+        if item.is_empty() {
+            // Released (after a 503) or expired between the two calls: busy, try again.
+            return Ok(Claim::InFlight);
+        }
         let text = |name: &str| match item.get(name) {
             Some(AttributeValue::S(value)) => Some(value.as_str()),
             _ => None,
@@ -124,16 +128,21 @@ impl IdempotencyStore {
 
     /// Claims `key` again for the same request, whatever it holds: for an answer that no
     /// longer means anything (it names a job that was deleted since).
+    /// Only the answer `seen` is replaced: `false` when another retry reclaimed the key
+    /// first (it is then in flight, or answered anew).
     pub async fn reclaim(
         &self,
         scope: &str,
         key: &IdempotencyKey,
         fingerprint: &Fingerprint,
+        seen: &StoredResponse,
         now: OffsetDateTime,
         hold: Duration,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
+        let seen = serde_json::to_string(seen).map_err(StoreError::Stored)?;
         let now_epoch = now.unix_timestamp();
-        self.client
+        let result = self
+            .client
             .put_item()
             .table_name(&self.table)
             .item("key", Self::item_key(scope, key))
@@ -141,14 +150,27 @@ impl IdempotencyStore {
             .item("state", s(IN_FLIGHT))
             .item("held_until", n(now_epoch + hold.as_secs() as i64))
             .item("expires_at", n(now_epoch + KEY_LIFETIME.as_secs() as i64))
-            .condition_expression("fingerprint = :fingerprint AND #state = :done")
+            .condition_expression(
+                "fingerprint = :fingerprint AND #state = :done AND #response = :seen",
+            )
             .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#response", "response")
             .expression_attribute_values(":fingerprint", s(fingerprint.as_str()))
             .expression_attribute_values(":done", s(DONE))
+            .expression_attribute_values(":seen", s(seen))
             .send()
-            .await
-            .map_err(|e| StoreError::dynamodb("PutItem", e))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(StoreError::dynamodb("PutItem", err)),
+        }
     }
 
     /// Keeps the answer to the request that claimed `key`.

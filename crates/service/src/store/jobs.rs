@@ -90,18 +90,24 @@ impl JobTable {
         }
     }
 
-    /// Writes a new `queued` job. Fails if the id already exists.
+    /// Writes a new `queued` job, never over an existing one. A record already there with
+    /// this id is taken to be this very write, applied once already by a try whose answer
+    /// was lost (the SDK then retries): ids are fresh random v4s, so nobody else has it.
     pub async fn create(&self, record: &JobRecord) -> Result<(), StoreError> {
         let item = serde_dynamo::to_item(record).map_err(StoreError::Record)?;
-        self.client
+        let result = self
+            .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(id)")
             .send()
-            .await
-            .map_err(|e| StoreError::dynamodb("PutItem", e))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Ok(()),
+            Err(err) => Err(StoreError::dynamodb("PutItem", err)),
+        }
     }
 
     /// Removes a job that is still `queued` (compensation when it could not be enqueued).
