@@ -17,7 +17,7 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::{JobId, JobStatus};
 use ferrotype_service::store::{JobQueue, JobTable};
 use image::DynamicImage;
-use integration::faults::{intercepted, InjectedFault};
+use integration::faults::{intercepted, FaultInjector, InjectedFault, Matcher};
 use integration::{json, post_image, TestStack};
 use time::OffsetDateTime;
 
@@ -164,4 +164,52 @@ async fn a_lost_send_whose_record_is_taken_back_removes_the_original_and_answers
     let processor = stack.processor_app();
     let report = stack.bridge(&processor).await.poll_once().await.unwrap();
     assert_eq!(report.failed, 0, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_failed_send_whose_undo_fails_too_is_accepted_and_the_sweeper_runs_the_job() {
+    let stack = TestStack::new().await;
+    // Every SQS send and every DynamoDB DeleteItem fails before it leaves.
+    let faults = FaultInjector::new(
+        vec![
+            Matcher::SQS_SEND,
+            Matcher {
+                method: "POST",
+                target: Some("DynamoDB_20120810.DeleteItem"),
+            },
+        ],
+        1.0,
+    );
+    let faulty = intercepted(&stack.clients, faults.clone());
+    let mut app = stack.upload_app();
+    app.queue = JobQueue::new(faulty.sqs, stack.stack.queue_url.clone());
+    app.jobs = JobTable::new(faulty.dynamodb, &stack.stack.table);
+
+    let response = upload::handle(&app, post_image("image/jpeg", photo())).await;
+    assert!(faults.injected() >= 2, "the send and the undo both failed");
+    assert_eq!(
+        response.status(),
+        202,
+        "the job will run, so it is accepted"
+    );
+    let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+    assert!(stack
+        .object_keys()
+        .await
+        .contains(&format!("originals/{id}")));
+    assert_eq!(stack.queued_messages().await, 0, "no message was sent");
+
+    let sweeper = sweeper::App {
+        jobs: stack.jobs(),
+        queue: JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url),
+        stale_after: Duration::ZERO,
+    };
+    let sweep = sweeper::sweep(&sweeper, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(sweep.requeued, 1);
+    let processor = stack.processor_app();
+    stack.bridge(&processor).await.poll_once().await.unwrap();
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Completed, "{record:?}");
 }

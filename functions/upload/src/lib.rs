@@ -339,11 +339,18 @@ async fn accept(
                 warn!(job_id = %id, error = %DisplayErrorContext(&err), "the send failed, but a processor already took the job");
                 return Ok(());
             }
-            Err(undo) => warn!(
-                job_id = %id,
-                error = %DisplayErrorContext(&undo),
-                "could not remove the job after a failed enqueue; the sweeper will enqueue it"
-            ),
+            Err(undo) => {
+                // The record and the original both stay, and the sweeper enqueues a job
+                // left `queued`: the job will run, so it is accepted (a 503 would make the
+                // client's retry a second job).
+                warn!(
+                    job_id = %id,
+                    error = %DisplayErrorContext(&err),
+                    undo_error = %DisplayErrorContext(&undo),
+                    "the send failed and its undo too; the sweeper will enqueue the job"
+                );
+                return Ok(());
+            }
         }
         return Err(err);
     }
