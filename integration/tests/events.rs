@@ -38,13 +38,8 @@ async fn the_raw_and_multipart_upload_events_are_accepted_and_stored() {
     assert_eq!(stack.queued_messages().await, 2);
 }
 
-#[tokio::test]
-async fn the_status_event_is_404_until_its_job_exists() {
-    let stack = TestStack::new().await;
-    let response = status::handle(&stack.status_app(), http_event("status.json")).await;
-    assert_eq!(response.status(), 404);
-
-    let request = http_event("status.json");
+/// Creates a `queued` job with the id an `/images/{id}` event names.
+async fn create_job_named_by(stack: &TestStack, request: &lambda_http::Request) -> JobId {
     let id = JobId::parse(request.uri().path().trim_start_matches("/images/")).unwrap();
     let upload = OriginalUpload {
         content_type: "image/png".into(),
@@ -55,6 +50,17 @@ async fn the_status_event_is_404_until_its_job_exists() {
         .create(&JobRecord::queued(id, upload, OffsetDateTime::now_utc()))
         .await
         .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn the_status_event_is_404_until_its_job_exists() {
+    let stack = TestStack::new().await;
+    let response = status::handle(&stack.status_app(), http_event("status.json")).await;
+    assert_eq!(response.status(), 404);
+
+    let request = http_event("status.json");
+    create_job_named_by(&stack, &request).await;
     let response = status::handle(&stack.status_app(), request).await;
     assert_eq!(response.status(), 200);
     assert_eq!(json(&response)["status"], "queued");
@@ -67,16 +73,7 @@ async fn the_delete_event_is_404_until_its_job_exists_then_204() {
     assert_eq!(response.status(), 404);
 
     let request = http_event("delete.json");
-    let id = JobId::parse(request.uri().path().trim_start_matches("/images/")).unwrap();
-    let upload = OriginalUpload {
-        content_type: "image/png".into(),
-        bytes: 1,
-    };
-    stack
-        .jobs()
-        .create(&JobRecord::queued(id, upload, OffsetDateTime::now_utc()))
-        .await
-        .unwrap();
+    let id = create_job_named_by(&stack, &request).await;
     let response = delete::handle(&stack.delete_app(), request).await;
     assert_eq!(response.status(), 204);
     let record = stack.jobs().get(id).await.unwrap().unwrap();

@@ -55,6 +55,27 @@ impl IdempotencyStore {
         s(format!("{scope}#{key}"))
     }
 
+    /// A write of `key` as in flight for the request with `fingerprint`, held for `hold`
+    /// and kept for [`KEY_LIFETIME`]; the caller adds its condition.
+    fn put_in_flight(
+        &self,
+        scope: &str,
+        key: &IdempotencyKey,
+        fingerprint: &Fingerprint,
+        now: OffsetDateTime,
+        hold: Duration,
+    ) -> aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder {
+        let now_epoch = now.unix_timestamp();
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("key", Self::item_key(scope, key))
+            .item("fingerprint", s(fingerprint.as_str()))
+            .item("state", s(IN_FLIGHT))
+            .item("held_until", n(now_epoch + hold.as_secs() as i64))
+            .item("expires_at", n(now_epoch + KEY_LIFETIME.as_secs() as i64))
+    }
+
     /// Claims `key` for a request with `fingerprint`. `hold` bounds how long a claim
     /// blocks retries if its handler dies before answering (more than the function's
     /// timeout); after it, a retry of the same request takes the key over.
@@ -68,14 +89,7 @@ impl IdempotencyStore {
     ) -> Result<Claim, StoreError> {
         let now_epoch = now.unix_timestamp();
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("key", Self::item_key(scope, key))
-            .item("fingerprint", s(fingerprint.as_str()))
-            .item("state", s(IN_FLIGHT))
-            .item("held_until", n(now_epoch + hold.as_secs() as i64))
-            .item("expires_at", n(now_epoch + KEY_LIFETIME.as_secs() as i64))
+            .put_in_flight(scope, key, fingerprint, now, hold)
             .condition_expression(
                 "attribute_not_exists(#key) OR expires_at <= :now \
                  OR (#state = :in_flight AND held_until <= :now AND fingerprint = :fingerprint)",
@@ -140,16 +154,8 @@ impl IdempotencyStore {
         hold: Duration,
     ) -> Result<bool, StoreError> {
         let seen = serde_json::to_string(seen).map_err(StoreError::Stored)?;
-        let now_epoch = now.unix_timestamp();
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("key", Self::item_key(scope, key))
-            .item("fingerprint", s(fingerprint.as_str()))
-            .item("state", s(IN_FLIGHT))
-            .item("held_until", n(now_epoch + hold.as_secs() as i64))
-            .item("expires_at", n(now_epoch + KEY_LIFETIME.as_secs() as i64))
+            .put_in_flight(scope, key, fingerprint, now, hold)
             .condition_expression(
                 "fingerprint = :fingerprint AND #state = :done AND #response = :seen",
             )
