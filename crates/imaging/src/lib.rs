@@ -42,3 +42,47 @@ pub use ferrotype_format::{sniff, ImageKind};
 pub use outputs::{Output, Processed, Rendition, SourceInfo};
 pub use pipeline::process;
 pub use settings::PipelineSettings;
+
+#[cfg(test)]
+mod tests {
+    use image::{DynamicImage, ImageFormat, RgbImage};
+
+    /// `ferrotype-format` keeps its own copy of four magic numbers so that the upload needs
+    /// no codec; it must answer as the image crate does, for which the decoders are chosen.
+    #[test]
+    fn sniffing_agrees_with_the_image_crates_guess_for_every_format_and_for_others() {
+        let image = DynamicImage::ImageRgb8(RgbImage::new(4, 4));
+        let mut inputs: Vec<Vec<u8>> = [
+            ImageFormat::Jpeg,
+            ImageFormat::Png,
+            ImageFormat::WebP,
+            ImageFormat::Gif,
+        ]
+        .into_iter()
+        .map(|format| ferrotype_samples::encode(&image, format))
+        .collect();
+        inputs.extend(
+            [
+                &b"GIF87a...."[..],
+                b"BM\0\0\0\0\0\0\0\0",
+                b"II*\0\x08\0\0\0",
+                b"RIFF\0\0\0\0WAVEfmt ",
+                b"RIFF\0\0\0\0WEB",
+                b"\xFF\xD8",
+                b"%PDF-1.7",
+                b"",
+            ]
+            .map(<[u8]>::to_vec),
+        );
+        for bytes in &inputs {
+            let ours = super::sniff(bytes).map(|kind| kind.content_type());
+            let theirs = image::guess_format(bytes)
+                .ok()
+                .map(|format| format.to_mime_type())
+                .filter(|mime| {
+                    ["image/jpeg", "image/png", "image/webp", "image/gif"].contains(mime)
+                });
+            assert_eq!(ours, theirs, "{:?}", &bytes[..bytes.len().min(12)]);
+        }
+    }
+}
