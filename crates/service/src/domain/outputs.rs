@@ -48,15 +48,3 @@ pub struct Outputs {
     pub preview: OutputInfo,
     pub optimized: OutputInfo,
 }
-
-impl Outputs {
-    pub fn iter(&self) -> impl Iterator<Item = (OutputName, &OutputInfo)> {
-        [
-            (OutputName::Original, &self.original),
-            (OutputName::Thumbnail, &self.thumbnail),
-            (OutputName::Preview, &self.preview),
-            (OutputName::Optimized, &self.optimized),
-        ]
-        .into_iter()
-    }
-}

@@ -3,7 +3,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::StoreError;
+use super::{is_condition_failure, StoreError};
 use crate::domain::{Fingerprint, IdempotencyKey, StoredResponse};
 
 /// Idempotency keys in their own DynamoDB table (partition key `key`, TTL `expires_at`):
@@ -103,10 +103,7 @@ impl IdempotencyStore {
             .await;
         match result {
             Ok(_) => return Ok(Claim::New),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+            Err(err) if is_condition_failure(&err) => {}
             Err(err) => return Err(StoreError::dynamodb("PutItem", err)),
         }
         let item = self
@@ -168,13 +165,7 @@ impl IdempotencyStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(err) if is_condition_failure(&err) => Ok(false),
             Err(err) => Err(StoreError::dynamodb("PutItem", err)),
         }
     }

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::StoreError;
+use super::{is_condition_failure, StoreError};
 use crate::domain::{JobError, JobId, JobRecord, JobStatus, Outputs};
 
 /// Job records in DynamoDB. Every status change is a conditional write, so a duplicate or
@@ -71,15 +71,6 @@ fn timestamp(at: OffsetDateTime) -> AttributeValue {
 
 fn status(value: JobStatus) -> AttributeValue {
     s(value.as_str())
-}
-
-fn is_condition_failure<E, R>(err: &SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    err.as_service_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| code == "ConditionalCheckFailedException")
 }
 
 impl JobTable {

@@ -68,3 +68,14 @@ impl StoreError {
         }
     }
 }
+
+/// Whether a conditional write was refused because its condition did not hold (as opposed
+/// to failing).
+pub(super) fn is_condition_failure<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
