@@ -16,10 +16,14 @@ use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{DeleteSettings, StatusSettings, UploadSettings};
+use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
 use processor::settings::ProcessorSettings;
+
+/// `MAX_DIRECT_UPLOAD_BYTES` in the tests, as its default.
+pub const DEFAULT_MAX_DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
 
 pub struct TestStack {
     pub clients: Clients,
@@ -66,6 +70,8 @@ impl TestStack {
             retry_after: Duration::from_secs(2),
             unavailable_retry_after: Duration::from_secs(5),
             retention: None,
+            max_direct_upload_bytes: DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
+            upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
         })
     }
 
@@ -79,6 +85,34 @@ impl TestStack {
                 settings.idempotency_table.clone(),
             ),
             settings,
+        }
+    }
+
+    /// The direct-upload checks of the ingest function and the sweeper, on this stack.
+    pub fn direct_uploads(&self) -> DirectUploads {
+        DirectUploads {
+            images: self.images(),
+            jobs: self.jobs(),
+            queue: JobQueue::new(self.clients.sqs.clone(), &self.stack.queue_url),
+            max_bytes: DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
+        }
+    }
+
+    pub fn ingest_app(&self) -> ingest::App {
+        ingest::App {
+            uploads: self.direct_uploads(),
+        }
+    }
+
+    /// The sweeper, counting jobs `queued` for `stale_after` as lost and settling direct
+    /// uploads as soon as their URL has expired (no grace).
+    pub fn sweeper_app(&self, stale_after: Duration) -> sweeper::App {
+        sweeper::App {
+            jobs: self.jobs(),
+            queue: JobQueue::new(self.clients.sqs.clone(), &self.stack.queue_url),
+            stale_after,
+            uploads: self.direct_uploads(),
+            upload_grace: Duration::ZERO,
         }
     }
 

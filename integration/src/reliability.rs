@@ -341,11 +341,7 @@ pub async fn upload_faults(jobs: usize, rate: f64, workers: usize) -> Report {
     })
     .await;
     let orphans_left = census(&stack).await.queued;
-    let sweeper = sweeper::App {
-        jobs: stack.jobs(),
-        queue: JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url),
-        stale_after: Duration::ZERO,
-    };
+    let sweeper = stack.sweeper_app(Duration::ZERO);
     let sweep = sweeper::sweep(&sweeper, time::OffsetDateTime::now_utc())
         .await
         .expect("sweeping");

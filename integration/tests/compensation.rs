@@ -199,11 +199,7 @@ async fn a_failed_send_whose_undo_fails_too_is_accepted_and_the_sweeper_runs_the
         .contains(&format!("originals/{id}")));
     assert_eq!(stack.queued_messages().await, 0, "no message was sent");
 
-    let sweeper = sweeper::App {
-        jobs: stack.jobs(),
-        queue: JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url),
-        stale_after: Duration::ZERO,
-    };
+    let sweeper = stack.sweeper_app(Duration::ZERO);
     let sweep = sweeper::sweep(&sweeper, OffsetDateTime::now_utc())
         .await
         .unwrap();

@@ -3,7 +3,9 @@
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_samples as samples;
-use ferrotype_service::domain::{JobId, JobMessage, JobRecord, JobStatus, OriginalUpload};
+use ferrotype_service::domain::{
+    JobId, JobMessage, JobRecord, JobStatus, OriginalUpload, UploadSource,
+};
 use image::DynamicImage;
 use integration::{header_of, json, TestStack};
 use time::OffsetDateTime;
@@ -25,7 +27,11 @@ async fn the_raw_and_multipart_upload_events_are_accepted_and_stored() {
         let response = upload::handle(&stack.upload_app(), http_event(name)).await;
         assert_eq!(response.status(), 202, "{name}: {:?}", response.body());
         let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
-        let stored = stack.images().get_original(id).await.unwrap();
+        let stored = stack
+            .images()
+            .get_original(id, UploadSource::Inline)
+            .await
+            .unwrap();
         assert!(
             image::load_from_memory(&stored).is_ok(),
             "{name}: stored a real image"
@@ -41,10 +47,7 @@ async fn the_raw_and_multipart_upload_events_are_accepted_and_stored() {
 /// Creates a `queued` job with the id an `/images/{id}` event names.
 async fn create_job_named_by(stack: &TestStack, request: &lambda_http::Request) -> JobId {
     let id = JobId::parse(request.uri().path().trim_start_matches("/images/")).unwrap();
-    let upload = OriginalUpload {
-        content_type: "image/png".into(),
-        bytes: 1,
-    };
+    let upload = OriginalUpload::inline("image/png", 1);
     stack
         .jobs()
         .create(&JobRecord::queued(id, upload, OffsetDateTime::now_utc()))
@@ -91,10 +94,7 @@ async fn the_sqs_batch_event_completes_the_jobs_it_names() {
         let id = JobMessage::parse(record.body.as_deref().unwrap())
             .unwrap()
             .job_id;
-        let upload = OriginalUpload {
-            content_type: "image/jpeg".into(),
-            bytes: photo.len() as u64,
-        };
+        let upload = OriginalUpload::inline("image/jpeg", photo.len() as u64);
         stack
             .images()
             .put_original(id, photo.clone(), "image/jpeg")

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ferrotype_samples as samples;
 use ferrotype_service::config::UploadSettings;
-use ferrotype_service::domain::{JobId, JobStatus};
+use ferrotype_service::domain::{JobId, JobStatus, UploadSource};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, post_multipart, TestStack};
 
@@ -131,7 +131,11 @@ async fn a_multipart_upload_is_accepted_and_stores_the_file_part() {
     .await;
     assert_eq!(status, 202, "{body}");
     let id = JobId::parse(body["id"].as_str().unwrap()).unwrap();
-    let stored = stack.images().get_original(id).await.unwrap();
+    let stored = stack
+        .images()
+        .get_original(id, UploadSource::Inline)
+        .await
+        .unwrap();
     assert_eq!(stored, image);
     let record = stack.jobs().get(id).await.unwrap().unwrap();
     assert_eq!(record.status, JobStatus::Queued);
@@ -149,6 +153,8 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
         retry_after: Duration::from_secs(2),
         unavailable_retry_after: Duration::from_secs(5),
         retention: None,
+        max_direct_upload_bytes: integration::DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
+        upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
     });
     let cases = [
         ("empty body", post_image("image/jpeg", Vec::new()), 400),
@@ -368,10 +374,7 @@ async fn processors_racing_for_one_job_start_it_exactly_once() {
     let now = time::OffsetDateTime::now_utc();
     let ids: Vec<JobId> = (0..JOBS).map(|_| JobId::new_random()).collect();
     for &id in &ids {
-        let upload = OriginalUpload {
-            content_type: "image/jpeg".into(),
-            bytes: 1,
-        };
+        let upload = OriginalUpload::inline("image/jpeg", 1);
         jobs.create(&JobRecord::queued(id, upload, now))
             .await
             .unwrap();
@@ -416,6 +419,8 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
         retry_after: Duration::from_secs(2),
         unavailable_retry_after: Duration::from_secs(9),
         retention: None,
+        max_direct_upload_bytes: integration::DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
+        upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
     });
     let response = upload::handle(&app, post_image("image/jpeg", photo(100, 100))).await;
     assert_eq!(response.status(), 503);

@@ -112,10 +112,7 @@ async fn the_sweeper_enqueues_a_job_whose_message_was_lost_and_it_completes() {
         .put_original(lost, image.clone(), "image/jpeg")
         .await
         .unwrap();
-    let upload = OriginalUpload {
-        content_type: "image/jpeg".into(),
-        bytes: image.len() as u64,
-    };
+    let upload = OriginalUpload::inline("image/jpeg", image.len() as u64);
     let long_ago = OffsetDateTime::now_utc() - Duration::from_secs(3600);
     stack
         .jobs()
@@ -126,11 +123,7 @@ async fn the_sweeper_enqueues_a_job_whose_message_was_lost_and_it_completes() {
     let fresh = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
     let fresh = JobId::parse(json(&fresh)["id"].as_str().unwrap()).unwrap();
 
-    let app = sweeper::App {
-        jobs: stack.jobs(),
-        queue: JobQueue::new(stack.clients.sqs.clone(), &stack.stack.queue_url),
-        stale_after: Duration::from_secs(300),
-    };
+    let app = stack.sweeper_app(Duration::from_secs(300));
     let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
         .await
         .unwrap();

@@ -74,10 +74,7 @@ async fn an_upload_with_retention_records_its_expiry_and_an_expired_job_reads_as
     // A job past its retention that DynamoDB's TTL has not removed yet.
     let old = JobId::new_random();
     let long_ago = OffsetDateTime::now_utc() - time::Duration::days(40);
-    let upload = OriginalUpload {
-        content_type: "image/jpeg".into(),
-        bytes: 10,
-    };
+    let upload = OriginalUpload::inline("image/jpeg", 10);
     let expired = JobRecord::queued(old, upload, long_ago)
         .retained_for(Some(Duration::from_secs(30 * 86_400)));
     stack.jobs().create(&expired).await.unwrap();

@@ -88,6 +88,11 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
                 function: "dead-letter",
                 output: Output::Terminal,
             },
+            Bridge {
+                queue: Queue::UploadEvents,
+                function: "ingest",
+                output: Output::Terminal,
+            },
         ],
         written_by: "`make dev` (cargo run -p xtask -- dev)",
     };

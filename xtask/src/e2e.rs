@@ -146,6 +146,7 @@ struct Logs {
     moto: PathBuf,
     watch: PathBuf,
     bridge: PathBuf,
+    ingest_bridge: PathBuf,
 }
 
 impl Logs {
@@ -154,11 +155,12 @@ impl Logs {
             moto: dir.join("moto.log"),
             watch: dir.join("watch.log"),
             bridge: dir.join("bridge.log"),
+            ingest_bridge: dir.join("ingest-bridge.log"),
         }
     }
 
     fn show(&self) {
-        for path in [&self.moto, &self.watch, &self.bridge] {
+        for path in [&self.moto, &self.watch, &self.bridge, &self.ingest_bridge] {
             let tail = stack::tail(path, 40);
             if !tail.is_empty() {
                 println!("----- last lines of {}", path.display());
@@ -185,11 +187,18 @@ fn start_stack(
         rust_log: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
         watch_output: Output::File(logs.watch.clone()),
         ignore_changes: true,
-        bridges: vec![Bridge {
-            queue: Queue::Jobs,
-            function: "processor",
-            output: Output::File(logs.bridge.clone()),
-        }],
+        bridges: vec![
+            Bridge {
+                queue: Queue::Jobs,
+                function: "processor",
+                output: Output::File(logs.bridge.clone()),
+            },
+            Bridge {
+                queue: Queue::UploadEvents,
+                function: "ingest",
+                output: Output::File(logs.ingest_bridge.clone()),
+            },
+        ],
         written_by: "`cargo run -p xtask -- e2e`",
     };
     Ok(stack::start(workspace, supervisor, &settings)?.api)

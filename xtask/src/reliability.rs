@@ -257,6 +257,11 @@ fn start_local_system(
                 function: "dead-letter",
                 output: Output::File(work.join("dlq-bridge.log")),
             },
+            Bridge {
+                queue: Queue::UploadEvents,
+                function: "ingest",
+                output: Output::File(work.join("ingest-bridge.log")),
+            },
         ],
         written_by: "`cargo run -p xtask -- reliability`",
     };

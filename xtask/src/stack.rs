@@ -30,6 +30,8 @@ pub enum Emulator {
 pub enum Queue {
     Jobs,
     DeadLetters,
+    /// The bucket's notifications of direct uploads.
+    UploadEvents,
 }
 
 /// A bridge: which queue feeds which function, and where its output goes.
@@ -111,6 +113,7 @@ pub fn start(
         let queue_url = match bridge.queue {
             Queue::Jobs => &provisioned.queue_url,
             Queue::DeadLetters => &provisioned.dlq_url,
+            Queue::UploadEvents => &provisioned.upload_events_url,
         };
         eprintln!(
             "==> starting the SQS bridge {queue_url} -> {}",
@@ -138,6 +141,7 @@ pub struct Provisioned {
     pub lines: Vec<(String, String)>,
     pub queue_url: String,
     pub dlq_url: String,
+    pub upload_events_url: String,
 }
 
 impl Provisioned {
@@ -169,6 +173,7 @@ impl Provisioned {
         Ok(Self {
             queue_url: get("QUEUE_URL")?,
             dlq_url: get("DLQ_URL")?,
+            upload_events_url: get("UPLOAD_EVENTS_QUEUE_URL")?,
             lines,
         })
     }
@@ -292,7 +297,8 @@ mod tests {
 
     const PRINTED: &str = "BUCKET_NAME=ferrotype-e2e\nTABLE_NAME=ferrotype-e2e-jobs\n\
         QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs\n\
-        DLQ_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs-dlq\n";
+        DLQ_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs-dlq\n\
+        UPLOAD_EVENTS_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-upload-events\n";
 
     #[test]
     fn provision_output_gives_the_queue_urls() {
@@ -302,7 +308,8 @@ mod tests {
             "http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs"
         );
         assert!(provisioned.dlq_url.ends_with("-jobs-dlq"));
-        assert_eq!(provisioned.lines.len(), 4);
+        assert!(provisioned.upload_events_url.ends_with("-upload-events"));
+        assert_eq!(provisioned.lines.len(), 5);
     }
 
     #[test]

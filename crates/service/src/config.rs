@@ -129,10 +129,15 @@ pub struct UploadSettings {
     pub unavailable_retry_after: Duration,
     /// How long a job is kept (`RETENTION_DAYS`); `None` keeps it forever.
     pub retention: Option<Duration>,
+    /// The largest direct upload (`POST /uploads`) accepted.
+    pub max_direct_upload_bytes: u64,
+    /// How long a direct upload's presigned `PUT` works (`UPLOAD_URL_TTL_SECONDS`).
+    pub upload_url_ttl: Duration,
 }
 
 impl UploadSettings {
     pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
+    pub const DEFAULT_UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
 
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
         Ok(Self {
@@ -142,8 +147,46 @@ impl UploadSettings {
             retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
             unavailable_retry_after: unavailable_retry_after(env)?,
             retention: retention(env)?,
+            max_direct_upload_bytes: max_direct_upload_bytes(env)?,
+            upload_url_ttl: upload_url_ttl(env)?,
         })
     }
+}
+
+/// `MAX_DIRECT_UPLOAD_BYTES`: the largest direct upload, checked when the session is made
+/// and again on the stored object. 50 MiB by default; S3 takes at most 5 GiB in one `PUT`.
+pub fn max_direct_upload_bytes<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<u64, ConfigError> {
+    const DEFAULT: u64 = 50 * 1024 * 1024;
+    const SINGLE_PUT_LIMIT: u64 = 5 * 1024 * 1024 * 1024;
+    let bytes = env.positive("MAX_DIRECT_UPLOAD_BYTES", DEFAULT)?;
+    if bytes > SINGLE_PUT_LIMIT {
+        return Err(ConfigError::Invalid {
+            name: "MAX_DIRECT_UPLOAD_BYTES",
+            value: bytes.to_string(),
+            reason: format!("must be at most {SINGLE_PUT_LIMIT} (S3's limit for one PUT)"),
+        });
+    }
+    Ok(bytes)
+}
+
+/// `UPLOAD_URL_TTL_SECONDS`: how long a direct upload's URL works (15 minutes by default).
+/// At most an hour: the URL is signed with the function's role credentials, and a
+/// presigned URL stops working when they expire, whatever it says.
+fn upload_url_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Duration, ConfigError> {
+    let secs = env.positive(
+        "UPLOAD_URL_TTL_SECONDS",
+        UploadSettings::DEFAULT_UPLOAD_URL_TTL.as_secs(),
+    )?;
+    if secs > 3600 {
+        return Err(ConfigError::Invalid {
+            name: "UPLOAD_URL_TTL_SECONDS",
+            value: secs.to_string(),
+            reason: "must be at most 3600 (one hour)".into(),
+        });
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// The status function's settings.
@@ -264,5 +307,24 @@ mod tests {
         assert!(StatusSettings::from_env(&env(&[("PRESIGN_TTL_SECONDS", "604801")])).is_err());
         let ok = StatusSettings::from_env(&env(&[("PRESIGN_TTL_SECONDS", "60")])).unwrap();
         assert_eq!(ok.presign_ttl, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn direct_uploads_default_to_50_mib_and_15_minutes_within_bounds() {
+        let base = [("QUEUE_URL", "q"), ("IDEMPOTENCY_TABLE_NAME", "i")];
+        let settings = UploadSettings::from_env(&env(&base)).unwrap();
+        assert_eq!(settings.max_direct_upload_bytes, 50 * 1024 * 1024);
+        assert_eq!(settings.upload_url_ttl, Duration::from_secs(900));
+        for bad in [
+            ("UPLOAD_URL_TTL_SECONDS", "3601"),
+            ("UPLOAD_URL_TTL_SECONDS", "0"),
+            ("MAX_DIRECT_UPLOAD_BYTES", "5368709121"),
+            ("MAX_DIRECT_UPLOAD_BYTES", "-1"),
+        ] {
+            let mut pairs = base.to_vec();
+            pairs.push(bad);
+            let err = UploadSettings::from_env(&env(&pairs)).unwrap_err();
+            assert!(err.to_string().contains(bad.0), "{err}");
+        }
     }
 }

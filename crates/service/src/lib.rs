@@ -11,10 +11,12 @@
 //!   job messages in SQS ([`store::JobQueue`]).
 //! - [`problem`]: RFC 9457 problem details, the one place HTTP errors are shaped.
 //! - [`routes`]: what the HTTP functions share about their routes (methods, the job id).
+//! - [`direct_upload`]: whether a direct upload's object becomes a job (ingest, sweeper).
 //! - [`aws`]: building the SDK clients once, at init.
 
 pub mod aws;
 pub mod config;
+pub mod direct_upload;
 pub mod domain;
 pub mod problem;
 pub mod routes;

@@ -15,7 +15,7 @@ use crate::settings::ProcessorSettings;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition};
 use ferrotype_service::domain::{
-    FailureCode, JobError, JobId, JobMessage, JobStatus, OutputName, Outputs,
+    FailureCode, JobError, JobId, JobMessage, JobStatus, OutputName, Outputs, UploadSource,
 };
 use ferrotype_service::store::{
     DisplayErrorContext, ImageStore, JobTable, OutputImage, StartOutcome, StoreError, Transition,
@@ -100,7 +100,7 @@ pub async fn process_message(app: &App, message: &SqsMessage) -> Result<Outcome,
 /// Takes a job, makes its outputs and records the result.
 pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError> {
     let lease_token = uuid::Uuid::new_v4().to_string();
-    match app
+    let source = match app
         .jobs
         .start_processing(
             id,
@@ -112,6 +112,7 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
     {
         StartOutcome::Started(record) => {
             info!(job_id = %id, attempt = record.attempts, "processing started");
+            record.upload.source
         }
         StartOutcome::AlreadyFinished(JobStatus::Deleted) => {
             // A delivery after a delete: make sure nothing is left behind, whether by an
@@ -129,9 +130,9 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
             return Ok(Outcome::Skipped("unknown job"));
         }
         StartOutcome::Busy => return Err(RetryableError::Busy),
-    }
+    };
 
-    let original = match app.images.get_original(id).await {
+    let original = match app.images.get_original(id, source).await {
         Ok(bytes) => bytes,
         Err(StoreError::NotFound { what }) => {
             warn!(job_id = %id, what, "the original is missing");
@@ -168,7 +169,7 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
 
-    let outputs = store_outputs(app, id, original_bytes, processed).await?;
+    let outputs = store_outputs(app, id, source, original_bytes, processed).await?;
     match app
         .jobs
         .complete(id, &lease_token, &outputs, OffsetDateTime::now_utc())
@@ -242,6 +243,7 @@ fn lost_lease(id: JobId, status: Option<JobStatus>) -> Result<Outcome, Retryable
 async fn store_outputs(
     app: &App,
     id: JobId,
+    upload_source: UploadSource,
     original_bytes: u64,
     processed: Processed,
 ) -> Result<Outputs, StoreError> {
@@ -264,6 +266,7 @@ async fn store_outputs(
     Ok(Outputs {
         original: ImageStore::original_info(
             id,
+            upload_source,
             source.width,
             source.height,
             original_bytes,

@@ -144,7 +144,10 @@ async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError
             }
         }
         JobStatus::Failed => body.error = error,
-        JobStatus::Queued | JobStatus::Processing | JobStatus::Deleted => {}
+        JobStatus::AwaitingUpload
+        | JobStatus::Queued
+        | JobStatus::Processing
+        | JobStatus::Deleted => {}
     }
     Ok(Some(body))
 }

@@ -1,8 +1,9 @@
 use std::time::Duration;
 
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{Env, Resources};
-use ferrotype_service::store::{JobQueue, JobTable};
+use ferrotype_service::config::{max_direct_upload_bytes, Env, Resources};
+use ferrotype_service::direct_upload::DirectUploads;
+use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use time::OffsetDateTime;
 
@@ -13,18 +14,35 @@ async fn main() -> Result<(), Error> {
     let resources = Resources::from_env(&env)?;
     let queue_url = env.required("QUEUE_URL")?;
     let stale_after = Duration::from_secs(env.parsed_or("STALE_AFTER_SECONDS", 300u64)?);
+    let upload_grace = Duration::from_secs(env.parsed_or("UPLOAD_GRACE_SECONDS", 300u64)?);
+    let max_bytes = max_direct_upload_bytes(&env)?;
     let clients = Clients::from_env().await;
+    let jobs = JobTable::new(clients.dynamodb, resources.table);
+    let queue = JobQueue::new(clients.sqs, queue_url);
     let app = sweeper::App {
-        jobs: JobTable::new(clients.dynamodb, resources.table),
-        queue: JobQueue::new(clients.sqs, queue_url),
+        jobs: jobs.clone(),
+        queue: queue.clone(),
         stale_after,
+        uploads: DirectUploads {
+            images: ImageStore::new(clients.s3, resources.bucket),
+            jobs,
+            queue,
+            max_bytes,
+        },
+        upload_grace,
     };
     let app = &app;
     // The scheduled event's content is not needed: each run sweeps the whole table.
     run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {
             let sweep = sweeper::sweep(app, OffsetDateTime::now_utc()).await?;
-            tracing::info!(stale = sweep.stale, requeued = sweep.requeued, "sweep done");
+            tracing::info!(
+                stale = sweep.stale,
+                requeued = sweep.requeued,
+                overdue_uploads = sweep.overdue_uploads,
+                expired_uploads = sweep.expired_uploads,
+                "sweep done"
+            );
             Ok::<_, Error>(sweep)
         },
     ))

@@ -1,30 +1,34 @@
-//! `POST /images`: accept an image, store it, queue a job, answer `202 Accepted`.
+//! `POST /images`: accept an image, store it, queue a job, answer `202 Accepted`; and
+//! `POST /uploads`: a direct upload session, answered `201 Created` (see [`direct`]).
 //!
-//! The three writes happen in order — original to S3, `queued` record to DynamoDB, message
-//! to SQS — and a failure at any step undoes the earlier ones before answering 503, so the
-//! client never gets `202` for a job that cannot run and no half-written job looks queued.
+//! The three writes of an inline upload happen in order — original to S3, `queued` record
+//! to DynamoDB, message to SQS — and a failure at any step undoes the earlier ones before
+//! answering 503, so the client never gets `202` for a job that cannot run and no
+//! half-written job looks queued.
 
 mod body;
+pub mod direct;
 
 use ferrotype_format::sniff;
 use ferrotype_service::config::UploadSettings;
 use std::time::Duration;
 
 use ferrotype_service::domain::{
-    Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage, JobRecord, JobStatus,
-    OriginalUpload, StoredResponse,
+    FailureCode, Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage, JobRecord,
+    JobStatus, OriginalUpload, StoredResponse,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::{
     Claim, DisplayErrorContext, IdempotencyStore, ImageStore, JobQueue, JobTable, StoreError, Undo,
 };
 use lambda_http::http::{header, Method, StatusCode};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
 pub use body::{extract_image, BodyError};
+pub use direct::{SessionError, SessionRequest};
 
 /// The request header of the IETF httpapi draft (version 07).
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -50,6 +54,33 @@ struct Links {
     status: String,
 }
 
+/// The two routes this function serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// `POST /images`: the image in the body.
+    Images,
+    /// `POST /uploads`: a direct upload session.
+    Uploads,
+}
+
+impl Route {
+    /// API Gateway gives the path without its stage; a request built by hand has only the
+    /// URI.
+    fn of(request: &Request) -> Self {
+        let raw = request.raw_http_path();
+        let path = if raw.is_empty() {
+            request.uri().path()
+        } else {
+            raw
+        };
+        if path.trim_end_matches('/').ends_with("/uploads") {
+            Self::Uploads
+        } else {
+            Self::Images
+        }
+    }
+}
+
 /// Why a request got no `202`. [`UploadError::problem`] is the one place these become
 /// problem documents.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +91,8 @@ pub enum UploadError {
     Body(#[from] BodyError),
     #[error("the body is not a JPEG, PNG, WebP or GIF image")]
     UnsupportedMediaType,
+    #[error("the direct upload request was refused")]
+    Session(#[from] SessionError),
     #[error("the Idempotency-Key header is invalid")]
     InvalidIdempotencyKey(#[source] IdempotencyKeyError),
     #[error("a request with this Idempotency-Key is still being handled")]
@@ -99,6 +132,38 @@ impl UploadError {
                 "unsupported-media-type",
                 "the body is not a JPEG, PNG, WebP or GIF image (the type is read from the bytes)",
             ),
+            Self::Session(SessionError::NotJson) => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "send the upload request as application/json: \
+                 {\"content_type\": \"image/jpeg\", \"content_length\": 12345678}",
+            ),
+            Self::Session(SessionError::Malformed(source)) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-upload-request",
+                format!(
+                    "the body must be {{\"content_type\": \"image/…\", \"content_length\": <bytes>}} \
+                     and nothing else: {source}"
+                ),
+            ),
+            Self::Session(SessionError::UnsupportedType(declared)) => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                format!(
+                    "content_type {declared:?} is not accepted; use image/jpeg, image/png, \
+                     image/webp or image/gif"
+                ),
+            ),
+            Self::Session(SessionError::Empty) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-upload-request",
+                "content_length must be the image's size in bytes, at least 1",
+            ),
+            Self::Session(SessionError::TooLarge { limit, .. }) => Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                format!("direct uploads of up to {limit} bytes are accepted"),
+            ),
             Self::InvalidIdempotencyKey(source) => Problem::new(
                 StatusCode::BAD_REQUEST,
                 "invalid-idempotency-key",
@@ -130,7 +195,11 @@ const CLAIM_HOLD: Duration = Duration::from_secs(60);
 /// problem document; the handler never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
     let id = JobId::new_random();
-    match idempotent(app, id, &request).await {
+    let result = match Route::of(&request) {
+        Route::Images => inline(app, id, &request).await,
+        Route::Uploads => session(app, id, &request).await,
+    };
+    match result {
         Ok(response) => response,
         Err(err) => {
             match &err {
@@ -144,27 +213,9 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
     }
 }
 
-/// [`upload`], once per `Idempotency-Key` (when the request has one): a retry of the same
-/// request gets the first answer again, and no second job.
-async fn idempotent(
-    app: &App,
-    id: JobId,
-    request: &Request,
-) -> Result<Response<Body>, UploadError> {
-    if request.method() != Method::POST {
-        return Err(UploadError::MethodNotAllowed(request.method().clone()));
-    }
-    let key = request
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .map(|header| {
-            header
-                .to_str()
-                .map_err(|_| IdempotencyKeyError::Malformed)
-                .and_then(IdempotencyKey::parse)
-                .map_err(UploadError::InvalidIdempotencyKey)
-        })
-        .transpose()?;
+/// `POST /images`: reads the image, then [`upload`]s it once per `Idempotency-Key`.
+async fn inline(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
+    let key = post_with_key(request)?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -175,13 +226,71 @@ async fn idempotent(
         app.settings.max_upload_bytes,
     )
     .await?;
-    let Some(key) = key else {
-        return upload(app, id, image).await;
-    };
     // The image and its declared media type, not the raw body: a multipart body's boundary
     // is new on every send, even of the same file.
     let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or(ct));
     let fingerprint = Fingerprint::of(media_type, &image);
+    once(app, id, key, fingerprint, || upload(app, id, image)).await
+}
+
+/// `POST /uploads`: reads the declaration, then creates the session once per
+/// `Idempotency-Key`.
+async fn session(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
+    let key = post_with_key(request)?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let declared = SessionRequest::parse(
+        content_type,
+        request.body().as_ref(),
+        app.settings.max_direct_upload_bytes,
+    )?;
+    let fingerprint = Fingerprint::of(Some(SESSION_FINGERPRINT_TYPE), &declared.canonical());
+    once(app, id, key, fingerprint, || async {
+        Ok(direct::create(app, id, declared).await?)
+    })
+    .await
+}
+
+/// The media type a session's fingerprint is taken under: never an image's, so one key
+/// used on both routes is a different request (`422`).
+const SESSION_FINGERPRINT_TYPE: &str = "application/vnd.ferrotype.upload-session+json";
+
+/// Refuses other methods and reads the `Idempotency-Key` header, if there is one.
+fn post_with_key(request: &Request) -> Result<Option<IdempotencyKey>, UploadError> {
+    if request.method() != Method::POST {
+        return Err(UploadError::MethodNotAllowed(request.method().clone()));
+    }
+    request
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .map(|header| {
+            header
+                .to_str()
+                .map_err(|_| IdempotencyKeyError::Malformed)
+                .and_then(IdempotencyKey::parse)
+                .map_err(UploadError::InvalidIdempotencyKey)
+        })
+        .transpose()
+}
+
+/// `run`, once per `Idempotency-Key` (when the request has one): a retry of the same
+/// request gets the first answer again, and no second job.
+async fn once<F, Fut>(
+    app: &App,
+    id: JobId,
+    key: Option<IdempotencyKey>,
+    fingerprint: Fingerprint,
+    run: F,
+) -> Result<Response<Body>, UploadError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Response<Body>, UploadError>>,
+{
+    let Some(key) = key else {
+        return run().await;
+    };
     let claim = app
         .idempotency
         .claim(
@@ -195,13 +304,13 @@ async fn idempotent(
     match claim {
         Claim::New => {}
         Claim::Replay(stored) => {
-            if !names_a_deleted_job(app, &stored).await? {
+            if !names_a_gone_job(app, &stored).await? {
                 info!(idempotency_key = %key, status = stored.status, "replaying the answer to a retried request");
                 return Ok(replay(&stored));
             }
             // The job the answer names was deleted (or has expired) since: pointing the
-            // client at it would be a 202 for nothing. The same request makes a new job.
-            info!(idempotency_key = %key, "the key's job was deleted; handling the request afresh");
+            // client at it would be an answer for nothing. The same request makes a new job.
+            info!(idempotency_key = %key, "the key's job is gone; handling the request afresh");
             let reclaimed = app
                 .idempotency
                 .reclaim(
@@ -221,7 +330,7 @@ async fn idempotent(
         Claim::InFlight => return Err(UploadError::IdempotencyKeyInFlight),
         Claim::Mismatch => return Err(UploadError::IdempotencyKeyReused),
     }
-    let response = match upload(app, id, image).await {
+    let response = match run().await {
         Ok(response) => response,
         Err(err) => {
             if let UploadError::Store(cause) = &err {
@@ -247,22 +356,31 @@ async fn idempotent(
     Ok(response)
 }
 
-/// Whether a kept answer is a `202` for a job that is gone now (deleted, or past its
-/// retention).
-async fn names_a_deleted_job(app: &App, stored: &StoredResponse) -> Result<bool, StoreError> {
+/// Whether a kept answer is a `202` or `201` for a job that is gone now (deleted, past its
+/// retention, or a direct upload whose URL expired unused).
+async fn names_a_gone_job(app: &App, stored: &StoredResponse) -> Result<bool, StoreError> {
     let location = stored
         .headers
         .iter()
         .find(|(name, _)| name == header::LOCATION.as_str())
         .and_then(|(_, value)| value.strip_prefix("/images/"))
         .and_then(|id| JobId::parse(id).ok());
-    let Some(id) = location.filter(|_| stored.status == StatusCode::ACCEPTED.as_u16()) else {
+    let answered_a_job = [StatusCode::ACCEPTED, StatusCode::CREATED]
+        .iter()
+        .any(|code| code.as_u16() == stored.status);
+    let Some(id) = location.filter(|_| answered_a_job) else {
         return Ok(false);
     };
     Ok(match app.jobs.get(id).await? {
         None => true,
         Some(record) => {
-            record.status == JobStatus::Deleted || record.is_expired(OffsetDateTime::now_utc())
+            let unused_session = record
+                .error
+                .as_ref()
+                .is_some_and(|e| e.code == FailureCode::UploadExpired);
+            record.status == JobStatus::Deleted
+                || unused_session
+                || record.is_expired(OffsetDateTime::now_utc())
         }
     })
 }
@@ -316,10 +434,7 @@ async fn accept(
     image: Vec<u8>,
     content_type: &str,
 ) -> Result<(), StoreError> {
-    let upload = OriginalUpload {
-        content_type: content_type.to_string(),
-        bytes: image.len() as u64,
-    };
+    let upload = OriginalUpload::inline(content_type, image.len() as u64);
     app.images.put_original(id, image, content_type).await?;
 
     let record = JobRecord::queued(id, upload, OffsetDateTime::now_utc())

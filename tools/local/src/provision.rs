@@ -4,9 +4,14 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     TimeToLiveSpecification,
 };
+use aws_sdk_s3::types::{
+    Event, FilterRule, FilterRuleName, NotificationConfiguration, NotificationConfigurationFilter,
+    QueueConfiguration, S3KeyFilter,
+};
 use aws_sdk_sqs::types::QueueAttributeName;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::JobRecord;
+use ferrotype_service::store::DIRECT_UPLOAD_PREFIX;
 
 /// Names of one provisioned stack.
 #[derive(Debug, Clone)]
@@ -16,14 +21,22 @@ pub struct Stack {
     pub idempotency_table: String,
     pub queue_url: String,
     pub dlq_url: String,
+    /// Where the bucket's notifications of direct uploads go (the ingest function's queue).
+    pub upload_events_url: String,
 }
 
 impl Stack {
     /// The stack as `KEY=value` lines for an env file.
     pub fn env_lines(&self) -> String {
         format!(
-            "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\n",
-            self.bucket, self.table, self.idempotency_table, self.queue_url, self.dlq_url
+            "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\n\
+             UPLOAD_EVENTS_QUEUE_URL={}\n",
+            self.bucket,
+            self.table,
+            self.idempotency_table,
+            self.queue_url,
+            self.dlq_url,
+            self.upload_events_url
         )
     }
 }
@@ -52,14 +65,19 @@ pub enum ProvisionError {
     Table(String, #[source] Box<aws_sdk_dynamodb::Error>),
     #[error("creating queue {0} failed")]
     Queue(String, #[source] Box<aws_sdk_sqs::Error>),
-    #[error("a table definition is incomplete")]
+    #[error("configuring the event notification of bucket {0} failed")]
+    Notification(String, #[source] Box<aws_sdk_s3::Error>),
+    /// The SDKs share one builder error type.
+    #[error("a table or notification definition is incomplete")]
     Definition(#[from] aws_sdk_dynamodb::error::BuildError),
     #[error("queue {0} has no ARN")]
     NoQueueArn(String),
 }
 
 /// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs` and `<prefix>-idempotency`,
-/// queue `<prefix>-jobs` and its dead-letter queue `<prefix>-jobs-dlq`.
+/// queue `<prefix>-jobs` and its dead-letter queue `<prefix>-jobs-dlq`, and queue
+/// `<prefix>-upload-events` (dead letters `<prefix>-upload-events-dlq`) that the bucket
+/// notifies of every object created under `originals/direct/`, as `template.yaml` declares.
 pub async fn provision(
     clients: &Clients,
     prefix: &str,
@@ -91,13 +109,74 @@ pub async fn provision(
         ],
     )
     .await?;
+
+    let events_name = format!("{prefix}-upload-events");
+    let events_dlq_url =
+        create_queue(&clients.sqs, &format!("{events_name}-dlq"), Vec::new()).await?;
+    let events_redrive = serde_json::json!({
+        "deadLetterTargetArn": queue_arn(&clients.sqs, &events_dlq_url).await?,
+        "maxReceiveCount": queue.max_receive_count.to_string(),
+    });
+    let upload_events_url = create_queue(
+        &clients.sqs,
+        &events_name,
+        vec![
+            (
+                QueueAttributeName::VisibilityTimeout,
+                queue.visibility_timeout_secs.to_string(),
+            ),
+            (
+                QueueAttributeName::RedrivePolicy,
+                events_redrive.to_string(),
+            ),
+        ],
+    )
+    .await?;
+    let events_arn = queue_arn(&clients.sqs, &upload_events_url).await?;
+    notify_direct_uploads(&clients.s3, &bucket, &events_arn).await?;
     Ok(Stack {
         bucket,
         table,
         idempotency_table,
         queue_url,
         dlq_url,
+        upload_events_url,
     })
+}
+
+/// The bucket's event notification: every object created under the direct-upload prefix
+/// is reported to `queue_arn`. Replaces any earlier configuration, so it can be repeated.
+async fn notify_direct_uploads(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    queue_arn: &str,
+) -> Result<(), ProvisionError> {
+    let fail = |err: aws_sdk_s3::Error| ProvisionError::Notification(bucket.into(), Box::new(err));
+    let prefix = FilterRule::builder()
+        .name(FilterRuleName::Prefix)
+        .value(DIRECT_UPLOAD_PREFIX)
+        .build();
+    let queue = QueueConfiguration::builder()
+        .id("direct-uploads")
+        .queue_arn(queue_arn)
+        .events(Event::from("s3:ObjectCreated:*"))
+        .filter(
+            NotificationConfigurationFilter::builder()
+                .key(S3KeyFilter::builder().filter_rules(prefix).build())
+                .build(),
+        )
+        .build()?;
+    s3.put_bucket_notification_configuration()
+        .bucket(bucket)
+        .notification_configuration(
+            NotificationConfiguration::builder()
+                .queue_configurations(queue)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| fail(e.into()))?;
+    Ok(())
 }
 
 async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), ProvisionError> {

@@ -24,11 +24,17 @@ pub enum FailureCode {
     InternalError,
     /// Processing failed on every delivery; the message went to the dead-letter queue.
     RetriesExhausted,
+    /// A direct upload's object never arrived before its URL expired.
+    UploadExpired,
+    /// The stored object's size is not the `content_length` the upload declared.
+    UploadSizeMismatch,
+    /// The stored object is not an image of the `content_type` the upload declared.
+    UploadTypeMismatch,
 }
 
 impl FailureCode {
     /// Every code, in the order the API document lists them.
-    pub const ALL: [FailureCode; 8] = [
+    pub const ALL: [FailureCode; 11] = [
         Self::CorruptImage,
         Self::ImageTooLarge,
         Self::UnsupportedImageFeature,
@@ -37,6 +43,9 @@ impl FailureCode {
         Self::ProcessingError,
         Self::InternalError,
         Self::RetriesExhausted,
+        Self::UploadExpired,
+        Self::UploadSizeMismatch,
+        Self::UploadTypeMismatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,7 +58,21 @@ impl FailureCode {
             Self::ProcessingError => "processing_error",
             Self::InternalError => "internal_error",
             Self::RetriesExhausted => "retries_exhausted",
+            Self::UploadExpired => "upload_expired",
+            Self::UploadSizeMismatch => "upload_size_mismatch",
+            Self::UploadTypeMismatch => "upload_type_mismatch",
         }
+    }
+}
+
+impl FailureCode {
+    /// A direct upload failed before its object became the job's original: any object
+    /// stored under its key is not wanted.
+    pub fn refuses_direct_upload(self) -> bool {
+        matches!(
+            self,
+            Self::UploadExpired | Self::UploadSizeMismatch | Self::UploadTypeMismatch
+        )
     }
 }
 

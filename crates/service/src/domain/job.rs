@@ -68,11 +68,14 @@ impl From<JobId> for String {
 }
 
 /// Where a job is in its life. `queued → processing → completed | failed`; the terminal
-/// states never change. Any job may become `deleted`: a tombstone that keeps a late
-/// delivery from bringing the job back, and that reads as "no such job".
+/// states never change. A direct upload starts as `awaiting_upload` and becomes `queued`
+/// when S3 has its object (or `failed`, if the object never comes or is not what was
+/// declared). Any job may become `deleted`: a tombstone that keeps a late delivery from
+/// bringing the job back, and that reads as "no such job".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
+    AwaitingUpload,
     Queued,
     Processing,
     Completed,
@@ -83,6 +86,7 @@ pub enum JobStatus {
 impl JobStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AwaitingUpload => "awaiting_upload",
             Self::Queued => "queued",
             Self::Processing => "processing",
             Self::Completed => "completed",
@@ -102,11 +106,16 @@ impl JobStatus {
         use JobStatus::*;
         matches!(
             (self, next),
-            (Queued, Processing)
+            (AwaitingUpload, Queued)
+                | (AwaitingUpload, Failed)
+                | (Queued, Processing)
                 | (Processing, Processing)
                 | (Processing, Completed)
                 | (Processing, Failed)
-                | (Queued | Processing | Completed | Failed, Deleted)
+                | (
+                    AwaitingUpload | Queued | Processing | Completed | Failed,
+                    Deleted
+                )
         )
     }
 }
@@ -117,11 +126,44 @@ impl fmt::Display for JobStatus {
     }
 }
 
-/// What the client sent, as recorded at upload.
+/// How the original reached S3, which decides where it is stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadSource {
+    /// In the body of `POST /images`, stored by the upload function.
+    #[default]
+    Inline,
+    /// Sent by the client straight to S3 with a presigned `PUT` (`POST /uploads`).
+    Direct,
+}
+
+/// What the client sent, as recorded at upload: for a direct upload, what it declared
+/// (checked against the stored object before anything decodes it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OriginalUpload {
     pub content_type: String,
     pub bytes: u64,
+    /// Records written before direct uploads existed are inline.
+    #[serde(default)]
+    pub source: UploadSource,
+}
+
+impl OriginalUpload {
+    pub fn inline(content_type: impl Into<String>, bytes: u64) -> Self {
+        Self {
+            content_type: content_type.into(),
+            bytes,
+            source: UploadSource::Inline,
+        }
+    }
+
+    pub fn direct(content_type: impl Into<String>, bytes: u64) -> Self {
+        Self {
+            content_type: content_type.into(),
+            bytes,
+            source: UploadSource::Direct,
+        }
+    }
 }
 
 /// One job, as stored in the jobs table (partition key `id`).
@@ -149,6 +191,13 @@ pub struct JobRecord {
         with = "time::serde::timestamp::option"
     )]
     pub expires_at: Option<OffsetDateTime>,
+    /// A direct upload's deadline: when its presigned `PUT` stops working (epoch seconds).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::timestamp::option"
+    )]
+    pub upload_expires_at: Option<OffsetDateTime>,
 }
 
 impl JobRecord {
@@ -163,6 +212,21 @@ impl JobRecord {
             error: None,
             attempts: 0,
             expires_at: None,
+            upload_expires_at: None,
+        }
+    }
+
+    /// A direct upload's job, waiting for its object until `deadline`.
+    pub fn awaiting_upload(
+        id: JobId,
+        upload: OriginalUpload,
+        now: OffsetDateTime,
+        deadline: OffsetDateTime,
+    ) -> Self {
+        Self {
+            status: JobStatus::AwaitingUpload,
+            upload_expires_at: Some(deadline),
+            ..Self::queued(id, upload, now)
         }
     }
 
@@ -218,6 +282,7 @@ mod tests {
         let upload = OriginalUpload {
             content_type: "image/jpeg".into(),
             bytes: 1,
+            source: UploadSource::Inline,
         };
         let kept = JobRecord::queued(JobId::new_random(), upload.clone(), now).retained_for(None);
         assert!(!kept.is_expired(now + time::Duration::days(10_000)));
@@ -248,5 +313,57 @@ mod tests {
         assert!(Queued.can_move_to(Processing));
         assert!(!Queued.can_move_to(Completed));
         assert!(!Processing.can_move_to(Queued));
+    }
+
+    #[test]
+    fn a_direct_upload_waits_then_is_queued_or_fails_and_never_waits_again() {
+        use JobStatus::*;
+        assert!(AwaitingUpload.can_move_to(Queued));
+        assert!(AwaitingUpload.can_move_to(Failed));
+        assert!(AwaitingUpload.can_move_to(Deleted));
+        assert!(!AwaitingUpload.can_move_to(Processing));
+        assert!(!AwaitingUpload.can_move_to(Completed));
+        for from in [Queued, Processing, Completed, Failed, Deleted] {
+            assert!(
+                !from.can_move_to(AwaitingUpload),
+                "{from} -> awaiting_upload"
+            );
+        }
+        assert!(!AwaitingUpload.is_terminal());
+    }
+
+    #[test]
+    fn records_from_before_direct_uploads_read_as_inline() {
+        let json = serde_json::json!({
+            "id": JobId::new_random().to_string(),
+            "status": "queued",
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+            "upload": {"content_type": "image/png", "bytes": 10},
+        });
+        let record: JobRecord = serde_json::from_value(json).unwrap();
+        assert_eq!(record.upload.source, UploadSource::Inline);
+        assert_eq!(record.upload_expires_at, None);
+    }
+
+    #[test]
+    fn an_awaiting_upload_record_keeps_its_deadline_in_epoch_seconds() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let upload = OriginalUpload {
+            content_type: "image/jpeg".into(),
+            bytes: 20_000_000,
+            source: UploadSource::Direct,
+        };
+        let record = JobRecord::awaiting_upload(
+            JobId::new_random(),
+            upload,
+            now,
+            now + time::Duration::minutes(15),
+        );
+        assert_eq!(record.status, JobStatus::AwaitingUpload);
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["status"], "awaiting_upload");
+        assert_eq!(json["upload_expires_at"], 1_800_000_900);
+        assert_eq!(json["upload"]["source"], "direct");
     }
 }

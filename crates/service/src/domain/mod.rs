@@ -8,6 +8,6 @@ mod outputs;
 
 pub use failure::{FailureCode, JobError};
 pub use idempotency::{Fingerprint, IdempotencyKey, IdempotencyKeyError, StoredResponse};
-pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload};
+pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload, UploadSource};
 pub use message::{JobMessage, MessageError};
 pub use outputs::{OutputInfo, OutputName, Outputs};

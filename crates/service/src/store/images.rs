@@ -4,7 +4,20 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
 use super::StoreError;
-use crate::domain::{JobId, OutputInfo, OutputName};
+use crate::domain::{JobId, OutputInfo, OutputName, UploadSource};
+
+/// Where clients put direct uploads (`originals/direct/{id}`). The bucket's event
+/// notification watches this prefix only, so an inline upload's original never starts a
+/// job twice.
+pub const DIRECT_UPLOAD_PREFIX: &str = "originals/direct/";
+
+/// A presigned request the client makes itself: the method, the URL and the headers it must
+/// send exactly as given (they are signed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresignedPut {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
 
 /// An encoded image to store as one of a job's outputs.
 #[derive(Debug)]
@@ -32,8 +45,16 @@ impl ImageStore {
         }
     }
 
-    fn original_key(id: JobId) -> String {
-        format!("originals/{id}")
+    fn original_key(id: JobId, source: UploadSource) -> String {
+        match source {
+            UploadSource::Inline => format!("originals/{id}"),
+            UploadSource::Direct => format!("{DIRECT_UPLOAD_PREFIX}{id}"),
+        }
+    }
+
+    /// The job a direct upload's object key belongs to (`None` for any other key).
+    pub fn direct_upload_job(key: &str) -> Option<JobId> {
+        JobId::parse(key.strip_prefix(DIRECT_UPLOAD_PREFIX)?).ok()
     }
 
     fn output_key(id: JobId, name: OutputName, extension: &str) -> String {
@@ -43,13 +64,14 @@ impl ImageStore {
     /// The record of a job's original as stored at upload, with the size it was decoded at.
     pub fn original_info(
         id: JobId,
+        source: UploadSource,
         width: u32,
         height: u32,
         bytes: u64,
         content_type: &str,
     ) -> OutputInfo {
         OutputInfo {
-            key: Self::original_key(id),
+            key: Self::original_key(id, source),
             width,
             height,
             bytes,
@@ -63,13 +85,17 @@ impl ImageStore {
         bytes: Vec<u8>,
         content_type: &str,
     ) -> Result<String, StoreError> {
-        let key = Self::original_key(id);
+        let key = Self::original_key(id, UploadSource::Inline);
         self.put(&key, bytes, content_type).await?;
         Ok(key)
     }
 
-    pub async fn get_original(&self, id: JobId) -> Result<Vec<u8>, StoreError> {
-        let key = Self::original_key(id);
+    pub async fn get_original(
+        &self,
+        id: JobId,
+        source: UploadSource,
+    ) -> Result<Vec<u8>, StoreError> {
+        let key = Self::original_key(id, source);
         let object = self
             .client
             .get_object()
@@ -90,16 +116,109 @@ impl ImageStore {
         Ok(body.to_vec())
     }
 
-    /// Removes an original whose job could not be created (compensation at upload).
+    /// Removes an inline original whose job could not be created (compensation at upload).
     pub async fn delete_original(&self, id: JobId) -> Result<(), StoreError> {
+        self.delete_key(&Self::original_key(id, UploadSource::Inline))
+            .await
+    }
+
+    /// Removes a direct upload's object: one that was not what its upload declared, or
+    /// came for a job that no longer waits for it.
+    pub async fn delete_direct_upload(&self, id: JobId) -> Result<(), StoreError> {
+        self.delete_key(&Self::original_key(id, UploadSource::Direct))
+            .await
+    }
+
+    async fn delete_key(&self, key: &str) -> Result<(), StoreError> {
         self.client
             .delete_object()
             .bucket(&self.bucket)
-            .key(Self::original_key(id))
+            .key(key)
             .send()
             .await
             .map_err(|e| StoreError::s3("DeleteObject", e))?;
         Ok(())
+    }
+
+    /// The stored size of a job's original, or `None` if there is no such object.
+    pub async fn original_size(
+        &self,
+        id: JobId,
+        source: UploadSource,
+    ) -> Result<Option<u64>, StoreError> {
+        let result = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(Self::original_key(id, source))
+            .send()
+            .await;
+        match result {
+            Ok(head) => Ok(Some(head.content_length().unwrap_or(0).max(0) as u64)),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(err) => Err(StoreError::s3("HeadObject", err)),
+        }
+    }
+
+    /// The first `count` bytes of a job's original (fewer if it is shorter): enough to
+    /// sniff its type without reading the whole object.
+    pub async fn original_prefix(
+        &self,
+        id: JobId,
+        source: UploadSource,
+        count: u64,
+    ) -> Result<Vec<u8>, StoreError> {
+        let key = Self::original_key(id, source);
+        let object = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .range(format!("bytes=0-{}", count.saturating_sub(1)))
+            .send()
+            .await
+            .map_err(|err| {
+                if err.as_service_error().is_some_and(|e| e.is_no_such_key()) {
+                    StoreError::NotFound { what: key.clone() }
+                } else {
+                    StoreError::s3("GetObject", err)
+                }
+            })?;
+        let body = object.body.collect().await.map_err(StoreError::Body)?;
+        let mut bytes = body.to_vec();
+        // An emulator that ignores the range still answers with the whole object.
+        bytes.truncate(count as usize);
+        Ok(bytes)
+    }
+
+    /// A presigned `PUT` of a direct upload's object, signed for this one key, this content
+    /// type and this exact length: S3 refuses any other header values, and the URL after
+    /// `ttl`.
+    pub async fn presign_direct_upload(
+        &self,
+        id: JobId,
+        content_type: &str,
+        content_length: u64,
+        ttl: Duration,
+    ) -> Result<PresignedPut, StoreError> {
+        let config = PresigningConfig::expires_in(ttl).map_err(StoreError::Presign)?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(Self::original_key(id, UploadSource::Direct))
+            .content_type(content_type)
+            .content_length(content_length as i64)
+            .presigned(config)
+            .await
+            .map_err(|e| StoreError::s3("PutObject (presign)", e))?;
+        Ok(PresignedPut {
+            url: request.uri().to_string(),
+            headers: request
+                .headers()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+        })
     }
 
     /// Erases every derived image of a job (all keys under its prefix, whatever outputs it
@@ -135,6 +254,7 @@ impl ImageStore {
     /// succeeds, so this can be repeated.
     pub async fn delete_job_objects(&self, id: JobId) -> Result<(), StoreError> {
         self.delete_original(id).await?;
+        self.delete_direct_upload(id).await?;
         self.delete_outputs(id).await?;
         Ok(())
     }

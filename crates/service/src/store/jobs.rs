@@ -284,21 +284,104 @@ impl JobTable {
         self.transition(id, result).await
     }
 
+    /// A direct upload's object is in S3 and is what was declared: `awaiting_upload →
+    /// queued`. `Rejected` if the job no longer waits (a duplicate notification, a delete,
+    /// or the deadline's `failed`).
+    pub async fn mark_uploaded(
+        &self,
+        id: JobId,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression(format!(
+                "SET {STATUS} = :queued, updated_at = :now REMOVE upload_expires_at"
+            ))
+            .condition_expression(format!("attribute_exists(id) AND {STATUS} = :awaiting"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
+            .expression_attribute_values(":now", timestamp(now))
+            .send()
+            .await;
+        self.transition(id, result).await
+    }
+
+    /// `awaiting_upload → failed`: the object never came, or is not what was declared.
+    pub async fn fail_upload(
+        &self,
+        id: JobId,
+        error: &JobError,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression(format!(
+                "SET {STATUS} = :failed, updated_at = :now, #error = :error \
+                 REMOVE upload_expires_at"
+            ))
+            .condition_expression(format!("attribute_exists(id) AND {STATUS} = :awaiting"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":failed", status(JobStatus::Failed))
+            .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
+            .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":error", error)
+            .send()
+            .await;
+        self.transition(id, result).await
+    }
+
+    /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`. A full
+    /// scan, like [`JobTable::stale_queued`].
+    pub async fn expired_uploads(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
+        self.scan_ids(
+            format!("{STATUS} = :awaiting AND upload_expires_at < :cutoff"),
+            [
+                (":awaiting", status(JobStatus::AwaitingUpload)),
+                (":cutoff", n(cutoff.unix_timestamp())),
+            ],
+        )
+        .await
+    }
+
     /// Jobs still `queued` whose record was last changed before `cutoff`: a job whose
     /// message was never sent, or was lost. A full scan; fine for the sweeper's rate.
     pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
-        let mut pages = self
+        self.scan_ids(
+            format!("{STATUS} = :queued AND updated_at < :cutoff"),
+            [
+                (":queued", status(JobStatus::Queued)),
+                (":cutoff", timestamp(cutoff)),
+            ],
+        )
+        .await
+    }
+
+    /// The ids of the jobs that match `filter` (whose values are `values`).
+    async fn scan_ids(
+        &self,
+        filter: String,
+        values: [(&str, AttributeValue); 2],
+    ) -> Result<Vec<JobId>, StoreError> {
+        let mut request = self
             .client
             .scan()
             .table_name(&self.table)
-            .filter_expression(format!("{STATUS} = :queued AND updated_at < :cutoff"))
+            .filter_expression(filter)
             .projection_expression("id")
-            .expression_attribute_names(STATUS, "status")
-            .expression_attribute_values(":queued", status(JobStatus::Queued))
-            .expression_attribute_values(":cutoff", timestamp(cutoff))
-            .into_paginator()
-            .items()
-            .send();
+            .expression_attribute_names(STATUS, "status");
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
+        }
+        let mut pages = request.into_paginator().items().send();
         let mut ids = Vec::new();
         while let Some(item) = pages.next().await {
             let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;

@@ -6,7 +6,7 @@ mod jobs;
 mod queue;
 
 pub use idempotency::{Claim, IdempotencyStore, KEY_LIFETIME};
-pub use images::{ImageStore, OutputImage};
+pub use images::{ImageStore, OutputImage, PresignedPut, DIRECT_UPLOAD_PREFIX};
 pub use jobs::{JobTable, StartOutcome, Transition, Undo};
 pub use queue::JobQueue;
 
