@@ -154,6 +154,18 @@ impl TestStack {
         self.bridge_on(&self.stack.queue_url, InProcess(app)).await
     }
 
+    /// The local SQS bridge on the queue of the bucket's notifications, invoking the ingest
+    /// function's `app` in-process.
+    pub async fn ingest_bridge<'a>(&self, app: &'a ingest::App) -> Bridge<IngestInProcess<'a>> {
+        self.bridge_on(&self.stack.upload_events_url, IngestInProcess(app))
+            .await
+    }
+
+    /// Messages on the queue of the bucket's notifications, visible or not.
+    pub async fn upload_events(&self) -> usize {
+        self.messages_on(&self.stack.upload_events_url).await
+    }
+
     /// The local SQS bridge on the dead-letter queue, invoking `app` in-process.
     pub async fn dead_letter_bridge<'a>(
         &self,
@@ -259,6 +271,15 @@ impl Invoke for InProcess<'_> {
     }
 }
 
+/// Invokes the ingest handler in this process.
+pub struct IngestInProcess<'a>(pub &'a ingest::App);
+
+impl Invoke for IngestInProcess<'_> {
+    async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
+        Ok(ingest::handle(self.0, event).await)
+    }
+}
+
 /// Invokes the dead-letter handler in this process.
 pub struct DeadLetterInProcess<'a>(pub &'a dead_letter::App);
 
@@ -277,6 +298,40 @@ pub fn post_image(content_type: &str, body: Vec<u8>) -> Request {
         .headers_mut()
         .insert(header::CONTENT_TYPE, content_type.parse().unwrap());
     request
+}
+
+/// `POST /uploads` with a JSON body.
+pub fn post_session(body: &serde_json::Value) -> Request {
+    let mut request = Request::new(Body::Text(body.to_string()));
+    *request.method_mut() = lambda_http::http::Method::POST;
+    *request.uri_mut() = "/uploads".parse().unwrap();
+    request
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    request
+}
+
+/// Sends `body` the way a client follows a `201` from `POST /uploads`: with the method, URL
+/// and headers it names, over real HTTP. The headers are sent as given, so a body of
+/// another length than the signed `content-length` is sent with its own length instead
+/// (what a client that ignores the signature would do). Returns the HTTP status.
+pub async fn put_direct(session: &serde_json::Value, body: Vec<u8>) -> u16 {
+    let upload = &session["upload"];
+    assert_eq!(upload["method"], "PUT");
+    let mut request = reqwest::Client::new().put(upload["url"].as_str().expect("an upload URL"));
+    for (name, value) in upload["headers"].as_object().expect("upload headers") {
+        if name.eq_ignore_ascii_case("content-length") {
+            continue; // reqwest sets the body's own length
+        }
+        request = request.header(name.as_str(), value.as_str().unwrap());
+    }
+    request
+        .body(body)
+        .send()
+        .await
+        .expect("the PUT reaches the emulator")
+        .status()
+        .as_u16()
 }
 
 /// `POST /images` with a multipart body holding `parts` (name, bytes).

@@ -57,7 +57,11 @@ impl SessionRequest {
         if media_type.is_some_and(|mt| mt != "application/json") {
             return Err(SessionError::NotJson);
         }
-        let request: Self = serde_json::from_slice(body).map_err(SessionError::Malformed)?;
+        // An object and nothing else: serde would also read a struct from a JSON array.
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(body).map_err(SessionError::Malformed)?;
+        let request: Self = serde_json::from_value(serde_json::Value::Object(object))
+            .map_err(SessionError::Malformed)?;
         let content_type = request.content_type.trim().to_ascii_lowercase();
         if !ACCEPTED
             .iter()
@@ -198,6 +202,7 @@ mod tests {
             r#"{"content_type":"image/png","content_length":-5}"#,
             r#"{"content_type":"image/png","content_length":"12"}"#,
             r#"{"content_type":"image/png","content_length":1,"key":"../x"}"#,
+            r#"["image/png",1]"#,
         ] {
             assert!(
                 matches!(parse(json, malformed), Err(SessionError::Malformed(_))),
