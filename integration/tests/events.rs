@@ -124,3 +124,73 @@ async fn a_batch_naming_unknown_jobs_is_acknowledged_without_failures() {
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(stack.job_count().await, 0);
 }
+
+#[tokio::test]
+async fn the_direct_upload_event_opens_a_session_for_its_declaration() {
+    let stack = TestStack::new().await;
+    let response = upload::handle(&stack.upload_app(), http_event("direct-upload.json")).await;
+    assert_eq!(response.status(), 201, "{:?}", response.body());
+    let body = json(&response);
+    assert_eq!(body["status"], "awaiting_upload");
+    assert_eq!(body["upload"]["headers"]["content-length"], "20971520");
+    let id = JobId::parse(body["id"].as_str().unwrap()).unwrap();
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::AwaitingUpload);
+    assert_eq!(
+        record.upload,
+        OriginalUpload::direct("image/jpeg", 20_971_520)
+    );
+}
+
+#[tokio::test]
+async fn the_s3_notification_event_queues_the_upload_it_names() {
+    let stack = TestStack::new().await;
+    // The sample names a bucket of a deployed stack; here it is the test stack's.
+    let text = event_text("s3-direct-upload.json")
+        .replace("ferrotype-images-123456789012", &stack.stack.bucket);
+    let event: SqsEvent = serde_json::from_str(&text).unwrap();
+    let ids = ingest::uploads_in(
+        event.records[0].body.as_deref().unwrap(),
+        &stack.stack.bucket,
+    )
+    .unwrap();
+    let [id] = ids[..] else {
+        panic!("one upload in the sample: {ids:?}")
+    };
+    let photo = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(64, 48)));
+    let now = OffsetDateTime::now_utc();
+    let upload = OriginalUpload::direct("image/jpeg", photo.len() as u64);
+    stack
+        .jobs()
+        .create(&JobRecord::awaiting_upload(
+            id,
+            upload,
+            now,
+            now + time::Duration::minutes(15),
+        ))
+        .await
+        .unwrap();
+    let session = stack
+        .images()
+        .presign_direct_upload(
+            id,
+            "image/jpeg",
+            photo.len() as u64,
+            std::time::Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    let put = reqwest::Client::new()
+        .put(&session.url)
+        .header("content-type", "image/jpeg")
+        .body(photo)
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success());
+
+    let response = ingest::handle(&stack.ingest_app(), event).await;
+    assert!(response.batch_item_failures.is_empty());
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Queued);
+}

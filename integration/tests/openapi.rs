@@ -6,7 +6,7 @@ use ferrotype_samples as samples;
 use ferrotype_service::config::UploadSettings;
 use ferrotype_service::domain::{FailureCode, JobId};
 use image::DynamicImage;
-use integration::{get_status, header_of, json, post_image, TestStack};
+use integration::{get_status, header_of, json, post_image, post_session, TestStack};
 use lambda_http::{Body, Response};
 
 fn document() -> serde_json::Value {
@@ -124,4 +124,51 @@ async fn every_response_of_the_flow_conforms_to_the_api_document() {
     let missing = status::handle(&stack.status_app(), get_status("nope")).await;
     assert_eq!(missing.status(), 404);
     assert_conforms("Problem", &missing);
+}
+
+#[tokio::test]
+async fn the_direct_upload_responses_conform_to_the_api_document() {
+    let stack = TestStack::new().await;
+    let app = stack.upload_app();
+    let photo = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(64, 48)));
+    let created = upload::handle(
+        &app,
+        post_session(
+            &serde_json::json!({"content_type": "image/jpeg", "content_length": photo.len()}),
+        ),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    assert_conforms("UploadCreated", &created);
+    let id = json(&created)["id"].as_str().unwrap().to_string();
+    let waiting = status::handle(&stack.status_app(), get_status(&id)).await;
+    assert_eq!(json(&waiting)["status"], "awaiting_upload");
+    assert!(header_of(&waiting, "retry-after").is_some());
+    assert_conforms("Status", &waiting);
+
+    for (body, status) in [
+        (
+            serde_json::json!({"content_type": "image/jpeg", "content_length": u64::MAX}),
+            413,
+        ),
+        (
+            serde_json::json!({"content_type": "image/tiff", "content_length": 5}),
+            415,
+        ),
+        (serde_json::json!({"content_length": 5}), 400),
+    ] {
+        let response = upload::handle(&app, post_session(&body)).await;
+        assert_eq!(response.status(), status, "{body}");
+        assert_conforms("Problem", &response);
+    }
+    let request = validator("UploadRequest");
+    assert!(
+        request.is_valid(&serde_json::json!({"content_type": "image/png", "content_length": 1}))
+    );
+    assert!(
+        !request.is_valid(&serde_json::json!({"content_type": "image/png", "content_length": 0}))
+    );
+    assert!(
+        !request.is_valid(&serde_json::json!({"content_type": "text/plain", "content_length": 1}))
+    );
 }

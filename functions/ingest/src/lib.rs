@@ -41,7 +41,13 @@ struct NotificationRecord {
 
 #[derive(Debug, Deserialize)]
 struct NotificationEntity {
+    bucket: Option<NotificationBucket>,
     object: NotificationObject,
+}
+
+#[derive(Debug, Deserialize)]
+struct NotificationBucket {
+    name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,8 +56,10 @@ struct NotificationObject {
     key: String,
 }
 
-/// The direct uploads an SQS message body reports, or why it reports none.
-pub fn uploads_in(body: &str) -> Result<Vec<JobId>, serde_json::Error> {
+/// The direct uploads to `bucket` that an SQS message body reports, or why it reports
+/// none. Records of other buckets are ignored: the queue's policy lets any bucket of the
+/// account send (`template.yaml` says why).
+pub fn uploads_in(body: &str, bucket: &str) -> Result<Vec<JobId>, serde_json::Error> {
     let notification: Notification = serde_json::from_str(body)?;
     if notification.event.as_deref() == Some("s3:TestEvent") {
         return Ok(Vec::new());
@@ -60,6 +68,7 @@ pub fn uploads_in(body: &str) -> Result<Vec<JobId>, serde_json::Error> {
         .records
         .iter()
         .filter(|record| record.event_name.starts_with("ObjectCreated:"))
+        .filter(|record| record.s3.bucket.as_ref().is_none_or(|b| b.name == bucket))
         .filter_map(|record| {
             let key = record.s3.object.key.replace('+', " ");
             let key = percent_encoding::percent_decode_str(&key)
@@ -75,7 +84,8 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
-        let ids = match uploads_in(message.body.as_deref().unwrap_or_default()) {
+        let body = message.body.as_deref().unwrap_or_default();
+        let ids = match uploads_in(body, app.uploads.images.bucket()) {
             Ok(ids) => ids,
             Err(err) => {
                 // Delivering it again cannot make it readable.
@@ -131,16 +141,33 @@ mod tests {
                 {"eventName": "ObjectCreated:Put", "s3": {"object": {"key": format!("originals/{id}")}}},
                 {"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "originals/direct/not-an-id"}}},
             ]});
-            assert_eq!(uploads_in(&body.to_string()).unwrap(), vec![id], "{key}");
+            assert_eq!(
+                uploads_in(&body.to_string(), "b").unwrap(),
+                vec![id],
+                "{key}"
+            );
         }
     }
 
     #[test]
     fn the_test_event_names_nothing_and_garbage_is_an_error() {
         let test = r#"{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-12-03T10:00:00.000Z","Bucket":"b"}"#;
-        assert_eq!(uploads_in(test).unwrap(), Vec::<JobId>::new());
-        assert!(uploads_in("not json").is_err());
-        assert!(uploads_in(r#"{"Records":[{"s3":{}}]}"#).is_err());
+        assert_eq!(uploads_in(test, "b").unwrap(), Vec::<JobId>::new());
+        assert!(uploads_in("not json", "b").is_err());
+        assert!(uploads_in(r#"{"Records":[{"s3":{}}]}"#, "b").is_err());
+    }
+
+    #[test]
+    fn another_buckets_events_are_ignored() {
+        let id = JobId::new_random();
+        let event = |bucket: &str| {
+            serde_json::json!({"Records": [{"eventName": "ObjectCreated:Put", "s3": {
+                "bucket": {"name": bucket}, "object": {"key": format!("originals/direct/{id}")}
+            }}]})
+            .to_string()
+        };
+        assert_eq!(uploads_in(&event("ours"), "ours").unwrap(), vec![id]);
+        assert!(uploads_in(&event("theirs"), "ours").unwrap().is_empty());
     }
 
     #[test]
@@ -148,7 +175,7 @@ mod tests {
         let sample = include_str!("../../../events/s3-direct-upload.json");
         let sqs: SqsEvent = serde_json::from_str(sample).unwrap();
         let body = sqs.records[0].body.as_deref().unwrap();
-        let ids = uploads_in(body).unwrap();
+        let ids = uploads_in(body, "ferrotype-images-123456789012").unwrap();
         assert_eq!(ids.len(), 1);
     }
 }

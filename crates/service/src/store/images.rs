@@ -45,6 +45,11 @@ impl ImageStore {
         }
     }
 
+    /// The bucket's name.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
     fn original_key(id: JobId, source: UploadSource) -> String {
         match source {
             UploadSource::Inline => format!("originals/{id}"),
