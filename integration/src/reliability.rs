@@ -81,6 +81,7 @@ fn tiny_photo() -> Vec<u8> {
 /// Counts of jobs by status.
 #[derive(Debug, Default, Clone, Copy)]
 struct Census {
+    awaiting: usize,
     queued: usize,
     processing: usize,
     completed: usize,
@@ -102,6 +103,7 @@ async fn census(stack: &TestStack) -> Census {
     while let Some(item) = pages.next().await {
         let item = item.expect("scanning the jobs table");
         match item.get("status") {
+            Some(AttributeValue::S(s)) if s == "awaiting_upload" => census.awaiting += 1,
             Some(AttributeValue::S(s)) if s == "queued" => census.queued += 1,
             Some(AttributeValue::S(s)) if s == "processing" => census.processing += 1,
             Some(AttributeValue::S(s)) if s == "completed" => census.completed += 1,
@@ -388,6 +390,34 @@ pub async fn killed_processors(jobs: usize, kills: usize, workers: usize) -> Rep
     report.expect("uploads refused", errors, 0);
     report.expect("accepted", ids.iter().flatten().count(), jobs);
 
+    let killed = run_killed_workers(&stack, workers, kills, || async {
+        census(&stack).await.completed == jobs
+    })
+    .await;
+    let census = census(&stack).await;
+    report.figure("kills", killed);
+    report.figure("jobs taken over after a kill", census.retaken);
+    report.figure("completed", census.completed);
+    report.figure("stuck", census.queued + census.processing);
+    report.expect("completed", census.completed, jobs);
+    report.expect("stuck", census.queued + census.processing, 0);
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// Runs `workers` processor worker processes, killing one with SIGKILL at a random moment
+/// (and starting another) until `kills` have happened, and until `done` says so or the
+/// deadline passes. Returns the number of kills.
+async fn run_killed_workers<F, Fut>(
+    stack: &TestStack,
+    workers: usize,
+    kills: usize,
+    done: F,
+) -> usize
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = bool>,
+{
     let binary = worker_binary();
     let spawn = || {
         tokio::process::Command::new(&binary)
@@ -419,7 +449,7 @@ pub async fn killed_processors(jobs: usize, kills: usize, workers: usize) -> Rep
             killed += 1;
         } else if last_check.elapsed() > Duration::from_secs(1) {
             last_check = Instant::now();
-            if census(&stack).await.completed == jobs {
+            if done().await {
                 break;
             }
         }
@@ -428,15 +458,173 @@ pub async fn killed_processors(jobs: usize, kills: usize, workers: usize) -> Rep
         let _ = child.start_kill();
         let _ = child.wait().await;
     }
+    killed
+}
+
+/// Direct uploads: sessions opened through the upload handler, each photo PUT over real
+/// HTTP to its presigned URL, the emulator's own S3 notification plus `copies - 1`
+/// repeats of it on the notification queue (at-least-once delivery), the ingest function
+/// polling that queue in-process, and processor worker processes killed `kills` times.
+/// Every upload must end as one completed job: nothing lost, nothing doubled.
+pub async fn direct_uploads(jobs: usize, copies: usize, kills: usize, workers: usize) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(format!(
+        "{jobs} direct uploads, each S3 notification delivered {copies}x, processor killed {kills} times"
+    ));
+    let stack = TestStack::with_queue(QueueSettings {
+        visibility_timeout_secs: 2,
+        max_receive_count: 50,
+    })
+    .await;
+    let photo = tiny_photo();
+    let app = stack.upload_app();
+    let sessions: Vec<(JobId, Option<Instant>)> = stream::iter(0..jobs)
+        .map(|_| {
+            let (app, photo) = (&app, photo.clone());
+            async move {
+                let response = upload::handle(
+                    app,
+                    crate::post_session(&serde_json::json!({
+                        "content_type": "image/jpeg",
+                        "content_length": photo.len(),
+                    })),
+                )
+                .await;
+                assert_eq!(response.status(), 201, "a session for each upload");
+                let session = json(&response);
+                let id = JobId::parse(session["id"].as_str().unwrap()).unwrap();
+                let sent = crate::put_direct(&session, photo).await;
+                (id, (sent == 200).then(Instant::now))
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let put_at: std::collections::HashMap<JobId, Instant> = sessions
+        .iter()
+        .filter_map(|(id, at)| Some((*id, (*at)?)))
+        .collect();
+    report.expect("PUTs refused", jobs - put_at.len(), 0);
+
+    let sqs = &stack.clients.sqs;
+    let (bucket, events_url, size) = (
+        &stack.stack.bucket,
+        &stack.stack.upload_events_url,
+        photo.len(),
+    );
+    let repeats = sessions
+        .iter()
+        .flat_map(|(id, _)| std::iter::repeat_n(*id, copies - 1));
+    stream::iter(repeats)
+        .for_each_concurrent(16, |id| async move {
+            let notification = serde_json::json!({"Records": [{
+                "eventName": "ObjectCreated:Put",
+                "s3": {"bucket": {"name": bucket},
+                       "object": {"key": format!("originals/direct/{id}"), "size": size}},
+            }]});
+            sqs.send_message()
+                .queue_url(events_url)
+                .message_body(notification.to_string())
+                .send()
+                .await
+                .expect("repeating a notification");
+        })
+        .await;
+
+    let ingest = stack.ingest_app();
+    let stop = AtomicBool::new(false);
+    let completed_at = std::sync::Mutex::new(std::collections::HashMap::new());
+    let ingesting = async {
+        let bridge = stack.ingest_bridge(&ingest).await;
+        while !stop.load(Ordering::Relaxed) {
+            match bridge.poll_once().await {
+                Ok(polled) if polled.received == 0 => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Ok(_) => {}
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    };
+    let processing = async {
+        let killed = run_killed_workers(&stack, workers, kills, || async {
+            let done = completed_jobs(&stack).await;
+            let mut seen = completed_at.lock().unwrap();
+            for id in &done {
+                seen.entry(*id).or_insert_with(Instant::now);
+            }
+            done.len() == jobs && stack.upload_events().await == 0
+        })
+        .await;
+        stop.store(true, Ordering::Relaxed);
+        killed
+    };
+    let ((), killed) = tokio::join!(ingesting, processing);
+
     let census = census(&stack).await;
+    let keys = stack.object_keys().await;
+    let originals = keys
+        .iter()
+        .filter(|k| k.starts_with("originals/direct/"))
+        .count();
+    let outputs = keys.iter().filter(|k| k.starts_with("derived/")).count();
+    let mut latencies: Vec<Duration> = completed_at
+        .into_inner()
+        .unwrap()
+        .iter()
+        .filter_map(|(id, done)| Some(done.saturating_duration_since(*put_at.get(id)?)))
+        .collect();
+    latencies.sort();
+    let percentile = |p: usize| {
+        latencies
+            .get((latencies.len() * p / 100).min(latencies.len().saturating_sub(1)))
+            .map_or("-".to_string(), |d| format!("{:.1}", d.as_secs_f64()))
+    };
+    report.figure("notifications", jobs * copies);
     report.figure("kills", killed);
-    report.figure("jobs taken over after a kill", census.retaken);
     report.figure("completed", census.completed);
-    report.figure("stuck", census.queued + census.processing);
+    report.figure("jobs", stack.job_count().await);
+    report.figure("jobs taken over after a kill", census.retaken);
+    report.figure("stuck", census.awaiting + census.queued + census.processing);
+    report.figure("PUT to completed p50 s (1 s polling)", percentile(50));
+    report.figure("PUT to completed p95 s (1 s polling)", percentile(95));
     report.expect("completed", census.completed, jobs);
-    report.expect("stuck", census.queued + census.processing, 0);
+    report.expect("jobs (nothing doubled)", stack.job_count().await, jobs);
+    report.expect("failed", census.failed, 0);
+    report.expect(
+        "stuck",
+        census.awaiting + census.queued + census.processing,
+        0,
+    );
+    report.expect("originals kept", originals, jobs);
+    report.expect("outputs", outputs, jobs * 3);
     report.seconds = started.elapsed().as_secs_f64();
     report
+}
+
+/// The ids of the completed jobs.
+async fn completed_jobs(stack: &TestStack) -> Vec<JobId> {
+    let mut pages = stack
+        .clients
+        .dynamodb
+        .scan()
+        .table_name(&stack.stack.table)
+        .filter_expression("#status = :completed")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":completed", AttributeValue::S("completed".into()))
+        .projection_expression("id")
+        .into_paginator()
+        .items()
+        .send();
+    let mut ids = Vec::new();
+    while let Some(item) = pages.next().await {
+        if let Ok(item) = item {
+            if let Some(AttributeValue::S(id)) = item.get("id") {
+                ids.extend(JobId::parse(id).ok());
+            }
+        }
+    }
+    ids
 }
 
 /// The worker binary beside the running one.

@@ -151,7 +151,20 @@ fn schedule_sweeper(url: String, interval: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The two shell lines of a direct upload of `$PHOTO` (a JPEG): ask for the URL, keeping
+/// the answer in `.local/upload.json`, then PUT the file to it. The end-to-end checks run
+/// them as printed.
+pub fn direct_upload_lines(api: &str) -> [String; 2] {
+    [
+        format!(
+            "curl -s {api}/uploads -H 'Content-Type: application/json' -d '{{\"content_type\": \"image/jpeg\", \"content_length\": '\"$(stat -c%s \"$PHOTO\")\"'}}' | tee .local/upload.json"
+        ),
+        "curl -sS -o /dev/null -w '%{http_code}\\n' -X PUT -T \"$PHOTO\" -H 'Content-Type: image/jpeg' \"$(python3 -c 'import json; print(json.load(open(\".local/upload.json\"))[\"upload\"][\"url\"])')\"".to_string(),
+    ]
+}
+
 pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> String {
+    let [session, put] = direct_upload_lines(api);
     format!(
         "
   ferrotype is running locally.
@@ -166,6 +179,12 @@ pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> Stri
   The answer is 202 with a Location header, e.g. 'Location: /images/<id>'. Poll it until
   \"status\" is \"completed\" (or \"failed\"); the outputs carry presigned download links:
     curl -s {api}/images/<id>
+
+  A photo of any size (up to 50 MiB) goes straight to S3 in two steps: ask for an upload
+  URL, then PUT the bytes to it; the job starts when S3 has them. With PHOTO=your.jpg:
+    {session}
+    {put}
+  Then poll {api}/images/<id> (the \"id\" in .local/upload.json) as above.
 
   Retries with an Idempotency-Key make one job; DELETE erases a job and its images:
     curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' -H 'Idempotency-Key: \"my-key-1\"' {api}/images

@@ -118,7 +118,7 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
         Ok(api) => {
             checks.pass(STACK_STARTS);
             let fixture = workspace.root.join("scripts/fixtures/photo.jpg");
-            if let Err(error) = run_checks(&api, &fixture, options, &mut checks) {
+            if let Err(error) = run_checks(&api, &fixture, &work, options, &mut checks) {
                 interrupted = error.downcast_ref::<Interrupted>().copied();
                 checks.fail("the checks run to the end", format!("{error:#}"));
             }
@@ -207,6 +207,7 @@ fn start_stack(
 fn run_checks(
     api: &str,
     fixture: &std::path::Path,
+    work: &std::path::Path,
     options: &Options,
     checks: &mut Checks,
 ) -> anyhow::Result<()> {
@@ -221,6 +222,9 @@ fn run_checks(
         }
         check_delete(&client, &location, checks);
     }
+    interrupt::check()?;
+    check_direct_upload(&client, api, &photo, options.poll_timeout, checks)?;
+    check_printed_direct_upload(&client, api, fixture, work, options.poll_timeout, checks)?;
     interrupt::check()?;
     check_idempotent_upload(&client, api, &photo, checks);
     interrupt::check()?;
@@ -464,6 +468,118 @@ fn check_delete(client: &Client, location: &str, checks: &mut Checks) {
     checks.expect("GET after the delete answers 404", gone.status, 404);
     let again = Answer::of(client.delete(location));
     checks.expect("a second DELETE answers 204 again", again.status, 204);
+}
+
+/// POST /uploads, PUT the fixture to the URL it names with exactly its headers, then the
+/// bucket's notification starts the job: it completes with the fixture as its original.
+fn check_direct_upload(
+    client: &Client,
+    api: &str,
+    photo: &[u8],
+    timeout: Duration,
+    checks: &mut Checks,
+) -> anyhow::Result<()> {
+    let session = Answer::of(
+        client
+            .post(format!("{api}/uploads"))
+            .header("content-type", "application/json")
+            .body(
+                serde_json::json!({"content_type": "image/jpeg", "content_length": photo.len()})
+                    .to_string(),
+            ),
+    );
+    checks.expect("POST /uploads answers 201", session.status, 201);
+    let body = session.json();
+    checks.expect(
+        "POST /uploads body says status awaiting_upload",
+        body["status"].as_str().unwrap_or(""),
+        "awaiting_upload",
+    );
+    let (Some(url), Some(headers), Some(location)) = (
+        body["upload"]["url"].as_str(),
+        body["upload"]["headers"].as_object(),
+        absolute(api, session.header("location")),
+    ) else {
+        checks.fail(
+            "POST /uploads names a URL, its headers and a Location",
+            session.excerpt(),
+        );
+        return Ok(());
+    };
+    let mut put = client.put(url).body(photo.to_vec());
+    for (name, value) in headers {
+        put = put.header(name.as_str(), value.as_str().unwrap_or(""));
+    }
+    checks.expect(
+        "PUT of the bytes to the presigned URL answers 200",
+        Answer::of(put).status,
+        200,
+    );
+    if let Some(job) = check_completes(client, &location, timeout, checks)? {
+        checks.expect(
+            "the directly uploaded original is the bytes sent",
+            job["outputs"]["original"]["bytes"].as_u64().unwrap_or(0),
+            photo.len() as u64,
+        );
+    }
+    let over = Answer::of(
+        client
+            .post(format!("{api}/uploads"))
+            .header("content-type", "application/json")
+            .body(r#"{"content_type": "image/jpeg", "content_length": 1099511627776}"#),
+    );
+    checks.expect("POST /uploads over the limit answers 413", over.status, 413);
+    Ok(())
+}
+
+/// The two curl lines `make dev` prints for a direct upload, run by bash as printed.
+fn check_printed_direct_upload(
+    client: &Client,
+    api: &str,
+    fixture: &std::path::Path,
+    work: &std::path::Path,
+    timeout: Duration,
+    checks: &mut Checks,
+) -> anyhow::Result<()> {
+    let dir = work.join("printed-lines");
+    std::fs::create_dir_all(dir.join(".local"))?;
+    let run = |line: &str| {
+        std::process::Command::new("bash")
+            .args(["-c", line])
+            .current_dir(&dir)
+            .env("PHOTO", fixture)
+            .output()
+    };
+    let [session, put] = crate::dev::direct_upload_lines(api);
+    let asked = run(&session)?;
+    let answer: Value = std::fs::read(dir.join(".local/upload.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(Value::Null);
+    checks.expect(
+        "make dev's printed POST /uploads line opens a session",
+        answer["status"].as_str().unwrap_or(""),
+        "awaiting_upload",
+    );
+    let sent = run(&put)?;
+    checks.expect(
+        "make dev's printed PUT line sends the photo (200)",
+        String::from_utf8_lossy(&sent.stdout).trim(),
+        "200",
+    );
+    let Some(location) = answer["links"]["status"]
+        .as_str()
+        .and_then(|path| absolute(api, path))
+    else {
+        println!(
+            "    stderr: {} {}",
+            String::from_utf8_lossy(&asked.stderr),
+            String::from_utf8_lossy(&sent.stderr)
+        );
+        return Ok(());
+    };
+    check_completes(client, &location, timeout, checks)?;
+    Ok(())
 }
 
 /// Two POSTs with one Idempotency-Key make one job; another body with it is 422.

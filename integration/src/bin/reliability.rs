@@ -7,7 +7,8 @@ use integration::reliability;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Scale {
-    /// The sizes the reliability issue asks for (1,000 / 500 / 500 / 500 jobs).
+    /// The sizes the reliability issue asks for (1,000 / 500 / 500 / 500 jobs; 500 direct
+    /// uploads).
     Full,
     /// A bounded run for CI (about a fifth of the jobs).
     Ci,
@@ -19,6 +20,7 @@ enum Scenario {
     Kills,
     UploadFaults,
     Poison,
+    DirectUploads,
 }
 
 #[derive(Parser)]
@@ -36,9 +38,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let (dup, kill, faults, good, poison) = match args.scale {
-        Scale::Full => (1000, 500, 500, 450, 50),
-        Scale::Ci => (200, 100, 200, 90, 10),
+    let (dup, kill, faults, good, poison, direct) = match args.scale {
+        Scale::Full => (1000, 500, 500, 450, 50, 500),
+        Scale::Ci => (200, 100, 200, 90, 10, 100),
     };
     let wanted = |scenario| args.only.is_empty() || args.only.contains(&scenario);
     let mut reports = Vec::new();
@@ -47,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Kills,
         Scenario::UploadFaults,
         Scenario::Poison,
+        Scenario::DirectUploads,
     ] {
         if !wanted(scenario) {
             continue;
@@ -56,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
             Scenario::Kills => reliability::killed_processors(kill, kill / 10, 4).await,
             Scenario::UploadFaults => reliability::upload_faults(faults, 0.05, 4).await,
             Scenario::Poison => reliability::poison_messages(good, poison, 4).await,
+            Scenario::DirectUploads => reliability::direct_uploads(direct, 3, direct / 10, 4).await,
         };
         eprintln!(
             "{}: {}",
