@@ -549,9 +549,11 @@ pub async fn direct_uploads(jobs: usize, copies: usize, kills: usize, workers: u
     let processing = async {
         let killed = run_killed_workers(&stack, workers, kills, || async {
             let done = completed_jobs(&stack).await;
-            let mut seen = completed_at.lock().unwrap();
-            for id in &done {
-                seen.entry(*id).or_insert_with(Instant::now);
+            {
+                let mut seen = completed_at.lock().unwrap();
+                for id in &done {
+                    seen.entry(*id).or_insert_with(Instant::now);
+                }
             }
             done.len() == jobs && stack.upload_events().await == 0
         })
