@@ -128,6 +128,11 @@ async fn a_20_mb_photo_sent_straight_to_s3_becomes_a_completed_job_by_itself() {
     let headers = &session["upload"]["headers"];
     assert_eq!(headers["content-type"], "image/jpeg");
     assert_eq!(headers["content-length"], photo.len().to_string());
+    assert_eq!(
+        headers.as_object().unwrap().len(),
+        2,
+        "only the signed headers: {headers}"
+    );
     let expires_at = OffsetDateTime::parse(
         session["upload"]["expires_at"].as_str().unwrap(),
         &time::format_description::well_known::Rfc3339,

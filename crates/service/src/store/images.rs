@@ -217,13 +217,16 @@ impl ImageStore {
             .presigned(config)
             .await
             .map_err(|e| StoreError::s3("PutObject (presign)", e))?;
-        Ok(PresignedPut {
-            url: request.uri().to_string(),
-            headers: request
-                .headers()
-                .map(|(name, value)| (name.to_string(), value.to_string()))
-                .collect(),
-        })
+        let url = request.uri().to_string();
+        // Only the signed headers: the SDK also adds ones it does not sign (a trace id in
+        // Lambda) that are not the client's to send.
+        let signed = signed_headers(&url);
+        let headers = request
+            .headers()
+            .filter(|(name, _)| signed.iter().any(|s| s.eq_ignore_ascii_case(name)))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_string()))
+            .collect();
+        Ok(PresignedPut { url, headers })
     }
 
     /// Erases every derived image of a job (all keys under its prefix, whatever outputs it
@@ -309,5 +312,52 @@ impl ImageStore {
             .await
             .map_err(|e| StoreError::s3("PutObject", e))?;
         Ok(())
+    }
+}
+
+/// The header names a presigned URL's `X-Amz-SignedHeaders` lists.
+fn signed_headers(url: &str) -> Vec<String> {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("X-Amz-SignedHeaders="))
+        .map(|list| {
+            list.replace("%3B", ";")
+                .replace("%3b", ";")
+                .split(';')
+                .filter(|name| !name.is_empty() && *name != "host")
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signed_headers_are_read_from_a_presigned_url() {
+        let url = "http://s3/b/k?x-id=PutObject&X-Amz-Expires=900\
+                   &X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&X-Amz-Signature=ab";
+        assert_eq!(signed_headers(url), ["content-length", "content-type"]);
+        assert!(signed_headers("http://s3/b/k").is_empty());
+    }
+
+    #[test]
+    fn only_direct_upload_keys_name_a_job() {
+        let id = JobId::new_random();
+        assert_eq!(
+            ImageStore::direct_upload_job(&format!("originals/direct/{id}")),
+            Some(id)
+        );
+        for other in [
+            format!("originals/{id}"),
+            format!("derived/{id}/thumbnail.jpg"),
+            format!("originals/direct/{id}/x"),
+            "originals/direct/".to_string(),
+        ] {
+            assert_eq!(ImageStore::direct_upload_job(&other), None, "{other}");
+        }
     }
 }
