@@ -466,3 +466,38 @@ async fn an_idempotency_key_on_post_uploads_gives_the_same_session_once() {
     assert_eq!(upload::handle(&app, inline).await.status(), 422);
     assert_eq!(stack.job_count().await, 1);
 }
+
+#[test]
+fn the_template_notifies_the_ingest_function_of_exactly_the_direct_upload_prefix() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
+        .expect("reading template.yaml");
+    let template: serde_norway::Value = serde_norway::from_str(&text).expect("valid YAML");
+    let resources = &template["Resources"];
+    let queues = resources["ImageBucket"]["Properties"]["NotificationConfiguration"]
+        ["QueueConfigurations"]
+        .as_sequence()
+        .expect("the bucket notifies a queue");
+    assert_eq!(queues.len(), 1);
+    let notification = &queues[0];
+    assert_eq!(notification["Event"].as_str(), Some("s3:ObjectCreated:*"));
+    assert!(format!("{:?}", notification["Queue"]).contains("UploadEventsQueue"));
+    let rules = notification["Filter"]["S3Key"]["Rules"]
+        .as_sequence()
+        .unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0]["Name"].as_str(), Some("prefix"));
+    assert_eq!(
+        rules[0]["Value"].as_str(),
+        Some(ferrotype_service::store::DIRECT_UPLOAD_PREFIX)
+    );
+    let event = &resources["IngestFunction"]["Properties"]["Events"]["UploadEvents"];
+    assert_eq!(event["Type"].as_str(), Some("SQS"));
+    assert!(format!("{:?}", event["Properties"]["Queue"]).contains("UploadEventsQueue"));
+    // The ingest role may touch direct uploads only, not inline originals or outputs.
+    let statements = format!(
+        "{:?}",
+        resources["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    );
+    assert!(statements.contains("/originals/direct/*"));
+    assert!(!statements.contains("/derived/"));
+}
