@@ -208,20 +208,24 @@ impl TestStack {
 
     /// Lists the keys in the bucket.
     pub async fn object_keys(&self) -> Vec<String> {
-        let output = self
+        let mut pages = self
             .clients
             .s3
             .list_objects_v2()
             .bucket(&self.stack.bucket)
-            .send()
-            .await
-            .expect("listing the bucket");
-        output
-            .contents
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|o| o.key)
-            .collect()
+            .into_paginator()
+            .send();
+        let mut keys = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.expect("listing the bucket");
+            keys.extend(
+                page.contents
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|o| o.key),
+            );
+        }
+        keys
     }
 
     /// Approximate visible plus in-flight messages on the queue.
