@@ -213,5 +213,6 @@ pub fn intercepted(clients: &Clients, interceptor: impl Intercept + Clone + 'sta
                 .interceptor(interceptor)
                 .build(),
         ),
+        credentials: clients.credentials.clone(),
     }
 }

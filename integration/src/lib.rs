@@ -56,6 +56,7 @@ impl TestStack {
 
     pub fn images(&self) -> ImageStore {
         ImageStore::new(self.clients.s3.clone(), &self.stack.bucket)
+            .signed_with(self.clients.credentials.clone())
     }
 
     pub fn jobs(&self) -> JobTable {

@@ -501,3 +501,68 @@ fn the_template_notifies_the_ingest_function_of_exactly_the_direct_upload_prefix
     assert!(statements.contains("/originals/direct/*"));
     assert!(!statements.contains("/derived/"));
 }
+
+#[tokio::test]
+async fn presigned_urls_never_outlive_the_credentials_that_sign_them() {
+    use aws_sdk_s3::config::{Credentials, SharedCredentialsProvider};
+    use ferrotype_service::store::ImageStore;
+
+    let stack = TestStack::new().await;
+    // Credentials that expire in a minute, as a role session near its end.
+    let expiring = Credentials::new(
+        "test",
+        "test",
+        None,
+        Some(std::time::SystemTime::now() + Duration::from_secs(60)),
+        "expiring",
+    );
+    let s3 = aws_sdk_s3::Client::from_conf(
+        stack
+            .clients
+            .s3
+            .config()
+            .to_builder()
+            .credentials_provider(expiring.clone())
+            .build(),
+    );
+    let images = ImageStore::new(s3, &stack.stack.bucket)
+        .signed_with(Some(SharedCredentialsProvider::new(expiring)));
+    let mut upload_app = stack.upload_app();
+    upload_app.images = images.clone();
+    let mut status_app = stack.status_app();
+    status_app.images = images;
+
+    let photo = smooth_photo(320, 240);
+    let session = open_session(&upload_app, "image/jpeg", photo.len()).await;
+    let within_a_minute = |expires_at: &serde_json::Value, url: &str| {
+        let at = OffsetDateTime::parse(
+            expires_at.as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap();
+        assert!(
+            at - OffsetDateTime::now_utc() <= time::Duration::seconds(60),
+            "{at}"
+        );
+        let expires: u64 = query_param(url, "X-Amz-Expires").unwrap().parse().unwrap();
+        assert!((1..=60).contains(&expires), "{url}");
+    };
+    within_a_minute(
+        &session["upload"]["expires_at"],
+        session["upload"]["url"].as_str().unwrap(),
+    );
+    assert_eq!(put_direct(&session, photo).await, 200);
+    ingest_notifications(&stack).await;
+    process(&stack).await;
+    let response = status::handle(&status_app, get_status(session["id"].as_str().unwrap())).await;
+    let done = json(&response);
+    assert_eq!(done["status"], "completed", "{done}");
+    within_a_minute(
+        &done["expires_at"],
+        done["outputs"]["thumbnail"]["url"].as_str().unwrap(),
+    );
+    // With credentials that do not expire soon, the configured 15 minutes stand.
+    let (_, fresh) = status_of(&stack, job_id(&session)).await;
+    let url = fresh["outputs"]["thumbnail"]["url"].as_str().unwrap();
+    assert_eq!(query_param(url, "X-Amz-Expires"), Some("300"));
+}

@@ -10,6 +10,9 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    /// The provider the clients sign with: presigned URLs are bounded by its credentials'
+    /// expiry ([`crate::store::ImageStore::signed_with`]).
+    pub credentials: Option<aws_sdk_s3::config::SharedCredentialsProvider>,
 }
 
 impl Clients {
@@ -33,6 +36,7 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             sqs: aws_sdk_sqs::Client::new(config),
             dynamodb: aws_sdk_dynamodb::Client::new(config),
+            credentials: config.credentials_provider(),
         }
     }
 }

@@ -138,7 +138,7 @@ async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError
         JobStatus::Completed => {
             if let Some(outputs) = outputs {
                 // Signed on each call, so a link is always fresh when handed out.
-                let ttl = app.settings.presign_ttl;
+                let ttl = app.images.link_lifetime(app.settings.presign_ttl).await?;
                 body.expires_at = Some(OffsetDateTime::now_utc() + ttl);
                 body.outputs = Some(sign_all(&app.images, &outputs, ttl).await?);
             }

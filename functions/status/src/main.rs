@@ -11,7 +11,8 @@ async fn main() -> Result<(), Error> {
     let settings = StatusSettings::from_env(&env)?;
     let clients = Clients::from_env().await;
     let app = status::App {
-        images: ImageStore::new(clients.s3, resources.bucket),
+        images: ImageStore::new(clients.s3, resources.bucket)
+            .signed_with(clients.credentials.clone()),
         jobs: JobTable::new(clients.dynamodb, resources.table),
         settings,
     };

@@ -123,7 +123,10 @@ pub async fn create(
     id: JobId,
     request: SessionRequest,
 ) -> Result<Response<Body>, StoreError> {
-    let ttl = app.settings.upload_url_ttl;
+    let ttl = app
+        .images
+        .link_lifetime(app.settings.upload_url_ttl)
+        .await?;
     let now = OffsetDateTime::now_utc();
     let presigned = app
         .images

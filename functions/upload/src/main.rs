@@ -11,7 +11,8 @@ async fn main() -> Result<(), Error> {
     let settings = UploadSettings::from_env(&env)?;
     let clients = Clients::from_env().await;
     let app = upload::App {
-        images: ImageStore::new(clients.s3, resources.bucket),
+        images: ImageStore::new(clients.s3, resources.bucket)
+            .signed_with(clients.credentials.clone()),
         jobs: JobTable::new(clients.dynamodb.clone(), resources.table),
         queue: JobQueue::new(clients.sqs, settings.queue_url.clone()),
         idempotency: IdempotencyStore::new(clients.dynamodb, settings.idempotency_table.clone()),

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use aws_sdk_s3::config::SharedCredentialsProvider;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
@@ -35,6 +36,9 @@ pub struct OutputImage<'a> {
 pub struct ImageStore {
     client: aws_sdk_s3::Client,
     bucket: String,
+    /// The provider of the credentials that sign presigned URLs, to learn when they
+    /// expire (the client does not expose its own).
+    credentials: Option<SharedCredentialsProvider>,
 }
 
 impl ImageStore {
@@ -42,7 +46,15 @@ impl ImageStore {
         Self {
             client,
             bucket: bucket.into(),
+            credentials: None,
         }
+    }
+
+    /// The same store, bounding its presigned URLs by the expiry of `credentials` (the
+    /// provider the client was built with): see [`ImageStore::link_lifetime`].
+    pub fn signed_with(mut self, credentials: Option<SharedCredentialsProvider>) -> Self {
+        self.credentials = credentials;
+        self
     }
 
     /// The bucket's name.
@@ -285,6 +297,30 @@ impl ImageStore {
             bytes,
             content_type: image.content_type.to_string(),
         })
+    }
+
+    /// How long a presigned URL signed now can really work: `ttl`, or less when the
+    /// credentials that sign it expire sooner (S3 refuses a URL whose credentials have
+    /// expired, whatever its `X-Amz-Expires` says). Credentials that do not say when they
+    /// expire leave `ttl` as it is; the settings cap it (`PRESIGN_TTL_SECONDS`,
+    /// `UPLOAD_URL_TTL_SECONDS`).
+    pub async fn link_lifetime(&self, ttl: Duration) -> Result<Duration, StoreError> {
+        use aws_sdk_s3::config::ProvideCredentials;
+        let Some(provider) = &self.credentials else {
+            return Ok(ttl);
+        };
+        let credentials = provider
+            .provide_credentials()
+            .await
+            .map_err(StoreError::Credentials)?;
+        let left = credentials.expiry().map(|expiry| {
+            expiry
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        });
+        // A URL needs at least a second; credentials that have just expired are refreshed
+        // by the SDK on its next call.
+        Ok(left.map_or(ttl, |left| ttl.min(left).max(Duration::from_secs(1))))
     }
 
     /// A presigned GET link for one object, signed now.

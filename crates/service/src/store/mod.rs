@@ -42,6 +42,8 @@ pub enum StoreError {
     Record(#[source] serde_dynamo::Error),
     #[error("a stored idempotent response does not have the expected shape")]
     Stored(#[source] serde_json::Error),
+    #[error("the credentials that sign presigned URLs could not be loaded")]
+    Credentials(#[source] aws_credential_types::provider::error::CredentialsError),
     #[error("the presigning configuration is invalid")]
     Presign(#[source] aws_sdk_s3::presigning::PresigningConfigError),
 }
