@@ -146,6 +146,8 @@ impl TestStack {
             settings: ProcessorSettings {
                 pipeline: PipelineSettings::default(),
                 lease: Duration::from_secs(60),
+                concurrency: 2,
+                start_margin: Duration::from_secs(20),
             },
         }
     }

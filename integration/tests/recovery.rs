@@ -144,3 +144,68 @@ async fn the_sweeper_enqueues_a_job_whose_message_was_lost_and_it_completes() {
         .unwrap();
     assert_eq!(again.stale, 0, "nothing left queued");
 }
+
+/// A batch near its deadline: the slow job that started finishes, the messages whose turn
+/// came too late are not started (their jobs stay `queued`, untouched) and are reported
+/// for redelivery, instead of the whole batch timing out.
+#[tokio::test]
+async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
+    use integration::faults::{intercepted, Delay, Matcher};
+
+    let stack = TestStack::new().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let response = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+        ids.push(JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap());
+    }
+    // Every output write takes 400 ms: a job takes more than a second.
+    let slow = intercepted(
+        &stack.clients,
+        Delay {
+            matcher: Matcher::S3_PUT,
+            delay: Duration::from_millis(400),
+        },
+    );
+    let mut app = stack.processor_app();
+    app.images = ImageStore::new(slow.s3, &stack.stack.bucket);
+    app.settings.concurrency = 1;
+    app.settings.start_margin = Duration::from_secs(2);
+    let messages = stack
+        .clients
+        .sqs
+        .receive_message()
+        .queue_url(&stack.stack.queue_url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap()
+        .messages
+        .unwrap_or_default();
+    assert_eq!(messages.len(), 3);
+    let event: aws_lambda_events::event::sqs::SqsEvent =
+        serde_json::from_value(serde_json::json!({
+            "Records": messages.iter().map(|m| serde_json::json!({
+                "messageId": m.message_id, "body": m.body, "receiptHandle": m.receipt_handle,
+            })).collect::<Vec<_>>()
+        }))
+        .unwrap();
+    // The deadline leaves room to start the first message only.
+    let deadline = std::time::Instant::now() + Duration::from_millis(2500);
+    let response = processor::handle_until(&app, event, Some(deadline)).await;
+
+    assert_eq!(response.batch_item_failures.len(), 2, "two not started");
+    let mut statuses = Vec::new();
+    for id in &ids {
+        let record = stack.jobs().get(*id).await.unwrap().unwrap();
+        statuses.push((record.status, record.attempts));
+    }
+    statuses.sort_by_key(|(status, _)| status.as_str());
+    assert_eq!(
+        statuses,
+        vec![
+            (JobStatus::Completed, 1),
+            (JobStatus::Queued, 0),
+            (JobStatus::Queued, 0)
+        ]
+    );
+}

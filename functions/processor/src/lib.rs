@@ -6,10 +6,16 @@
 //! cure (the file is not a decodable image) ends the job as `failed` and acknowledges the
 //! message; a failure that a retry may cure (S3 or DynamoDB unavailable) leaves the message
 //! for redelivery, and after `maxReceiveCount` it lands in the dead-letter queue.
+//!
+//! A batch's messages run `BATCH_CONCURRENCY` at a time, and none is started within
+//! `START_MARGIN_SECONDS` of the invocation's deadline: those are reported as failures
+//! before the function would time out, so a slow image costs only the messages it delays
+//! one receive, instead of failing the whole batch by a timeout.
 
 pub mod settings;
 
 use std::panic::AssertUnwindSafe;
+use std::time::Instant;
 
 use crate::settings::ProcessorSettings;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -20,6 +26,7 @@ use ferrotype_service::domain::{
 use ferrotype_service::store::{
     DisplayErrorContext, ImageStore, JobTable, OutputImage, StartOutcome, StoreError, Transition,
 };
+use futures_util::stream::{self, StreamExt};
 use futures_util::FutureExt;
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
@@ -42,6 +49,8 @@ pub enum RetryableError {
     LostLease(String),
     #[error("processing panicked: {0}")]
     Panicked(String),
+    #[error("not started: too close to the invocation's deadline")]
+    NotStarted,
 }
 
 /// How one message ended, when it need not be delivered again.
@@ -55,16 +64,39 @@ pub enum Outcome {
     Skipped(&'static str),
 }
 
-/// Handles one SQS batch and reports the messages to deliver again.
+/// Handles one SQS batch with no deadline (tests, tools) and reports the messages to
+/// deliver again.
 pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
+    handle_until(app, event, None).await
+}
+
+/// Handles one SQS batch, starting no message after `deadline` less the start margin, and
+/// reports the messages to deliver again (the failed and the unstarted ones).
+pub async fn handle_until(
+    app: &App,
+    event: SqsEvent,
+    deadline: Option<Instant>,
+) -> SqsBatchResponse {
+    let last_start = deadline.map(|d| d.checked_sub(app.settings.start_margin).unwrap_or(d));
+    let outcomes: Vec<(String, Result<Outcome, RetryableError>)> = stream::iter(event.records)
+        .map(|message| async move {
+            let message_id = message.message_id.clone().unwrap_or_default();
+            // Checked when the message's turn comes, not when the batch arrives.
+            if last_start.is_some_and(|at| Instant::now() >= at) {
+                return (message_id, Err(RetryableError::NotStarted));
+            }
+            // A panic fails this message only, not the batch.
+            let outcome = AssertUnwindSafe(process_message(app, &message))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(RetryableError::Panicked(panic_text(&*panic))));
+            (message_id, outcome)
+        })
+        .buffer_unordered(app.settings.concurrency.max(1))
+        .collect()
+        .await;
     let mut response = SqsBatchResponse::default();
-    for message in event.records {
-        let message_id = message.message_id.clone().unwrap_or_default();
-        // A panic fails this message only, not the batch.
-        let outcome = AssertUnwindSafe(process_message(app, &message))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Err(RetryableError::Panicked(panic_text(&*panic))));
+    for (message_id, outcome) in outcomes {
         if let Err(err) = outcome {
             warn!(message_id, error = %DisplayErrorContext(&err), "message will be delivered again");
             let mut failure = BatchItemFailure::default();

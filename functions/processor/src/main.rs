@@ -19,7 +19,14 @@ async fn main() -> Result<(), Error> {
     };
     let app = &app;
     run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        Ok::<_, Error>(processor::handle(app, event.payload).await)
+        // Lambda's deadline as an Instant of this process.
+        let left = event
+            .context
+            .deadline()
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or_default();
+        let deadline = std::time::Instant::now() + left;
+        Ok::<_, Error>(processor::handle_until(app, event.payload, Some(deadline)).await)
     }))
     .await
 }

@@ -12,6 +12,12 @@ pub struct ProcessorSettings {
     /// How long a processor owns a job it has taken. A job whose processor died is taken up
     /// again by a later delivery once this has passed, so it must exceed the function timeout.
     pub lease: Duration,
+    /// How many messages of a batch are processed at once (`BATCH_CONCURRENCY`). Each holds
+    /// a decoded image in memory, so this bounds the function's peak memory too.
+    pub concurrency: usize,
+    /// No message is started later than this before the invocation's deadline
+    /// (`START_MARGIN_SECONDS`): about the longest a job takes, so a started job finishes.
+    pub start_margin: Duration,
 }
 
 impl ProcessorSettings {
@@ -26,6 +32,8 @@ impl ProcessorSettings {
                 ..defaults
             },
             lease: Duration::from_secs(env.positive("LEASE_SECONDS", 120u64)?),
+            concurrency: env.positive("BATCH_CONCURRENCY", 2usize)?,
+            start_margin: Duration::from_secs(env.parsed_or("START_MARGIN_SECONDS", 20u64)?),
         })
     }
 }
@@ -43,5 +51,10 @@ mod tests {
         .unwrap();
         assert_eq!(settings.pipeline.thumbnail_width, 150);
         assert_eq!(settings.pipeline.preview_width, 1024);
+        assert_eq!(settings.concurrency, 2);
+        assert_eq!(settings.start_margin, Duration::from_secs(20));
+        assert!(
+            ProcessorSettings::from_env(&Env::from_pairs(&[("BATCH_CONCURRENCY", "0")])).is_err()
+        );
     }
 }
