@@ -100,6 +100,29 @@ async fn process(stack: &TestStack) {
     }
 }
 
+/// A session whose URL expires after one second, for a small photo.
+async fn one_second_session(stack: &TestStack) -> (Vec<u8>, serde_json::Value) {
+    let app = stack.upload_app_with(UploadSettings {
+        upload_url_ttl: Duration::from_secs(1),
+        ..stack.upload_app().settings
+    });
+    let photo = smooth_photo(320, 240);
+    let session = open_session(&app, "image/jpeg", photo.len()).await;
+    (photo, session)
+}
+
+/// Waits until a one-second session's deadline has passed, then sweeps (with no grace).
+async fn sweep_after_the_deadline(stack: &TestStack) -> sweeper::Sweep {
+    // Deadlines are kept in whole seconds: two seconds are surely past a one-second one.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    sweeper::sweep(
+        &stack.sweeper_app(Duration::from_secs(300)),
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap()
+}
+
 fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
     url.split_once('?')?
         .1
@@ -273,25 +296,13 @@ async fn declarations_over_the_limit_or_malformed_are_refused_and_leave_nothing(
 #[tokio::test]
 async fn a_url_used_after_its_session_expired_finds_the_job_expired_and_its_object_is_deleted() {
     let stack = TestStack::new().await;
-    let app = stack.upload_app_with(UploadSettings {
-        upload_url_ttl: Duration::from_secs(1),
-        ..stack.upload_app().settings
-    });
-    let photo = smooth_photo(320, 240);
-    let session = open_session(&app, "image/jpeg", photo.len()).await;
+    let (photo, session) = one_second_session(&stack).await;
     let id = job_id(&session);
     assert_eq!(
         query_param(session["upload"]["url"].as_str().unwrap(), "X-Amz-Expires"),
         Some("1")
     );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
-
-    let sweep = sweeper::sweep(
-        &stack.sweeper_app(Duration::from_secs(300)),
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let sweep = sweep_after_the_deadline(&stack).await;
     assert_eq!((sweep.overdue_uploads, sweep.expired_uploads), (1, 1));
     let (_, expired) = status_of(&stack, id).await;
     assert_eq!(expired["status"], "failed");
@@ -313,12 +324,7 @@ async fn a_url_used_after_its_session_expired_finds_the_job_expired_and_its_obje
 #[tokio::test]
 async fn an_upload_whose_notification_was_lost_is_started_by_the_sweeper() {
     let stack = TestStack::new().await;
-    let app = stack.upload_app_with(UploadSettings {
-        upload_url_ttl: Duration::from_secs(1),
-        ..stack.upload_app().settings
-    });
-    let photo = smooth_photo(320, 240);
-    let session = open_session(&app, "image/jpeg", photo.len()).await;
+    let (photo, session) = one_second_session(&stack).await;
     let id = job_id(&session);
     assert_eq!(put_direct(&session, photo).await, 200);
     // The notification is lost.
@@ -330,14 +336,7 @@ async fn an_upload_whose_notification_was_lost_is_started_by_the_sweeper() {
         .send()
         .await
         .unwrap();
-    // Deadlines are kept in whole seconds: two seconds are surely past a one-second one.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
-    let sweep = sweeper::sweep(
-        &stack.sweeper_app(Duration::from_secs(300)),
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let sweep = sweep_after_the_deadline(&stack).await;
     assert_eq!((sweep.overdue_uploads, sweep.late_uploads), (1, 1));
     process(&stack).await;
     let (_, done) = status_of(&stack, id).await;

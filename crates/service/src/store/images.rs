@@ -120,17 +120,28 @@ impl ImageStore {
             .key(&key)
             .send()
             .await
-            .map_err(|err| {
-                if err.as_service_error().is_some_and(|e| e.is_no_such_key()) {
-                    StoreError::NotFound {
-                        what: format!("s3://{}/{key}", self.bucket),
-                    }
-                } else {
-                    StoreError::s3("GetObject", err)
-                }
-            })?;
+            .map_err(|err| self.get_error(&key, err))?;
         let body = object.body.collect().await.map_err(StoreError::Body)?;
         Ok(body.to_vec())
+    }
+
+    /// A failed GetObject: `NotFound` (with the object's address, for logs only) when there
+    /// is no such key.
+    fn get_error(
+        &self,
+        key: &str,
+        err: aws_sdk_s3::error::SdkError<
+            aws_sdk_s3::operation::get_object::GetObjectError,
+            aws_sdk_s3::config::http::HttpResponse,
+        >,
+    ) -> StoreError {
+        if err.as_service_error().is_some_and(|e| e.is_no_such_key()) {
+            StoreError::NotFound {
+                what: format!("s3://{}/{key}", self.bucket),
+            }
+        } else {
+            StoreError::s3("GetObject", err)
+        }
     }
 
     /// Removes an inline original whose job could not be created (compensation at upload).
@@ -194,13 +205,7 @@ impl ImageStore {
             .range(format!("bytes=0-{}", count.saturating_sub(1)))
             .send()
             .await
-            .map_err(|err| {
-                if err.as_service_error().is_some_and(|e| e.is_no_such_key()) {
-                    StoreError::NotFound { what: key.clone() }
-                } else {
-                    StoreError::s3("GetObject", err)
-                }
-            })?;
+            .map_err(|err| self.get_error(&key, err))?;
         let body = object.body.collect().await.map_err(StoreError::Body)?;
         let mut bytes = body.to_vec();
         // An emulator that ignores the range still answers with the whole object.

@@ -229,28 +229,48 @@ impl JobTable {
         error: &JobError,
         now: OffsetDateTime,
     ) -> Result<Transition, StoreError> {
+        self.fail_from(
+            id,
+            error,
+            now,
+            [JobStatus::Queued, JobStatus::Processing],
+            "lease_token, lease_expires_at",
+        )
+        .await
+    }
+
+    /// `from → failed` with `error`, removing the attributes `remove` lists.
+    async fn fail_from<const N: usize>(
+        &self,
+        id: JobId,
+        error: &JobError,
+        now: OffsetDateTime,
+        from: [JobStatus; N],
+        remove: &str,
+    ) -> Result<Transition, StoreError> {
         let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
-        let result = self
+        let names: Vec<String> = (0..N).map(|i| format!(":from{i}")).collect();
+        let mut request = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("id", s(id.to_string()))
             .update_expression(format!(
-                "SET {STATUS} = :failed, updated_at = :now, #error = :error \
-                 REMOVE lease_token, lease_expires_at"
+                "SET {STATUS} = :failed, updated_at = :now, #error = :error REMOVE {remove}"
             ))
             .condition_expression(format!(
-                "attribute_exists(id) AND {STATUS} IN (:queued, :processing)"
+                "attribute_exists(id) AND {STATUS} IN ({})",
+                names.join(", ")
             ))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_names("#error", "error")
             .expression_attribute_values(":failed", status(JobStatus::Failed))
-            .expression_attribute_values(":queued", status(JobStatus::Queued))
-            .expression_attribute_values(":processing", status(JobStatus::Processing))
             .expression_attribute_values(":now", timestamp(now))
-            .expression_attribute_values(":error", error)
-            .send()
-            .await;
+            .expression_attribute_values(":error", error);
+        for (name, from) in names.iter().zip(from) {
+            request = request.expression_attribute_values(name, status(from));
+        }
+        let result = request.send().await;
         self.transition(id, result).await
     }
 
@@ -317,26 +337,14 @@ impl JobTable {
         error: &JobError,
         now: OffsetDateTime,
     ) -> Result<Transition, StoreError> {
-        let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("id", s(id.to_string()))
-            .update_expression(format!(
-                "SET {STATUS} = :failed, updated_at = :now, #error = :error \
-                 REMOVE upload_expires_at"
-            ))
-            .condition_expression(format!("attribute_exists(id) AND {STATUS} = :awaiting"))
-            .expression_attribute_names(STATUS, "status")
-            .expression_attribute_names("#error", "error")
-            .expression_attribute_values(":failed", status(JobStatus::Failed))
-            .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
-            .expression_attribute_values(":now", timestamp(now))
-            .expression_attribute_values(":error", error)
-            .send()
-            .await;
-        self.transition(id, result).await
+        self.fail_from(
+            id,
+            error,
+            now,
+            [JobStatus::AwaitingUpload],
+            "upload_expires_at",
+        )
+        .await
     }
 
     /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`. A full
