@@ -77,7 +77,22 @@ pub async fn handle_until(
     event: SqsEvent,
     deadline: Option<Instant>,
 ) -> SqsBatchResponse {
-    let last_start = deadline.map(|d| d.checked_sub(app.settings.start_margin).unwrap_or(d));
+    let margin = app.settings.start_margin;
+    // Lambda starts every invocation with the function's whole timeout, more than the
+    // margin. A deadline that leaves less than the margin from the start (a local
+    // runtime's, or a margin set longer than the timeout) could start nothing at all, so it
+    // is not applied.
+    let deadline = deadline.filter(|d| {
+        let fits = d.saturating_duration_since(Instant::now()) > margin;
+        if !fits {
+            warn!(
+                margin_secs = margin.as_secs(),
+                "the invocation's deadline leaves less than the start margin; not applied"
+            );
+        }
+        fits
+    });
+    let last_start = deadline.map(|d| d.checked_sub(margin).unwrap_or(d));
     let outcomes: Vec<(String, Result<Outcome, RetryableError>)> = stream::iter(event.records)
         .map(|message| async move {
             let message_id = message.message_id.clone().unwrap_or_default();
