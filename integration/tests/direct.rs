@@ -374,34 +374,27 @@ async fn repeated_notifications_make_one_job() {
         .send()
         .await
         .unwrap();
+    let deliver = |body: &str| {
+        let send = sqs
+            .send_message()
+            .queue_url(&stack.stack.upload_events_url)
+            .message_body(body)
+            .send();
+        async move { send.await.unwrap() }
+    };
     let app = stack.ingest_app();
     for _ in 0..3 {
-        sqs.send_message()
-            .queue_url(&stack.stack.upload_events_url)
-            .message_body(&notification)
-            .send()
-            .await
-            .unwrap();
+        deliver(&notification).await;
         // One at a time, then all together once the job is queued.
         stack.ingest_bridge(&app).await.poll_once().await.unwrap();
     }
     for _ in 0..2 {
-        sqs.send_message()
-            .queue_url(&stack.stack.upload_events_url)
-            .message_body(&notification)
-            .send()
-            .await
-            .unwrap();
+        deliver(&notification).await;
     }
     stack.ingest_bridge(&app).await.poll_once().await.unwrap();
     process(&stack).await;
     // And once more after completion: nothing changes.
-    sqs.send_message()
-        .queue_url(&stack.stack.upload_events_url)
-        .message_body(&notification)
-        .send()
-        .await
-        .unwrap();
+    deliver(&notification).await;
     stack.ingest_bridge(&app).await.poll_once().await.unwrap();
 
     assert_eq!(stack.job_count().await, 1);

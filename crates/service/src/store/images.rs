@@ -112,15 +112,20 @@ impl ImageStore {
         id: JobId,
         source: UploadSource,
     ) -> Result<Vec<u8>, StoreError> {
-        let key = Self::original_key(id, source);
+        self.get_bytes(&Self::original_key(id, source), None).await
+    }
+
+    /// An object's bytes, or only those of `range` (an HTTP range such as `bytes=0-31`).
+    async fn get_bytes(&self, key: &str, range: Option<String>) -> Result<Vec<u8>, StoreError> {
         let object = self
             .client
             .get_object()
             .bucket(&self.bucket)
-            .key(&key)
+            .key(key)
+            .set_range(range)
             .send()
             .await
-            .map_err(|err| self.get_error(&key, err))?;
+            .map_err(|err| self.get_error(key, err))?;
         let body = object.body.collect().await.map_err(StoreError::Body)?;
         Ok(body.to_vec())
     }
@@ -196,18 +201,10 @@ impl ImageStore {
         source: UploadSource,
         count: u64,
     ) -> Result<Vec<u8>, StoreError> {
-        let key = Self::original_key(id, source);
-        let object = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(&key)
-            .range(format!("bytes=0-{}", count.saturating_sub(1)))
-            .send()
-            .await
-            .map_err(|err| self.get_error(&key, err))?;
-        let body = object.body.collect().await.map_err(StoreError::Body)?;
-        let mut bytes = body.to_vec();
+        let range = format!("bytes=0-{}", count.saturating_sub(1));
+        let mut bytes = self
+            .get_bytes(&Self::original_key(id, source), Some(range))
+            .await?;
         // An emulator that ignores the range still answers with the whole object.
         bytes.truncate(count as usize);
         Ok(bytes)
