@@ -5,12 +5,14 @@
 //! sets it.
 
 pub mod faults;
+pub mod issuer;
 pub mod reliability;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use ferrotype_access::{AccessSettings, ApiKeyTable, AuthMode, Gate, IssuerConfig, Limits};
 use ferrotype_imaging::PipelineSettings;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
@@ -54,6 +56,28 @@ impl TestStack {
         Self { clients, stack }
     }
 
+    /// Access as deployed: callers required (the stack's API key table and the `issuers`),
+    /// with `limits` counted in the stack's usage table.
+    pub fn access(&self, issuers: Vec<IssuerConfig>, limits: Limits) -> AccessSettings {
+        AccessSettings {
+            mode: AuthMode::Required,
+            issuers,
+            api_key_table: Some(self.stack.api_key_table.clone()),
+            usage_table: (!limits.is_none()).then(|| self.stack.usage_table.clone()),
+            limits,
+            cors_origins: vec!["https://app.example".into()],
+        }
+    }
+
+    /// A gate of `access` over this stack's tables.
+    pub fn gate(&self, access: AccessSettings) -> Gate {
+        Gate::new(access, &self.clients.dynamodb, Duration::from_secs(5))
+    }
+
+    pub fn api_keys(&self) -> ApiKeyTable {
+        ApiKeyTable::new(self.clients.dynamodb.clone(), &self.stack.api_key_table)
+    }
+
     pub fn images(&self) -> ImageStore {
         ImageStore::new(self.clients.s3.clone(), &self.stack.bucket)
             .signed_with(self.clients.credentials.clone())
@@ -78,6 +102,7 @@ impl TestStack {
 
     pub fn upload_app_with(&self, settings: UploadSettings) -> upload::App {
         upload::App {
+            gate: Gate::open(),
             images: self.images(),
             jobs: self.jobs(),
             queue: JobQueue::new(self.clients.sqs.clone(), settings.queue_url.clone()),
@@ -119,6 +144,7 @@ impl TestStack {
 
     pub fn delete_app(&self) -> delete::App {
         delete::App {
+            gate: Gate::open(),
             images: self.images(),
             jobs: self.jobs(),
             settings: DeleteSettings {
@@ -129,6 +155,7 @@ impl TestStack {
 
     pub fn status_app(&self) -> status::App {
         status::App {
+            gate: Gate::open(),
             images: self.images(),
             jobs: self.jobs(),
             settings: StatusSettings {
@@ -384,4 +411,13 @@ pub fn json(response: &Response<Body>) -> serde_json::Value {
 
 pub fn header_of<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The same request, with `Authorization: Bearer <credential>`.
+pub fn bearer(mut request: Request, credential: &str) -> Request {
+    request.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {credential}").parse().unwrap(),
+    );
+    request
 }

@@ -22,6 +22,8 @@ pub struct Problem {
     allow: Option<String>,
     #[serde(skip)]
     retry_after: Option<Duration>,
+    #[serde(skip)]
+    www_authenticate: Option<String>,
 }
 
 impl Problem {
@@ -34,7 +36,22 @@ impl Problem {
             detail: detail.into(),
             allow: None,
             retry_after: None,
+            www_authenticate: None,
         }
+    }
+
+    /// `401` with the `WWW-Authenticate` challenge that tells the client what to send.
+    pub fn unauthorized(slug: &str, challenge: String, detail: impl Into<String>) -> Self {
+        let mut problem = Self::new(StatusCode::UNAUTHORIZED, slug, detail);
+        problem.www_authenticate = Some(challenge);
+        problem
+    }
+
+    /// `429`: a limit was reached; it lifts after `retry_after`.
+    pub fn too_many_requests(slug: &str, retry_after: Duration, detail: impl Into<String>) -> Self {
+        let mut problem = Self::new(StatusCode::TOO_MANY_REQUESTS, slug, detail);
+        problem.retry_after = Some(retry_after);
+        problem
     }
 
     pub fn not_found() -> Self {
@@ -85,6 +102,9 @@ impl Problem {
         }
         if let Some(retry_after) = self.retry_after {
             builder = builder.header(header::RETRY_AFTER, retry_after.as_secs().to_string());
+        }
+        if let Some(challenge) = &self.www_authenticate {
+            builder = builder.header(header::WWW_AUTHENTICATE, challenge);
         }
         builder
             .body(Body::Text(body))

@@ -7,8 +7,9 @@
 //! output is left behind whichever finishes last. Deleting again repeats the erasure and
 //! answers `204` too.
 
+use ferrotype_access::Gate;
 use ferrotype_service::config::DeleteSettings;
-use ferrotype_service::domain::{JobId, JobStatus};
+use ferrotype_service::domain::{CallerId, JobId, JobStatus};
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError, Transition};
@@ -19,6 +20,7 @@ use tracing::{error, info};
 
 /// What the delete handler needs, built once at init.
 pub struct App {
+    pub gate: Gate,
     pub images: ImageStore,
     pub jobs: JobTable,
     pub settings: DeleteSettings,
@@ -53,7 +55,13 @@ impl DeleteError {
 
 /// Handles one request; never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    match delete(app, &request).await {
+    app.gate
+        .serve(request, |caller, request| answer(app, caller, request))
+        .await
+}
+
+async fn answer(app: &App, caller: CallerId, request: Request) -> Response<Body> {
+    match delete(app, &caller, &request).await {
         Ok(()) => Response::builder()
             .status(StatusCode::NO_CONTENT)
             .header(header::CACHE_CONTROL, "no-store")
@@ -68,12 +76,12 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
     }
 }
 
-async fn delete(app: &App, request: &Request) -> Result<(), DeleteError> {
+async fn delete(app: &App, caller: &CallerId, request: &Request) -> Result<(), DeleteError> {
     if request.method() != Method::DELETE {
         return Err(DeleteError::MethodNotAllowed(request.method().clone()));
     }
     let id = requested_job_id(request).ok_or(DeleteError::NotFound)?;
-    erase(app, id)
+    erase(app, id, caller)
         .await
         .map_err(|source| DeleteError::Store { id, source })?
         .then_some(())
@@ -82,16 +90,21 @@ async fn delete(app: &App, request: &Request) -> Result<(), DeleteError> {
 
 /// Tombstones the job, then erases its objects. `false` when no such job ever existed (or
 /// its tombstone has expired).
-pub async fn erase(app: &App, id: JobId) -> Result<bool, StoreError> {
-    match app.jobs.mark_deleted(id, OffsetDateTime::now_utc()).await? {
+pub async fn erase(app: &App, id: JobId, caller: &CallerId) -> Result<bool, StoreError> {
+    match app
+        .jobs
+        .mark_deleted(id, caller, OffsetDateTime::now_utc())
+        .await?
+    {
         Transition::Applied => info!(job_id = %id, "job deleted"),
         Transition::Rejected {
             current: Some(record),
-        } if record.status == JobStatus::Deleted => {
+        } if record.status == JobStatus::Deleted && record.belongs_to(caller) => {
             // Deleted before: erase again, in case the first erasure stopped half way.
             info!(job_id = %id, "job was already deleted");
         }
-        // The condition holds for every existing record but a tombstone.
+        // The condition holds for every existing record of the caller's but a tombstone;
+        // another caller's job reads as never having existed.
         Transition::Rejected { .. } => return Ok(false),
     }
     app.images.delete_job_objects(id).await?;

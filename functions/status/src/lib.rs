@@ -1,20 +1,25 @@
-//! `GET /images/{id}`: a job's status, with presigned download links once it is done.
+//! `GET /images/{id}`: a job's status, with presigned download links once it is done;
+//! and `GET /health`, the one route that needs no caller.
 
 use std::time::Duration;
 
+use ferrotype_access::Gate;
 use ferrotype_service::config::StatusSettings;
-use ferrotype_service::domain::{JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs};
+use ferrotype_service::domain::{
+    CallerId, JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs,
+};
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
 use lambda_http::http::{header, Method, StatusCode};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::error;
 
 /// What the status handler needs, built once at init.
 pub struct App {
+    pub gate: Gate,
     pub images: ImageStore,
     pub jobs: JobTable,
     pub settings: StatusSettings,
@@ -58,7 +63,37 @@ pub struct Link {
 
 /// Handles one request; never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    match status(app, &request).await {
+    if is_health_check(&request) {
+        return health();
+    }
+    app.gate
+        .serve(request, |caller, request| lookup(app, caller, request))
+        .await
+}
+
+/// `GET /health`: the function runs and its configuration loaded. It touches no store and
+/// needs no caller, so load balancers and uptime checks can call it freely.
+fn is_health_check(request: &Request) -> bool {
+    let raw = request.raw_http_path();
+    let path = if raw.is_empty() {
+        request.uri().path()
+    } else {
+        raw
+    };
+    path.trim_end_matches('/').ends_with("/health")
+}
+
+fn health() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::Text(r#"{"status":"ok"}"#.into()))
+        .expect("the health answer is well formed")
+}
+
+async fn lookup(app: &App, caller: CallerId, request: Request) -> Response<Body> {
+    match status(app, &caller, &request).await {
         Ok(body) => ok(body, app.settings.retry_after),
         Err(err) => {
             if let StatusError::Store { id, source } = &err {
@@ -96,21 +131,30 @@ impl StatusError {
     }
 }
 
-async fn status(app: &App, request: &Request) -> Result<StatusBody, StatusError> {
+async fn status(
+    app: &App,
+    caller: &CallerId,
+    request: &Request,
+) -> Result<StatusBody, StatusError> {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return Err(StatusError::MethodNotAllowed(request.method().clone()));
     }
     // A malformed id gets the same 404 as an unknown one: ids are capabilities, and the
     // answer should not help anyone guess them.
     let id = requested_job_id(request).ok_or(StatusError::NotFound)?;
-    describe(app, id)
+    describe(app, id, caller)
         .await
         .map_err(|source| StatusError::Store { id, source })?
         .ok_or(StatusError::NotFound)
 }
 
-async fn describe(app: &App, id: JobId) -> Result<Option<StatusBody>, StoreError> {
-    let Some(record) = app.jobs.get(id).await? else {
+async fn describe(
+    app: &App,
+    id: JobId,
+    caller: &CallerId,
+) -> Result<Option<StatusBody>, StoreError> {
+    // Another caller's job reads exactly as an unknown id.
+    let Some(record) = app.jobs.get(id).await?.filter(|r| r.belongs_to(caller)) else {
         return Ok(None);
     };
     // A deleted job, or one past its retention (DynamoDB's TTL removes it later), is gone.

@@ -1,3 +1,4 @@
+use ferrotype_access::{AccessSettings, Gate};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{Env, Resources, StatusSettings};
 use ferrotype_service::store::{ImageStore, JobTable};
@@ -9,8 +10,11 @@ async fn main() -> Result<(), Error> {
     let env = Env::process();
     let resources = Resources::from_env(&env)?;
     let settings = StatusSettings::from_env(&env)?;
+    let access = AccessSettings::from_env(&env)?;
     let clients = Clients::from_env().await;
+    let gate = Gate::new(access, &clients.dynamodb, settings.unavailable_retry_after);
     let app = status::App {
+        gate,
         images: ImageStore::new(clients.s3, resources.bucket)
             .signed_with(clients.credentials.clone()),
         jobs: JobTable::new(clients.dynamodb, resources.table),

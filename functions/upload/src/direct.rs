@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use ferrotype_format::ImageKind;
-use ferrotype_service::domain::{JobId, JobRecord, OriginalUpload};
+use ferrotype_service::domain::{CallerId, JobId, JobRecord, OriginalUpload};
 use ferrotype_service::store::StoreError;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
@@ -121,6 +121,7 @@ struct Upload {
 pub async fn create(
     app: &App,
     id: JobId,
+    caller: &CallerId,
     request: SessionRequest,
 ) -> Result<Response<Body>, StoreError> {
     let ttl = app
@@ -135,6 +136,7 @@ pub async fn create(
     let expires_at = now + ttl;
     let upload = OriginalUpload::direct(request.content_type.clone(), request.content_length);
     let record = JobRecord::awaiting_upload(id, upload, now, expires_at)
+        .owned_by(caller)
         .retained_for(app.settings.retention);
     app.jobs.create(&record).await?;
     info!(

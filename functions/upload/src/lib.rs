@@ -9,13 +9,14 @@
 mod body;
 pub mod direct;
 
+use ferrotype_access::{Charge, Gate, Refusal};
 use ferrotype_format::sniff;
 use ferrotype_service::config::UploadSettings;
 use std::time::Duration;
 
 use ferrotype_service::domain::{
-    FailureCode, Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage, JobRecord,
-    JobStatus, OriginalUpload, StoredResponse,
+    CallerId, FailureCode, Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage,
+    JobRecord, JobStatus, OriginalUpload, StoredResponse,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::{
@@ -35,6 +36,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// What the upload handler needs, built once at init.
 pub struct App {
+    pub gate: Gate,
     pub images: ImageStore,
     pub jobs: JobTable,
     pub queue: JobQueue,
@@ -99,6 +101,8 @@ pub enum UploadError {
     IdempotencyKeyInFlight,
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
+    #[error("the caller's upload quota is used up")]
+    Quota(#[source] Refusal),
     #[error("storing the upload failed")]
     Store(#[from] StoreError),
 }
@@ -179,13 +183,11 @@ impl UploadError {
                 "idempotency-key-reused",
                 "this Idempotency-Key was already used with a different request; use a new key",
             ),
+            Self::Quota(refusal) => refusal.problem(settings.unavailable_retry_after),
             Self::Store(_) => Problem::unavailable(settings.unavailable_retry_after),
         }
     }
 }
-
-/// Whose keys these are. Until callers exist, every client shares one scope.
-const KEY_SCOPE: &str = "anonymous";
 
 /// How long a claimed key holds off retries if its handler dies before answering: more
 /// than the function's timeout (15 s in `template.yaml`).
@@ -194,10 +196,16 @@ const CLAIM_HOLD: Duration = Duration::from_secs(60);
 /// Handles one request. Client errors and our own failures are both answered with a
 /// problem document; the handler never returns `Err` (API Gateway would make it a 502).
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    app.gate
+        .serve(request, |caller, request| route(app, caller, request))
+        .await
+}
+
+async fn route(app: &App, caller: CallerId, request: Request) -> Response<Body> {
     let id = JobId::new_random();
     let result = match Route::of(&request) {
-        Route::Images => inline(app, id, &request).await,
-        Route::Uploads => session(app, id, &request).await,
+        Route::Images => inline(app, id, &caller, &request).await,
+        Route::Uploads => session(app, id, &caller, &request).await,
     };
     match result {
         Ok(response) => response,
@@ -214,7 +222,12 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
 }
 
 /// `POST /images`: reads the image, then [`upload`]s it once per `Idempotency-Key`.
-async fn inline(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
+async fn inline(
+    app: &App,
+    id: JobId,
+    caller: &CallerId,
+    request: &Request,
+) -> Result<Response<Body>, UploadError> {
     let key = post_with_key(request)?;
     let content_type = request
         .headers()
@@ -230,12 +243,21 @@ async fn inline(app: &App, id: JobId, request: &Request) -> Result<Response<Body
     // is new on every send, even of the same file.
     let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or(ct));
     let fingerprint = Fingerprint::of(media_type, &image);
-    once(app, id, key, fingerprint, || upload(app, id, image)).await
+    once(app, id, caller, key, fingerprint, || async {
+        let charge = charge(app, caller, image.len() as u64).await?;
+        refund_on_failure(app, charge, upload(app, id, caller, image).await).await
+    })
+    .await
 }
 
 /// `POST /uploads`: reads the declaration, then creates the session once per
 /// `Idempotency-Key`.
-async fn session(app: &App, id: JobId, request: &Request) -> Result<Response<Body>, UploadError> {
+async fn session(
+    app: &App,
+    id: JobId,
+    caller: &CallerId,
+    request: &Request,
+) -> Result<Response<Body>, UploadError> {
     let key = post_with_key(request)?;
     let content_type = request
         .headers()
@@ -247,10 +269,32 @@ async fn session(app: &App, id: JobId, request: &Request) -> Result<Response<Bod
         app.settings.max_direct_upload_bytes,
     )?;
     let fingerprint = Fingerprint::of(Some(SESSION_FINGERPRINT_TYPE), &declared.canonical());
-    once(app, id, key, fingerprint, || async {
-        Ok(direct::create(app, id, declared).await?)
+    once(app, id, caller, key, fingerprint, || async {
+        let charge = charge(app, caller, declared.content_length).await?;
+        let created = direct::create(app, id, caller, declared).await;
+        refund_on_failure(app, charge, created.map_err(UploadError::from)).await
     })
     .await
+}
+
+/// Counts the upload against the caller's daily quota.
+async fn charge(app: &App, caller: &CallerId, bytes: u64) -> Result<Option<Charge>, UploadError> {
+    app.gate
+        .charge_upload(caller, bytes)
+        .await
+        .map_err(UploadError::Quota)
+}
+
+/// Gives the quota back when the upload made no job.
+async fn refund_on_failure(
+    app: &App,
+    charge: Option<Charge>,
+    result: Result<Response<Body>, UploadError>,
+) -> Result<Response<Body>, UploadError> {
+    if result.is_err() {
+        app.gate.refund(charge).await;
+    }
+    result
 }
 
 /// The media type a session's fingerprint is taken under: never an image's, so one key
@@ -280,6 +324,7 @@ fn post_with_key(request: &Request) -> Result<Option<IdempotencyKey>, UploadErro
 async fn once<F, Fut>(
     app: &App,
     id: JobId,
+    caller: &CallerId,
     key: Option<IdempotencyKey>,
     fingerprint: Fingerprint,
     run: F,
@@ -294,7 +339,7 @@ where
     let claim = app
         .idempotency
         .claim(
-            KEY_SCOPE,
+            caller.as_str(),
             &key,
             &fingerprint,
             OffsetDateTime::now_utc(),
@@ -314,7 +359,7 @@ where
             let reclaimed = app
                 .idempotency
                 .reclaim(
-                    KEY_SCOPE,
+                    caller.as_str(),
                     &key,
                     &fingerprint,
                     &stored,
@@ -339,14 +384,15 @@ where
             err.problem(&app.settings).into_response()
         }
     };
-    if response.status().is_server_error() {
-        // Nothing was kept (the writes were undone): a retry should be handled afresh.
-        if let Err(err) = app.idempotency.release(KEY_SCOPE, &key).await {
+    if response.status().is_server_error() || response.status() == StatusCode::TOO_MANY_REQUESTS {
+        // Nothing was kept (the writes were undone, or the quota refused it): a retry should
+        // be handled afresh.
+        if let Err(err) = app.idempotency.release(caller.as_str(), &key).await {
             warn!(idempotency_key = %key, error = %DisplayErrorContext(&err), "could not release an idempotency key");
         }
     } else if let Err(err) = app
         .idempotency
-        .complete(KEY_SCOPE, &key, &stored(&response))
+        .complete(caller.as_str(), &key, &stored(&response))
         .await
     {
         // The client still gets its answer; a retry is refused (409) until the claim's hold
@@ -419,10 +465,15 @@ fn replay(stored: &StoredResponse) -> Response<Body> {
 }
 
 /// Sniffs the image and makes its job: `202`, or why not.
-async fn upload(app: &App, id: JobId, image: Vec<u8>) -> Result<Response<Body>, UploadError> {
+async fn upload(
+    app: &App,
+    id: JobId,
+    caller: &CallerId,
+    image: Vec<u8>,
+) -> Result<Response<Body>, UploadError> {
     let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
     let bytes = image.len();
-    accept(app, id, image, kind.content_type()).await?;
+    accept(app, id, caller, image, kind.content_type()).await?;
     info!(job_id = %id, bytes, content_type = kind.content_type(), "upload accepted");
     Ok(accepted(id, app.settings.retry_after.as_secs()))
 }
@@ -431,6 +482,7 @@ async fn upload(app: &App, id: JobId, image: Vec<u8>) -> Result<Response<Body>, 
 async fn accept(
     app: &App,
     id: JobId,
+    caller: &CallerId,
     image: Vec<u8>,
     content_type: &str,
 ) -> Result<(), StoreError> {
@@ -438,6 +490,7 @@ async fn accept(
     app.images.put_original(id, image, content_type).await?;
 
     let record = JobRecord::queued(id, upload, OffsetDateTime::now_utc())
+        .owned_by(caller)
         .retained_for(app.settings.retention);
     if let Err(err) = app.jobs.create(&record).await {
         remove_original(app, id).await;

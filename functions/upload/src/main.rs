@@ -1,3 +1,4 @@
+use ferrotype_access::{AccessSettings, Gate};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{Env, Resources, UploadSettings};
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
@@ -9,8 +10,11 @@ async fn main() -> Result<(), Error> {
     let env = Env::process();
     let resources = Resources::from_env(&env)?;
     let settings = UploadSettings::from_env(&env)?;
+    let access = AccessSettings::from_env(&env)?;
     let clients = Clients::from_env().await;
+    let gate = Gate::new(access, &clients.dynamodb, settings.unavailable_retry_after);
     let app = upload::App {
+        gate,
         images: ImageStore::new(clients.s3, resources.bucket)
             .signed_with(clients.credentials.clone()),
         jobs: JobTable::new(clients.dynamodb.clone(), resources.table),

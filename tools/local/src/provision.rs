@@ -19,6 +19,10 @@ pub struct Stack {
     pub bucket: String,
     pub table: String,
     pub idempotency_table: String,
+    /// API keys (partition key `key_id`).
+    pub api_key_table: String,
+    /// Per-caller usage counters (partition key `key`).
+    pub usage_table: String,
     pub queue_url: String,
     pub dlq_url: String,
     /// Where the bucket's notifications of direct uploads go (the ingest function's queue).
@@ -29,11 +33,13 @@ impl Stack {
     /// The stack as `KEY=value` lines for an env file.
     pub fn env_lines(&self) -> String {
         format!(
-            "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\n\
-             UPLOAD_EVENTS_QUEUE_URL={}\n",
+            "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nAPI_KEY_TABLE_NAME={}\n\
+             USAGE_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\nUPLOAD_EVENTS_QUEUE_URL={}\n",
             self.bucket,
             self.table,
             self.idempotency_table,
+            self.api_key_table,
+            self.usage_table,
             self.queue_url,
             self.dlq_url,
             self.upload_events_url
@@ -74,7 +80,8 @@ pub enum ProvisionError {
     NoQueueArn(String),
 }
 
-/// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs` and `<prefix>-idempotency`,
+/// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs`, `<prefix>-idempotency`,
+/// `<prefix>-api-keys` and `<prefix>-usage`,
 /// queue `<prefix>-jobs` and its dead-letter queue `<prefix>-jobs-dlq`, and queue
 /// `<prefix>-upload-events` (dead letters `<prefix>-upload-events-dlq`) that the bucket
 /// notifies of every object created under `originals/direct/`, as `template.yaml` declares.
@@ -89,6 +96,10 @@ pub async fn provision(
     create_table(&clients.dynamodb, &table, "id").await?;
     let idempotency_table = format!("{prefix}-idempotency");
     create_table(&clients.dynamodb, &idempotency_table, "key").await?;
+    let api_key_table = format!("{prefix}-api-keys");
+    create_table(&clients.dynamodb, &api_key_table, "key_id").await?;
+    let usage_table = format!("{prefix}-usage");
+    create_table(&clients.dynamodb, &usage_table, "key").await?;
 
     let dlq_name = format!("{prefix}-jobs-dlq");
     let dlq_url = create_queue(&clients.sqs, &dlq_name, Vec::new()).await?;
@@ -138,6 +149,8 @@ pub async fn provision(
         bucket,
         table,
         idempotency_table,
+        api_key_table,
+        usage_table,
         queue_url,
         dlq_url,
         upload_events_url,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{JobError, Outputs};
+use super::{CallerId, JobError, Outputs};
 
 /// A job's id: a random UUID v4. It is the capability to read the job, so only v4 ids
 /// (122 random bits) are accepted; anything else is treated as unknown.
@@ -198,6 +198,10 @@ pub struct JobRecord {
         with = "time::serde::timestamp::option"
     )]
     pub upload_expires_at: Option<OffsetDateTime>,
+    /// The caller who created the job, the only one who sees it. Jobs from before callers
+    /// existed have none and belong to the anonymous caller only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<CallerId>,
 }
 
 impl JobRecord {
@@ -213,6 +217,7 @@ impl JobRecord {
             attempts: 0,
             expires_at: None,
             upload_expires_at: None,
+            owner: None,
         }
     }
 
@@ -227,6 +232,21 @@ impl JobRecord {
             status: JobStatus::AwaitingUpload,
             upload_expires_at: Some(deadline),
             ..Self::queued(id, upload, now)
+        }
+    }
+
+    /// The same record, created by `caller`.
+    pub fn owned_by(mut self, caller: &CallerId) -> Self {
+        self.owner = Some(caller.clone());
+        self
+    }
+
+    /// Whether `caller` may see the job: its owner, or anyone anonymous for a job from
+    /// before callers existed.
+    pub fn belongs_to(&self, caller: &CallerId) -> bool {
+        match &self.owner {
+            Some(owner) => owner == caller,
+            None => caller.is_anonymous(),
         }
     }
 

@@ -1,11 +1,13 @@
 //! The job and what it produces, independent of where it is stored.
 
+mod caller;
 mod failure;
 mod idempotency;
 mod job;
 mod message;
 mod outputs;
 
+pub use caller::{CallerId, CallerNameError};
 pub use failure::{FailureCode, JobError};
 pub use idempotency::{Fingerprint, IdempotencyKey, IdempotencyKeyError, StoredResponse};
 pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload, UploadSource};

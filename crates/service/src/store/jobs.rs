@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::{is_condition_failure, StoreError};
-use crate::domain::{JobError, JobId, JobRecord, JobStatus, Outputs};
+use crate::domain::{CallerId, JobError, JobId, JobRecord, JobStatus, Outputs};
 
 /// Job records in DynamoDB. Every status change is a conditional write, so a duplicate or
 /// late delivery cannot move a job backwards or write it twice.
@@ -278,11 +278,21 @@ impl JobTable {
     /// stays, so that a late SQS delivery finds the job finished (and a processor holding it
     /// loses its lease). Deleting a deleted job is `Rejected` with the tombstone as
     /// `current`; an unknown id is `Rejected` with no record.
+    ///
+    /// Only `caller`'s job is deleted: another caller's is `Rejected` like a tombstone, with
+    /// the record as `current`, so the caller can be told it does not exist.
     pub async fn mark_deleted(
         &self,
         id: JobId,
+        caller: &CallerId,
         now: OffsetDateTime,
     ) -> Result<Transition, StoreError> {
+        // Jobs from before callers existed have no owner; they are the anonymous caller's.
+        let owned = if caller.is_anonymous() {
+            "(attribute_not_exists(#owner) OR #owner = :caller)"
+        } else {
+            "#owner = :caller"
+        };
         let result = self
             .client
             .update_item()
@@ -293,9 +303,13 @@ impl JobTable {
                  REMOVE outputs, #error, lease_token, lease_expires_at",
                 TTL = JobRecord::TTL_ATTRIBUTE
             ))
-            .condition_expression(format!("attribute_exists(id) AND {STATUS} <> :deleted"))
+            .condition_expression(format!(
+                "attribute_exists(id) AND {STATUS} <> :deleted AND {owned}"
+            ))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_names("#error", "error")
+            .expression_attribute_names("#owner", "owner")
+            .expression_attribute_values(":caller", s(caller.as_str()))
             .expression_attribute_values(":deleted", status(JobStatus::Deleted))
             .expression_attribute_values(":now", timestamp(now))
             .expression_attribute_values(":forget", n((now + TOMBSTONE_LIFETIME).unix_timestamp()))

@@ -73,7 +73,7 @@ impl StoreError {
 
 /// Whether a conditional write was refused because its condition did not hold (as opposed
 /// to failing).
-pub(super) fn is_condition_failure<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+pub fn is_condition_failure<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
 where
     E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
 {
