@@ -95,6 +95,8 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
             },
         ],
         written_by: "`make dev` (cargo run -p xtask -- dev)",
+        caller: "dev",
+        extra_env: Vec::new(),
     };
     let mut supervisor = Supervisor::new();
     let stack = stack::start(workspace, &mut supervisor, &settings)?;
@@ -107,6 +109,10 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
         stack::invoke_url(options.api_port, "sweeper"),
         options.sweep_interval,
     )?;
+
+    let token_file = workspace.root.join(DEV_TOKEN);
+    std::fs::write(&token_file, format!("{}\n", stack.token))?;
+    eprintln!("==> API key of caller 'dev' written to {DEV_TOKEN}");
 
     let emulator = match &options.emulator_url {
         Some(_) => "(EMULATOR_URL)".to_string(),
@@ -151,13 +157,20 @@ fn schedule_sweeper(url: String, interval: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where `make dev` writes its API key, relative to the workspace (the printed curl lines
+/// read it from there).
+pub const DEV_TOKEN: &str = ".local/dev-token";
+
+/// The header every printed curl line sends.
+const AUTH: &str = "-H \"Authorization: Bearer $(cat .local/dev-token)\"";
+
 /// The two shell lines of a direct upload of `$PHOTO` (a JPEG): ask for the URL, keeping
 /// the answer in `.local/upload.json`, then PUT the file to it. The end-to-end checks run
 /// them as printed.
 pub fn direct_upload_lines(api: &str) -> [String; 2] {
     [
         format!(
-            "curl -s {api}/uploads -H 'Content-Type: application/json' -d '{{\"content_type\": \"image/jpeg\", \"content_length\": '\"$(stat -c%s \"$PHOTO\")\"'}}' | tee .local/upload.json"
+            "curl -s {api}/uploads {AUTH} -H 'Content-Type: application/json' -d '{{\"content_type\": \"image/jpeg\", \"content_length\": '\"$(stat -c%s \"$PHOTO\")\"'}}' | tee .local/upload.json"
         ),
         "curl -sS -o /dev/null -w '%{http_code}\\n' -X PUT -T \"$PHOTO\" -H 'Content-Type: image/jpeg' \"$(python3 -c 'import json; print(json.load(open(\".local/upload.json\"))[\"upload\"][\"url\"])')\"".to_string(),
     ]
@@ -172,13 +185,14 @@ pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> Stri
   API base URL   {api}
   AWS emulator   {endpoint}   {emulator}
   Function env   {env_file}
+  API key        .local/dev-token (caller 'dev'; every request but /health needs it)
 
   Upload an image (any JPEG, PNG, WebP or GIF; scripts/fixtures/photo.jpg is one):
-    curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' {api}/images
+    curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' {AUTH} {api}/images
 
   The answer is 202 with a Location header, e.g. 'Location: /images/<id>'. Poll it until
   \"status\" is \"completed\" (or \"failed\"); the outputs carry presigned download links:
-    curl -s {api}/images/<id>
+    curl -s {AUTH} {api}/images/<id>
 
   A photo of any size (up to 50 MiB) goes straight to S3 in two steps: ask for an upload
   URL, then PUT the bytes to it; the job starts when S3 has them. With PHOTO=your.jpg:
@@ -187,8 +201,11 @@ pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> Stri
   Then poll {api}/images/<id> (the \"id\" in .local/upload.json) as above.
 
   Retries with an Idempotency-Key make one job; DELETE erases a job and its images:
-    curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' -H 'Idempotency-Key: \"my-key-1\"' {api}/images
-    curl -i -X DELETE {api}/images/<id>
+    curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' -H 'Idempotency-Key: \"my-key-1\"' {AUTH} {api}/images
+    curl -i -X DELETE {AUTH} {api}/images/<id>
+
+  More API keys (another caller sees none of the dev caller's jobs):
+    target/debug/ferrotype-keys --table <API_KEY_TABLE_NAME from the env file> create --caller alice
 
   The first request to each function starts it; edits to the code rebuild it.
   Press Ctrl-C to stop everything.
@@ -226,9 +243,12 @@ mod tests {
         );
         assert!(text.contains("API base URL   http://127.0.0.1:9000"));
         assert!(text.contains(
-            "curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' http://127.0.0.1:9000/images"
+            "curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' \
+             -H \"Authorization: Bearer $(cat .local/dev-token)\" http://127.0.0.1:9000/images"
         ));
-        assert!(text.contains("curl -s http://127.0.0.1:9000/images/<id>"));
+        assert!(text.contains(
+            "curl -s -H \"Authorization: Bearer $(cat .local/dev-token)\" http://127.0.0.1:9000/images/<id>"
+        ));
         assert!(text.contains("Ctrl-C"));
     }
 }

@@ -115,10 +115,11 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
         .build_binaries()
         .and_then(|()| start_stack(workspace, &mut supervisor, &logs, &work));
     match started {
-        Ok(api) => {
+        Ok((api, token)) => {
             checks.pass(STACK_STARTS);
             let fixture = workspace.root.join("scripts/fixtures/photo.jpg");
-            if let Err(error) = run_checks(&api, &fixture, &work, options, &mut checks) {
+            let run = run_checks(&api, &token, &fixture, &work, options, &mut checks);
+            if let Err(error) = run {
                 interrupted = error.downcast_ref::<Interrupted>().copied();
                 checks.fail("the checks run to the end", format!("{error:#}"));
             }
@@ -175,7 +176,7 @@ fn start_stack(
     supervisor: &mut Supervisor,
     logs: &Logs,
     work: &std::path::Path,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, String)> {
     let settings = Settings {
         emulator: Emulator::Moto {
             port: ports::free_port()?,
@@ -200,12 +201,18 @@ fn start_stack(
             },
         ],
         written_by: "`cargo run -p xtask -- e2e`",
+        caller: "e2e",
+        // The checks poll the status often; the per-caller limits are the integration
+        // tests' to check.
+        extra_env: vec![("RATE_LIMIT_REQUESTS", "100000".into())],
     };
-    Ok(stack::start(workspace, supervisor, &settings)?.api)
+    let stack = stack::start(workspace, supervisor, &settings)?;
+    Ok((stack.api, stack.token))
 }
 
 fn run_checks(
     api: &str,
+    token: &str,
     fixture: &std::path::Path,
     work: &std::path::Path,
     options: &Options,
@@ -213,23 +220,63 @@ fn run_checks(
 ) -> anyhow::Result<()> {
     // Generous: a function's first request starts it, and waits for cargo if another
     // build holds target/ (docs/local.md, Troubleshooting).
-    let client = http::client(Duration::from_secs(300))?;
+    let client = http::client_of(Duration::from_secs(300), token)?;
+    // For the presigned S3 links, which must not get the API's credential.
+    let s3 = http::client(Duration::from_secs(300))?;
     let photo = std::fs::read(fixture)?;
     interrupt::check()?;
+    check_callers(api, token, checks)?;
     if let Some(location) = check_upload(&client, api, &photo, checks) {
         if let Some(job) = check_completes(&client, &location, options.poll_timeout, checks)? {
-            check_outputs(&client, &job, checks);
+            check_outputs(&s3, &job, checks);
         }
         check_delete(&client, &location, checks);
     }
     interrupt::check()?;
-    check_direct_upload(&client, api, &photo, options.poll_timeout, checks)?;
-    check_printed_direct_upload(&client, api, fixture, work, options.poll_timeout, checks)?;
+    check_direct_upload(&client, &s3, api, &photo, options.poll_timeout, checks)?;
+    check_printed_direct_upload(
+        &client,
+        api,
+        token,
+        fixture,
+        work,
+        options.poll_timeout,
+        checks,
+    )?;
     interrupt::check()?;
     check_idempotent_upload(&client, api, &photo, checks);
     interrupt::check()?;
     check_multipart_upload(&client, api, &photo, checks);
     check_client_errors(&client, api, checks);
+    Ok(())
+}
+
+/// Without the caller's key, or with a made-up one, the API answers 401 with a challenge;
+/// the health check needs none.
+fn check_callers(api: &str, token: &str, checks: &mut Checks) -> anyhow::Result<()> {
+    let anonymous = http::client(Duration::from_secs(300))?;
+    let none = Answer::of(anonymous.get(format!("{api}/images/{}", uuid::Uuid::new_v4())));
+    checks.expect(
+        "a request without a credential answers 401",
+        none.status,
+        401,
+    );
+    checks.expect(
+        "the 401 challenges for a bearer credential",
+        none.header("www-authenticate"),
+        "Bearer realm=\"ferrotype\"",
+    );
+    let forged = format!("{}x", &token[..token.len() - 1]);
+    let bad = Answer::of(
+        anonymous
+            .post(format!("{api}/images"))
+            .bearer_auth(forged)
+            .header("content-type", "image/jpeg")
+            .body(vec![0xff, 0xd8, 0xff]),
+    );
+    checks.expect("a forged API key answers 401", bad.status, 401);
+    let health = Answer::of(anonymous.get(format!("{api}/health")));
+    checks.expect("GET /health needs no caller (200)", health.status, 200);
     Ok(())
 }
 
@@ -348,7 +395,7 @@ fn check_completes(
 
 /// Every output downloads through its presigned link with the stated size and type; the
 /// resized ones have the default widths and keep the fixture's aspect ratio.
-fn check_outputs(client: &Client, job: &Value, checks: &mut Checks) {
+fn check_outputs(s3: &Client, job: &Value, checks: &mut Checks) {
     for output in OUTPUTS {
         let declared = &job["outputs"][output];
         let Some(url) = declared["url"].as_str() else {
@@ -360,7 +407,7 @@ fn check_outputs(client: &Client, job: &Value, checks: &mut Checks) {
         };
         let bytes = declared["bytes"].as_u64().unwrap_or(0);
         let content_type = declared["content_type"].as_str().unwrap_or("");
-        let download = Answer::of(client.get(url));
+        let download = Answer::of(s3.get(url));
         checks.expect(
             format!("download of {output} via its presigned url: status and bytes"),
             format!("{} {}", download.status, download.body.len()),
@@ -474,6 +521,7 @@ fn check_delete(client: &Client, location: &str, checks: &mut Checks) {
 /// bucket's notification starts the job: it completes with the fixture as its original.
 fn check_direct_upload(
     client: &Client,
+    s3: &Client,
     api: &str,
     photo: &[u8],
     timeout: Duration,
@@ -506,7 +554,7 @@ fn check_direct_upload(
         );
         return Ok(());
     };
-    let mut put = client.put(url).body(photo.to_vec());
+    let mut put = s3.put(url).body(photo.to_vec());
     for (name, value) in headers {
         put = put.header(name.as_str(), value.as_str().unwrap_or(""));
     }
@@ -536,6 +584,7 @@ fn check_direct_upload(
 fn check_printed_direct_upload(
     client: &Client,
     api: &str,
+    token: &str,
     fixture: &std::path::Path,
     work: &std::path::Path,
     timeout: Duration,
@@ -543,6 +592,7 @@ fn check_printed_direct_upload(
 ) -> anyhow::Result<()> {
     let dir = work.join("printed-lines");
     std::fs::create_dir_all(dir.join(".local"))?;
+    std::fs::write(dir.join(crate::dev::DEV_TOKEN), token)?;
     let run = |line: &str| {
         std::process::Command::new("bash")
             .args(["-c", line])

@@ -16,6 +16,21 @@ pub fn client(timeout: Duration) -> reqwest::Result<Client> {
         .build()
 }
 
+/// As [`client`], sending `Authorization: Bearer <token>` with every request: for the API
+/// only (presigned S3 links carry their own authority).
+pub fn client_of(timeout: Duration, token: &str) -> anyhow::Result<Client> {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse()?,
+    );
+    Ok(Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()?)
+}
+
 /// An HTTP answer, or why there was none.
 #[derive(Debug)]
 pub struct Answer {

@@ -264,6 +264,16 @@ fn start_local_system(
             },
         ],
         written_by: "`cargo run -p xtask -- reliability`",
+        caller: "reliability",
+        // The harness measures the pipeline under load and faults, from one client: callers
+        // and their limits would only answer 401 and 429 here. The integration tests and
+        // the end-to-end run cover them.
+        extra_env: vec![
+            ("AUTH_MODE", "none".into()),
+            ("RATE_LIMIT_REQUESTS", "0".into()),
+            ("DAILY_UPLOAD_LIMIT", "0".into()),
+            ("DAILY_UPLOAD_BYTES", "0".into()),
+        ],
     };
     let stack = stack::start(workspace, supervisor, &settings)?;
     // The first request to each function starts its process: do it before timing anything.

@@ -58,6 +58,11 @@ pub struct Settings {
     pub bridges: Vec<Bridge>,
     /// Who wrote the env file, for its first line.
     pub written_by: &'static str,
+    /// The caller the stack's API key is made for: every request of the local tools
+    /// carries it, since callers are required as in AWS.
+    pub caller: &'static str,
+    /// More settings for the functions (e.g. limits raised for a load test).
+    pub extra_env: Vec<(&'static str, String)>,
 }
 
 /// A running stack. Its processes belong to the [`Supervisor`] it was started with.
@@ -66,6 +71,8 @@ pub struct Stack {
     pub api: String,
     pub aws: AwsEnv,
     pub provisioned: Provisioned,
+    /// An API key of `Settings::caller`, for `Authorization: Bearer <token>`.
+    pub token: String,
 }
 
 /// Start the stack described by `settings` under `supervisor`. Needs the workspace's
@@ -97,11 +104,13 @@ pub fn start(
     if let Some(dir) = settings.env_file.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(
-        &settings.env_file,
-        env_file(&provisioned, &aws, &settings.rust_log, settings.written_by),
-    )
-    .with_context(|| format!("writing {}", settings.env_file.display()))?;
+    let mut env_text = env_file(&provisioned, &aws, &settings.rust_log, settings.written_by);
+    for (key, value) in &settings.extra_env {
+        env_text.push_str(&format!("{key}={value}\n"));
+    }
+    std::fs::write(&settings.env_file, env_text)
+        .with_context(|| format!("writing {}", settings.env_file.display()))?;
+    let token = create_api_key(workspace, &aws, &provisioned, settings)?;
 
     eprintln!(
         "==> starting cargo lambda watch on 127.0.0.1:{}",
@@ -132,7 +141,47 @@ pub fn start(
         api: format!("http://127.0.0.1:{}", settings.api_port),
         aws,
         provisioned,
+        token,
     })
+}
+
+/// Makes an API key for `settings.caller` with `target/debug/ferrotype-keys`, as an
+/// operator would in AWS.
+fn create_api_key(
+    workspace: &Workspace,
+    aws: &AwsEnv,
+    provisioned: &Provisioned,
+    settings: &Settings,
+) -> anyhow::Result<String> {
+    let table = provisioned
+        .lines
+        .iter()
+        .find(|(key, _)| key == "API_KEY_TABLE_NAME")
+        .map(|(_, value)| value.clone())
+        .context("provision printed no API_KEY_TABLE_NAME= line")?;
+    let bin = workspace.debug_bin("ferrotype-keys");
+    let mut command = Command::new(&bin);
+    command.args([
+        "--table",
+        &table,
+        "create",
+        "--caller",
+        settings.caller,
+        "--label",
+        settings.written_by,
+    ]);
+    aws.apply(&mut command);
+    let output = command
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if !output.status.success() {
+        bail!(
+            "making an API key failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8(output.stdout)?.trim().to_string())
 }
 
 /// What `provision` printed: the resource names, as `KEY=value` lines.
