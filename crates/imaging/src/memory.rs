@@ -11,6 +11,12 @@
 /// profile inflates a thousandfold, so without this a small file holds hundreds of MB.
 pub(crate) const MAX_ICC_BYTES: usize = 4 << 20;
 
+/// The most text chunks (`tEXt`, `zTXt`, `iTXt`) and their bytes that a PNG may hand to
+/// the decoder, which keeps every one (with two allocations each) though nothing uses them.
+/// Over either, they are taken out before decoding. Editors write a handful.
+pub(crate) const MAX_PNG_TEXT_CHUNKS: usize = 64;
+pub(crate) const MAX_PNG_TEXT_BYTES: usize = 1 << 20;
+
 /// The allocator could not provide a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OutOfMemory;
