@@ -76,6 +76,9 @@ enum Cmd {
         original: PathBuf,
         outputs: Vec<String>,
     },
+    /// Writes small images with hostile side data into a folder (the ones the imaging
+    /// crate's memory test runs), to measure with `one`.
+    Hostile { dir: PathBuf },
     /// Adds an EXIF orientation tag (1–8) to a JPEG, for making test corpora.
     ExifOrient {
         orientation: u16,
@@ -114,6 +117,7 @@ fn main() -> Result<()> {
             );
             Ok(())
         }
+        Cmd::Hostile { dir } => write_hostile(&dir),
         Cmd::ExifOrient {
             orientation,
             input,
@@ -125,6 +129,42 @@ fn main() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The hostile side data of `crates/imaging/tests/memory.rs`, at full strength, on a
+/// 64×48 image.
+fn write_hostile(dir: &Path) -> Result<()> {
+    use ferrotype_samples as samples;
+    let image = DynamicImage::ImageRgb8(samples::two_halves(64, 48));
+    let (jpeg, png) = (samples::jpeg(&image), samples::png(&image));
+    let files = [
+        (
+            "app1-segments-1m.jpg",
+            samples::jpeg_with_segments(&jpeg, 0xE1, b"", 1_000_000),
+        ),
+        (
+            "icc-16mb.jpg",
+            samples::jpeg_with_icc_chunks(&jpeg, 255 * 65519),
+        ),
+        (
+            "iccp-bomb-400mib.png",
+            samples::png_with_iccp_bomb(&png, 400 << 20),
+        ),
+        (
+            "text-chunks-1m.png",
+            samples::png_with_text_chunks(&png, 1_000_000),
+        ),
+        (
+            "icc-declares-4gb.webp",
+            samples::webp_declaring_icc(&samples::lossy_webp(&image), u32::MAX - 1),
+        ),
+    ];
+    std::fs::create_dir_all(dir)?;
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).with_context(|| path.display().to_string())?;
+    }
+    Ok(())
 }
 
 fn images_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {

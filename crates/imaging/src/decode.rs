@@ -1,14 +1,17 @@
 //! Bounded decoding: the header is read and its dimensions checked before any pixel
 //! buffer exists; then one decode to 8-bit grey, RGB or RGBA.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
-use image::codecs::webp::WebPDecoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use image_webp::WebPDecoder;
 
 use super::error::PipelineError;
 use super::jpeg::{self, JpegColour};
+use super::memory;
+use super::png;
 use super::settings::PipelineSettings;
 use super::webp;
 use ferrotype_format::ImageKind;
@@ -71,8 +74,17 @@ pub(super) fn decode(
                 icc: header.icc,
             })
         }
-        // PNG, GIF, animated WebP (its first frame), CMYK and YCCK JPEG.
-        _ => decode_with_image(bytes, kind, settings),
+        // Animated WebP (its first frame), CMYK and YCCK JPEG, with the side data their
+        // header gave (capped); PNG and GIF with the decoder's.
+        SourceHeader::Jpeg(header) => {
+            let side_data = (header.orientation, header.icc);
+            decode_with_image(bytes, kind, Some(side_data), settings)
+        }
+        SourceHeader::Webp(header) => {
+            let side_data = (header.orientation, header.icc);
+            decode_with_image(bytes, kind, Some(side_data), settings)
+        }
+        SourceHeader::Other => decode_with_image(bytes, kind, None, settings),
     }
 }
 
@@ -132,14 +144,21 @@ pub(super) struct WebpHeader {
 }
 
 /// Reads a WebP's features (checking the size it declares), its orientation and its ICC
-/// profile (through the image crate's reading of its chunks). Nothing is decoded.
+/// profile (through image-webp's reading of its chunks). Nothing is decoded. image-webp
+/// allocates a chunk at the size it declares, which the file need not have (4 GB from a
+/// 100-byte file), so it may read no chunk over [`memory::MAX_ICC_BYTES`]: a larger profile
+/// or EXIF chunk is ignored.
 fn webp_header(bytes: &[u8], settings: &PipelineSettings) -> Result<WebpHeader, PipelineError> {
     let features = webp::features(bytes).map_err(classify_webp)?;
     check_bounds(features.width, features.height, settings)?;
-    let mut chunks = WebPDecoder::new(Cursor::new(bytes)).map_err(classify)?;
+    let mut chunks = WebPDecoder::new(Cursor::new(bytes)).map_err(PipelineError::corrupt)?;
+    chunks.set_memory_limit(memory::MAX_ICC_BYTES);
+    let exif = chunks.exif_metadata().ok().flatten();
     Ok(WebpHeader {
         features,
-        orientation: chunks.orientation().unwrap_or(Orientation::NoTransforms),
+        orientation: exif
+            .and_then(|exif| Orientation::from_exif_chunk(&exif))
+            .unwrap_or(Orientation::NoTransforms),
         icc: chunks.icc_profile().ok().flatten(),
     })
 }
@@ -153,13 +172,19 @@ pub(super) fn classify_webp(err: webp::WebpError) -> PipelineError {
 }
 
 /// PNG, animated WebP, GIF (first frame) and CMYK JPEG, through the `image` crate with a
-/// memory cap.
+/// memory cap. The orientation and ICC profile are `side_data` when the header has read
+/// them, and otherwise the decoder's; a PNG's bulky side data is taken out first (`png`).
 fn decode_with_image(
     bytes: &[u8],
     kind: ImageKind,
+    side_data: Option<(Orientation, Option<Vec<u8>>)>,
     settings: &PipelineSettings,
 ) -> Result<Decoded, PipelineError> {
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(kind));
+    let bytes = match kind {
+        ImageKind::Png => png::without_bulky_side_data(bytes),
+        _ => Cow::Borrowed(bytes),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(&*bytes), image_format(kind));
     let mut limits = Limits::default();
     // Room for the largest allowed image at 16-bit RGBA, plus decoder working memory.
     limits.max_alloc = Some(
@@ -173,9 +198,16 @@ fn decode_with_image(
     let mut decoder = reader.into_decoder().map_err(classify)?;
     let (width, height) = decoder.dimensions();
     check_bounds(width, height, settings)?;
-    // An unreadable orientation tag or profile is not worth failing the job for.
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let icc = decoder.icc_profile().ok().flatten();
+    // An unreadable orientation tag or profile is not worth failing the job for. A GIF's
+    // profile is as large as its file at most: it is read, then ignored over the cap.
+    let (orientation, icc) = side_data.unwrap_or_else(|| {
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        let icc = decoder.icc_profile().ok().flatten();
+        (
+            orientation,
+            icc.filter(|icc| icc.len() <= memory::MAX_ICC_BYTES),
+        )
+    });
     let image = DynamicImage::from_decoder(decoder).map_err(classify)?;
     Ok(Decoded {
         image: to_8bit(image),

@@ -13,16 +13,18 @@
 //!   path: the JPEG transcoder, a banded decode on two threads, or one whole decode; then
 //!   resizes, turns and encodes.
 //! * Decoding: `decode` (checks before decoding and the one bounded decode), `webp`
-//!   (libwebp, whole and banded) and `color` (ICC to sRGB).
+//!   (libwebp, whole and banded), `png` (bulky side data taken out before decoding) and
+//!   `color` (ICC to sRGB).
 //! * `jpeg`, by codec stage: `jpeg::libjpeg` (mozjpeg/libjpeg-turbo: header, scaled and
 //!   banded decodes, encoders), `jpeg::transcoder` (one coefficient read for the scaled
 //!   decode and the optimized output: lossless turns, requantization), `jpeg::chroma`
 //!   (chroma halving in the DCT domain), `jpeg::huffman` (the entropy coder, on every
-//!   thread) and `jpeg::coefficients` (blocks, planes, the frame, zigzag order, rescaling).
+//!   thread), `jpeg::coefficients` (blocks, planes, the frame, zigzag order, rescaling) and
+//!   `jpeg::markers` (the segments before the first scan, where EXIF and ICC are read).
 //! * The ground floor, importing nothing above it: `settings` ([`PipelineSettings`]),
 //!   `error` ([`PipelineError`]), `outputs` ([`Output`], [`Rendition`], [`Processed`],
 //!   [`SourceInfo`]), `parallel` (`beside`/`run_both`: two pieces of work side by side)
-//!   and `memory` (`reserved`: a buffer reserved without aborting).
+//!   and `memory` (`reserved`: a buffer reserved without aborting; the caps on side data).
 //!
 //! Tests sit beside their modules, in `<module>/tests.rs`.
 
@@ -34,6 +36,7 @@ mod memory;
 mod outputs;
 mod parallel;
 mod pipeline;
+mod png;
 mod settings;
 mod webp;
 

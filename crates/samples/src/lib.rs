@@ -255,3 +255,100 @@ pub fn quadrants(width: u32, height: u32) -> RgbImage {
         })
     })
 }
+
+/// `count` APP segments of `marker` (0xE1 EXIF/XMP, 0xE2 ICC, …), each holding `payload`
+/// (at most 65533 bytes), inserted after a JPEG's SOI marker: the shape of a file whose
+/// side data is hostile (millions of empty segments, or a profile in 255 full chunks).
+pub fn jpeg_with_segments(jpeg: &[u8], marker: u8, payload: &[u8], count: usize) -> Vec<u8> {
+    assert_eq!(&jpeg[..2], b"\xFF\xD8", "not a JPEG");
+    let segment = [
+        &[0xFF, marker][..],
+        &((payload.len() + 2) as u16).to_be_bytes(),
+        payload,
+    ]
+    .concat();
+    let mut out = Vec::with_capacity(jpeg.len() + segment.len() * count);
+    out.extend_from_slice(&jpeg[..2]);
+    for _ in 0..count {
+        out.extend_from_slice(&segment);
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// An ICC profile of `len` bytes split into the APP2 chunks a JPEG carries it in
+/// (`ICC_PROFILE\0`, sequence number, count, data), inserted after the SOI marker. Only the
+/// framing is real: a `len` over the cap is the point, not the profile.
+pub fn jpeg_with_icc_chunks(jpeg: &[u8], len: usize) -> Vec<u8> {
+    const CHUNK: usize = 65519;
+    let chunks = len.div_ceil(CHUNK);
+    assert!(chunks <= 255, "a JPEG profile has at most 255 chunks");
+    let mut out = jpeg[..2].to_vec();
+    for (i, start) in (0..len).step_by(CHUNK).enumerate() {
+        let data_len = CHUNK.min(len - start);
+        let payload = [
+            &b"ICC_PROFILE\0"[..],
+            &[i as u8 + 1, chunks as u8],
+            &vec![0x55; data_len],
+        ]
+        .concat();
+        out.extend_from_slice(&[0xFF, 0xE2]);
+        out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&payload);
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// A PNG chunk: length, type, data, CRC of type and data.
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let crc = crc32fast::hash(&[&kind[..], data].concat());
+    [
+        &(data.len() as u32).to_be_bytes()[..],
+        kind,
+        data,
+        &crc.to_be_bytes(),
+    ]
+    .concat()
+}
+
+/// `chunks` inserted after a PNG's IHDR chunk (which ends at byte 33).
+fn png_with_chunks(png: &[u8], chunks: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    assert_eq!(&png[12..16], b"IHDR", "a PNG starts with its IHDR chunk");
+    let mut out = png[..33].to_vec();
+    for chunk in chunks {
+        out.extend_from_slice(&chunk);
+    }
+    out.extend_from_slice(&png[33..]);
+    out
+}
+
+/// A PNG whose `iCCP` chunk inflates to `len` zero bytes: a zlib bomb in the profile.
+pub fn png_with_iccp_bomb(png: &[u8], len: usize) -> Vec<u8> {
+    let stream = fdeflate::compress_to_vec(&vec![0; len]);
+    let data = [&b"bomb\0\0"[..], &stream].concat();
+    png_with_chunks(png, [png_chunk(b"iCCP", &data)])
+}
+
+/// A PNG with `count` small `tEXt` chunks before its image data.
+pub fn png_with_text_chunks(png: &[u8], count: usize) -> Vec<u8> {
+    let text = png_chunk(b"tEXt", b"k\0v");
+    png_with_chunks(png, std::iter::repeat_n(text, count))
+}
+
+/// A simple lossy WebP rewrapped in the extended format, its image data followed by an
+/// `ICCP` chunk that declares `declared` bytes but holds none: the file ends there.
+pub fn webp_declaring_icc(simple: &[u8], declared: u32) -> Vec<u8> {
+    let mut file = webp_with_icc(simple, b"");
+    // Move the empty ICCP chunk behind the image data, then make it lie about its size.
+    let iccp = file
+        .windows(4)
+        .position(|w| w == b"ICCP")
+        .expect("the profile chunk");
+    let mut chunk = file.drain(iccp..iccp + 8).collect::<Vec<u8>>();
+    chunk[4..8].copy_from_slice(&declared.to_le_bytes());
+    file.extend_from_slice(&chunk);
+    let riff_size = (file.len() - 8) as u32;
+    file[4..8].copy_from_slice(&riff_size.to_le_bytes());
+    file
+}

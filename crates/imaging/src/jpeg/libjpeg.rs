@@ -8,9 +8,14 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::metadata::Orientation;
-use mozjpeg::{qtable, ColorSpace, Compress, Decompress, Marker};
+use mozjpeg::{qtable, ColorSpace, Compress, Decompress};
 
+use super::markers;
 use crate::memory;
+
+/// The EXIF (APP1) and ICC (APP2) segments' markers.
+const APP1: u8 = 0xE1;
+const APP2: u8 = 0xE2;
 
 /// What the header says, read before any pixel is decoded.
 pub(crate) struct Header {
@@ -63,44 +68,48 @@ pub(super) fn guarded<T>(f: impl FnOnce() -> std::io::Result<T>) -> Result<T, Li
     }
 }
 
-const MARKERS: [Marker; 2] = [Marker::APP(1), Marker::APP(2)];
-
-/// Reads the header and the EXIF and ICC segments only.
+/// Reads the header, and the EXIF orientation and ICC profile from the segments before the
+/// first scan (`markers`: libjpeg is asked to keep none). A profile over
+/// [`memory::MAX_ICC_BYTES`] or in more than 255 chunks (its count is one byte) is left out,
+/// as if the file had none.
 pub(crate) fn read_header(bytes: &[u8]) -> Result<Header, LibjpegError> {
-    guarded(|| {
-        let decompress = Decompress::builder()
-            .with_markers(&MARKERS)
-            .from_mem(bytes)?;
-        let (width, height) = decompress.size();
-        let mut orientation = Orientation::NoTransforms;
-        let mut icc_chunks: Vec<(u8, &[u8])> = Vec::new();
-        for marker in decompress.markers() {
-            match marker.marker {
-                Marker::APP(1) => {
-                    if let Some(tiff) = marker.data.strip_prefix(b"Exif\0\0") {
-                        if let Some(o) = Orientation::from_exif_chunk(tiff) {
-                            orientation = o;
-                        }
+    let mut orientation = Orientation::NoTransforms;
+    let mut icc_chunks: Vec<(u8, &[u8])> = Vec::new();
+    let (mut icc_len, mut icc_too_large) = (0usize, false);
+    for segment in markers::segments(bytes) {
+        match segment.marker {
+            APP1 => {
+                if let Some(tiff) = segment.data.strip_prefix(b"Exif\0\0") {
+                    if let Some(o) = Orientation::from_exif_chunk(tiff) {
+                        orientation = o;
                     }
                 }
-                Marker::APP(2) => {
-                    // "ICC_PROFILE\0", sequence number, count, then this chunk's data.
-                    if let Some(rest) = marker.data.strip_prefix(b"ICC_PROFILE\0") {
-                        if rest.len() > 2 {
+            }
+            APP2 => {
+                // "ICC_PROFILE\0", sequence number, count, then this chunk's data.
+                if let Some(rest) = segment.data.strip_prefix(b"ICC_PROFILE\0") {
+                    if rest.len() > 2 {
+                        icc_len += rest.len() - 2;
+                        icc_too_large |= icc_len > memory::MAX_ICC_BYTES || icc_chunks.len() == 255;
+                        if !icc_too_large {
                             icc_chunks.push((rest[0], &rest[2..]));
                         }
                     }
                 }
-                _ => {}
             }
+            _ => {}
         }
-        icc_chunks.sort_by_key(|(sequence, _)| *sequence);
-        let icc = (!icc_chunks.is_empty()).then(|| {
-            icc_chunks
-                .iter()
-                .flat_map(|(_, data)| data.iter().copied())
-                .collect()
-        });
+    }
+    icc_chunks.sort_by_key(|(sequence, _)| *sequence);
+    let icc = (!icc_chunks.is_empty() && !icc_too_large).then(|| {
+        icc_chunks
+            .iter()
+            .flat_map(|(_, data)| data.iter().copied())
+            .collect()
+    });
+    guarded(|| {
+        let decompress = Decompress::builder().from_mem(bytes)?;
+        let (width, height) = decompress.size();
         let colour = match decompress.color_space() {
             ColorSpace::JCS_GRAYSCALE => JpegColour::Gray,
             ColorSpace::JCS_YCbCr | ColorSpace::JCS_RGB => JpegColour::Rgb,

@@ -5,13 +5,14 @@
 //! result Huffman-coded on every thread ([`huffman`]).
 //!
 //! Inside the folder, imports go one way: `transcoder` uses `libjpeg`, `chroma` and
-//! `coefficients`; `huffman` and `chroma` use `coefficients`; `coefficients` and `libjpeg`
-//! use nothing of the folder. What the pipeline needs is re-exported here.
+//! `coefficients`; `huffman` and `chroma` use `coefficients`; `libjpeg` uses `markers`;
+//! `coefficients` and `markers` use nothing of the folder. What the pipeline needs is re-exported here.
 
 mod chroma;
 mod coefficients;
 mod huffman;
 mod libjpeg;
+mod markers;
 mod transcoder;
 
 pub(crate) use huffman::{EncodeError, Encoding};
