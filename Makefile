@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: help venv dev test test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -24,6 +24,9 @@ dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C 
 
 test: venv lint ## Lints, then cargo test against moto, then the end-to-end smoke test
 	$(XTASK) test
+
+test-arm64: ## The imaging tests for aarch64 under qemu (installs the cross tools if missing)
+	scripts/test-arm64
 
 FUZZ_SECONDS ?= 600
 fuzz: ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly toolchain
