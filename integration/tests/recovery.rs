@@ -224,3 +224,62 @@ async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
         assert_eq!(record.status, JobStatus::Completed);
     }
 }
+
+#[tokio::test]
+async fn a_dead_letter_leaves_a_job_held_under_a_live_lease_until_the_lease_lapses() {
+    let stack = TestStack::new().await;
+    let response = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+    let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+    // Another delivery (a resend) holds the job for two seconds.
+    let lease = Duration::from_secs(2);
+    let taken = stack
+        .jobs()
+        .start_processing(id, "holder", OffsetDateTime::now_utc(), lease)
+        .await
+        .unwrap();
+    assert!(matches!(
+        taken,
+        ferrotype_service::store::StartOutcome::Started(_)
+    ));
+    let held = stack.jobs().get(id).await.unwrap().unwrap();
+
+    // A kept dead letter comes back after a second.
+    stack
+        .clients
+        .sqs
+        .set_queue_attributes()
+        .queue_url(&stack.stack.dlq_url)
+        .attributes(
+            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+            "1",
+        )
+        .send()
+        .await
+        .unwrap();
+    let dlq = JobQueue::new(stack.clients.sqs.clone(), &stack.stack.dlq_url);
+    dlq.enqueue(&ferrotype_service::domain::JobMessage::new(id))
+        .await
+        .unwrap();
+    let app = dead_letter::App { jobs: stack.jobs() };
+    let bridge = stack.dead_letter_bridge(&app).await;
+    let report = bridge.poll_once().await.unwrap();
+    assert_eq!((report.received, report.failed, report.deleted), (1, 1, 0));
+    assert_eq!(
+        stack.jobs().get(id).await.unwrap().unwrap(),
+        held,
+        "left to its holder"
+    );
+    assert_eq!(
+        stack.dead_lettered_messages().await,
+        1,
+        "kept on the dead-letter queue"
+    );
+
+    // The holder died: once its lease has lapsed, the dead letter ends the job.
+    tokio::time::sleep(lease + Duration::from_millis(100)).await;
+    let report = bridge.poll_once().await.unwrap();
+    assert_eq!((report.received, report.failed, report.deleted), (1, 0, 1));
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Failed);
+    assert_eq!(record.error.unwrap().code, FailureCode::RetriesExhausted);
+}

@@ -221,8 +221,10 @@ impl JobTable {
             .await
     }
 
-    /// `queued | processing → failed`, whoever holds the lease: for jobs that will never
-    /// be processed (their message went to the dead-letter queue).
+    /// `queued → failed`, or `processing → failed` once no delivery holds a live lease: for
+    /// jobs that will never be processed (their message went to the dead-letter queue).
+    /// `Rejected` with a `processing` record while a lease is live: another delivery (a
+    /// resend, a duplicate) holds the job and will finish it, or let its lease lapse.
     pub async fn fail_unfinished(
         &self,
         id: JobId,
@@ -233,23 +235,32 @@ impl JobTable {
             id,
             error,
             now,
-            [JobStatus::Queued, JobStatus::Processing],
+            format!(
+                "({STATUS} = :queued OR ({STATUS} = :processing AND \
+                 (attribute_not_exists(lease_expires_at) OR lease_expires_at <= :now_epoch)))"
+            ),
+            vec![
+                (":queued", status(JobStatus::Queued)),
+                (":processing", status(JobStatus::Processing)),
+                (":now_epoch", n(now.unix_timestamp())),
+            ],
             "lease_token, lease_expires_at",
         )
         .await
     }
 
-    /// `from → failed` with `error`, removing the attributes `remove` lists.
-    async fn fail_from<const N: usize>(
+    /// `→ failed` with `error` where `condition` holds (with `values`), removing the
+    /// attributes `remove` lists.
+    async fn fail_from(
         &self,
         id: JobId,
         error: &JobError,
         now: OffsetDateTime,
-        from: [JobStatus; N],
+        condition: String,
+        values: Vec<(&str, AttributeValue)>,
         remove: &str,
     ) -> Result<Transition, StoreError> {
         let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
-        let names: Vec<String> = (0..N).map(|i| format!(":from{i}")).collect();
         let mut request = self
             .client
             .update_item()
@@ -258,17 +269,14 @@ impl JobTable {
             .update_expression(format!(
                 "SET {STATUS} = :failed, updated_at = :now, #error = :error REMOVE {remove}"
             ))
-            .condition_expression(format!(
-                "attribute_exists(id) AND {STATUS} IN ({})",
-                names.join(", ")
-            ))
+            .condition_expression(format!("attribute_exists(id) AND {condition}"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_names("#error", "error")
             .expression_attribute_values(":failed", status(JobStatus::Failed))
             .expression_attribute_values(":now", timestamp(now))
             .expression_attribute_values(":error", error);
-        for (name, from) in names.iter().zip(from) {
-            request = request.expression_attribute_values(name, status(from));
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
         }
         let result = request.send().await;
         self.transition(id, result).await
@@ -341,7 +349,8 @@ impl JobTable {
             id,
             error,
             now,
-            [JobStatus::AwaitingUpload],
+            format!("{STATUS} = :awaiting"),
+            vec![(":awaiting", status(JobStatus::AwaitingUpload))],
             "upload_expires_at",
         )
         .await
