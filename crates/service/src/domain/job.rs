@@ -198,6 +198,16 @@ pub struct JobRecord {
         with = "time::serde::timestamp::option"
     )]
     pub upload_expires_at: Option<OffsetDateTime>,
+    /// While the job is `queued`: when its message was last sent (or is about to be, by the
+    /// write that made the job `queued`), epoch seconds. The sweeper's index is keyed on it,
+    /// so every write that moves the job on removes it. `None` on records written before
+    /// the index existed (docs/reliability.md, "Finding stale jobs").
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::timestamp::option"
+    )]
+    pub message_sent_at: Option<OffsetDateTime>,
 }
 
 impl JobRecord {
@@ -213,6 +223,7 @@ impl JobRecord {
             attempts: 0,
             expires_at: None,
             upload_expires_at: None,
+            message_sent_at: Some(now),
         }
     }
 
@@ -226,6 +237,8 @@ impl JobRecord {
         Self {
             status: JobStatus::AwaitingUpload,
             upload_expires_at: Some(deadline),
+            // No message until the object has come.
+            message_sent_at: None,
             ..Self::queued(id, upload, now)
         }
     }
@@ -344,6 +357,19 @@ mod tests {
         let record: JobRecord = serde_json::from_value(json).unwrap();
         assert_eq!(record.upload.source, UploadSource::Inline);
         assert_eq!(record.upload_expires_at, None);
+    }
+
+    #[test]
+    fn a_queued_record_says_when_its_message_goes_and_a_waiting_upload_has_none() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let upload = OriginalUpload::inline("image/png", 10);
+        let queued = JobRecord::queued(JobId::new_random(), upload.clone(), now);
+        let json = serde_json::to_value(&queued).unwrap();
+        // A number, as the sweeper's index sorts and compares it.
+        assert_eq!(json["message_sent_at"], 1_800_000_000);
+        let waiting = JobRecord::awaiting_upload(JobId::new_random(), upload, now, now);
+        let json = serde_json::to_value(&waiting).unwrap();
+        assert!(json.get("message_sent_at").is_none(), "{json}");
     }
 
     #[test]

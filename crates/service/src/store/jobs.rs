@@ -50,7 +50,38 @@ pub enum Transition {
     },
 }
 
+/// One of the sweeper's sparse indexes (`template.yaml`, and the local provisioning):
+/// partition key `status`, sort key `sort_key` (a number, epoch seconds), keys only. An item
+/// is in it only while it has `sort_key`, and every write that moves a job on removes that,
+/// so the index holds the waiting jobs and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SweepIndex {
+    pub name: &'static str,
+    pub sort_key: &'static str,
+}
+
+/// What a sweeper's query found, and what it cost.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub ids: Vec<JobId>,
+    /// Index items read (DynamoDB's `ScannedCount`): the due ones, not the table.
+    pub items_read: usize,
+    pub pages: usize,
+}
+
+/// A resend claimed by [`JobTable::claim_resend`]: what [`JobTable::release_resend`] needs
+/// to put the job's previous send time back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResendClaim {
+    previous: AttributeValue,
+    at: OffsetDateTime,
+}
+
 const STATUS: &str = "#status";
+
+/// Index items per page of a sweeper's query. Small, so each request stays quick; a sweep
+/// that finds more follows `LastEvaluatedKey`.
+const SWEEP_PAGE: i32 = 100;
 
 /// How long a deleted job's tombstone is kept: longer than SQS keeps any message (14 days
 /// at most), so no delivery can outlive it.
@@ -74,6 +105,18 @@ fn status(value: JobStatus) -> AttributeValue {
 }
 
 impl JobTable {
+    /// `queued` jobs by when their message was last sent.
+    pub const SENT_INDEX: SweepIndex = SweepIndex {
+        name: "by-message-sent-at",
+        sort_key: "message_sent_at",
+    };
+    /// `awaiting_upload` jobs by their upload's deadline.
+    pub const DEADLINE_INDEX: SweepIndex = SweepIndex {
+        name: "by-upload-deadline",
+        sort_key: "upload_expires_at",
+    };
+    pub const SWEEP_INDEXES: [SweepIndex; 2] = [Self::SENT_INDEX, Self::DEADLINE_INDEX];
+
     pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
         Self {
             client,
@@ -154,7 +197,7 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :processing, updated_at = :now, lease_token = :token, \
-                 lease_expires_at = :expires ADD attempts :one"
+                 lease_expires_at = :expires ADD attempts :one REMOVE message_sent_at"
             ))
             .condition_expression(format!(
                 "attribute_exists(id) AND ({STATUS} = :queued OR \
@@ -244,7 +287,7 @@ impl JobTable {
                 (":processing", status(JobStatus::Processing)),
                 (":now_epoch", n(now.unix_timestamp())),
             ],
-            "lease_token, lease_expires_at",
+            "lease_token, lease_expires_at, message_sent_at",
         )
         .await
     }
@@ -298,7 +341,8 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :deleted, updated_at = :now, {TTL} = :forget \
-                 REMOVE outputs, #error, lease_token, lease_expires_at",
+                 REMOVE outputs, #error, lease_token, lease_expires_at, upload_expires_at, \
+                 message_sent_at",
                 TTL = JobRecord::TTL_ATTRIBUTE
             ))
             .condition_expression(format!("attribute_exists(id) AND {STATUS} <> :deleted"))
@@ -313,7 +357,7 @@ impl JobTable {
     }
 
     /// A direct upload's object is in S3 and is what was declared: `awaiting_upload →
-    /// queued`. `Rejected` if the job no longer waits (a duplicate notification, a delete,
+    /// queued`, its message to be sent at `now`. `Rejected` if the job no longer waits (a duplicate notification, a delete,
     /// or the deadline's `failed`).
     pub async fn mark_uploaded(
         &self,
@@ -326,13 +370,15 @@ impl JobTable {
             .table_name(&self.table)
             .key("id", s(id.to_string()))
             .update_expression(format!(
-                "SET {STATUS} = :queued, updated_at = :now REMOVE upload_expires_at"
+                "SET {STATUS} = :queued, updated_at = :now, message_sent_at = :sent \
+                 REMOVE upload_expires_at"
             ))
             .condition_expression(format!("attribute_exists(id) AND {STATUS} = :awaiting"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_values(":queued", status(JobStatus::Queued))
             .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
             .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":sent", n(now.unix_timestamp()))
             .send()
             .await;
         self.transition(id, result).await
@@ -356,60 +402,118 @@ impl JobTable {
         .await
     }
 
-    /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`. A full
-    /// scan, like [`JobTable::stale_queued`].
-    pub async fn expired_uploads(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
-        self.scan_ids(
-            format!("{STATUS} = :awaiting AND upload_expires_at < :cutoff"),
-            [
-                (":awaiting", status(JobStatus::AwaitingUpload)),
-                (":cutoff", n(cutoff.unix_timestamp())),
-            ],
-        )
-        .await
+    /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`: a
+    /// query of [`JobTable::DEADLINE_INDEX`], which reads the due items only.
+    pub async fn expired_uploads(&self, cutoff: OffsetDateTime) -> Result<Due, StoreError> {
+        self.due(Self::DEADLINE_INDEX, JobStatus::AwaitingUpload, "<", cutoff)
+            .await
     }
 
-    /// Jobs still `queued` whose record was last changed before `cutoff`: a job whose
-    /// message was never sent, or was lost. A full scan; fine for the sweeper's rate.
-    pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
-        self.scan_ids(
-            format!("{STATUS} = :queued AND updated_at < :cutoff"),
-            [
-                (":queued", status(JobStatus::Queued)),
-                (":cutoff", timestamp(cutoff)),
-            ],
-        )
-        .await
+    /// Jobs still `queued` whose message was last sent at or before `cutoff`: a message
+    /// never sent, or lost, or given up on. A query of [`JobTable::SENT_INDEX`], which
+    /// reads the due items only.
+    pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Due, StoreError> {
+        self.due(Self::SENT_INDEX, JobStatus::Queued, "<=", cutoff)
+            .await
     }
 
-    /// The ids of the jobs that match `filter` (whose values are `values`).
-    async fn scan_ids(
+    /// The jobs in `index` with status `of` whose sort key is `compare` `cutoff`, page by
+    /// page.
+    async fn due(
         &self,
-        filter: String,
-        values: [(&str, AttributeValue); 2],
-    ) -> Result<Vec<JobId>, StoreError> {
-        let mut request = self
+        index: SweepIndex,
+        of: JobStatus,
+        compare: &str,
+        cutoff: OffsetDateTime,
+    ) -> Result<Due, StoreError> {
+        let mut pages = self
             .client
-            .scan()
+            .query()
             .table_name(&self.table)
-            .filter_expression(filter)
-            .projection_expression("id")
-            .expression_attribute_names(STATUS, "status");
-        for (name, value) in values {
-            request = request.expression_attribute_values(name, value);
-        }
-        let mut pages = request.into_paginator().items().send();
-        let mut ids = Vec::new();
-        while let Some(item) = pages.next().await {
-            let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;
-            if let Some(AttributeValue::S(id)) = item.get("id") {
-                match JobId::parse(id) {
-                    Ok(id) => ids.push(id),
-                    Err(err) => tracing::warn!(error = %err, "skipping a record with a bad id"),
+            .index_name(index.name)
+            .key_condition_expression(format!("{STATUS} = :status AND #due {compare} :cutoff"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#due", index.sort_key)
+            .expression_attribute_values(":status", status(of))
+            .expression_attribute_values(":cutoff", n(cutoff.unix_timestamp()))
+            .limit(SWEEP_PAGE)
+            .into_paginator()
+            .send();
+        let mut due = Due::default();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| StoreError::dynamodb("Query", e))?;
+            due.pages += 1;
+            due.items_read += page.scanned_count.max(0) as usize;
+            for item in page.items.unwrap_or_default() {
+                if let Some(AttributeValue::S(id)) = item.get("id") {
+                    match JobId::parse(id) {
+                        Ok(id) => due.ids.push(id),
+                        Err(err) => tracing::warn!(error = %err, "skipping a record with a bad id"),
+                    }
                 }
             }
         }
-        Ok(ids)
+        Ok(due)
+    }
+
+    /// Claims the resend of a stale `queued` job: its message is marked sent at `now`,
+    /// if it is still `queued` and its last send was at or before `cutoff` (an index read
+    /// may be behind: another sweep, or a processor, may have moved it since). `None` if
+    /// the job is not due any more.
+    pub async fn claim_resend(
+        &self,
+        id: JobId,
+        cutoff: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Option<ResendClaim>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression("SET message_sent_at = :now")
+            .condition_expression(format!("{STATUS} = :queued AND message_sent_at <= :cutoff"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":now", n(now.unix_timestamp()))
+            .expression_attribute_values(":cutoff", n(cutoff.unix_timestamp()))
+            .return_values(ReturnValue::UpdatedOld)
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(Some(ResendClaim {
+                previous: output
+                    .attributes
+                    .and_then(|mut old| old.remove("message_sent_at"))
+                    .unwrap_or_else(|| n(0)),
+                at: now,
+            })),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
+    /// Undoes [`JobTable::claim_resend`] after the send failed, so the next sweep tries
+    /// again instead of waiting a whole window. Nothing happens if the job moved since.
+    pub async fn release_resend(&self, id: JobId, claim: ResendClaim) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression("SET message_sent_at = :previous")
+            .condition_expression(format!("{STATUS} = :queued AND message_sent_at = :claimed"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":previous", claim.previous)
+            .expression_attribute_values(":claimed", n(claim.at.unix_timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Ok(()),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
     }
 
     async fn finish(
