@@ -567,3 +567,35 @@ async fn a_dead_letter_leaves_a_job_held_under_a_live_lease_until_the_lease_laps
     assert_eq!(record.status, JobStatus::Failed);
     assert_eq!(record.error.unwrap().code, FailureCode::RetriesExhausted);
 }
+
+#[tokio::test]
+async fn queued_jobs_written_before_the_index_are_swept_after_the_one_off_backfill() {
+    let stack = TestStack::new().await;
+    let long_ago = OffsetDateTime::now_utc() - Duration::from_secs(3 * 3600);
+    // As the code before the index wrote them: no `message_sent_at`.
+    let mut old = record_in(JobStatus::Queued, long_ago);
+    old.message_sent_at = None;
+    let finished = record_in(JobStatus::Completed, long_ago);
+    write_all(&stack, &[old.clone(), finished.clone()]).await;
+    let app = stack.sweeper_app(Duration::from_secs(1800));
+    let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(sweep.stale, 0, "invisible to the index until marked");
+
+    assert_eq!(stack.jobs().index_unmarked_queued().await.unwrap(), 1);
+    assert_eq!(
+        stack.jobs().index_unmarked_queued().await.unwrap(),
+        0,
+        "repeatable"
+    );
+    assert_eq!(
+        stack.jobs().get(finished.id).await.unwrap().unwrap(),
+        finished
+    );
+    let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!((sweep.stale, sweep.requeued), (1, 1));
+    assert_eq!(enqueued_ids(&stack).await, [old.id].into());
+}

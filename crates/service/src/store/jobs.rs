@@ -516,6 +516,54 @@ impl JobTable {
         }
     }
 
+    /// One-off migration for records written before [`JobTable::SENT_INDEX`] existed: every
+    /// `queued` job without `message_sent_at` gets one at the epoch (when it was sent is
+    /// unknown), so the next sweep finds it. A full scan, run once after the deploy; it may
+    /// be repeated. Returns how many records it marked.
+    pub async fn index_unmarked_queued(&self) -> Result<usize, StoreError> {
+        let mut pages = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression(format!(
+                "{STATUS} = :queued AND attribute_not_exists(message_sent_at)"
+            ))
+            .projection_expression("id")
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .into_paginator()
+            .items()
+            .send();
+        let mut marked = 0;
+        while let Some(item) = pages.next().await {
+            let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;
+            let Some(AttributeValue::S(id)) = item.get("id") else {
+                continue;
+            };
+            let result = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(id.clone()))
+                .update_expression("SET message_sent_at = :epoch")
+                .condition_expression(format!(
+                    "{STATUS} = :queued AND attribute_not_exists(message_sent_at)"
+                ))
+                .expression_attribute_names(STATUS, "status")
+                .expression_attribute_values(":queued", status(JobStatus::Queued))
+                .expression_attribute_values(":epoch", n(0))
+                .send()
+                .await;
+            match result {
+                Ok(_) => marked += 1,
+                // Taken by a processor (or marked) since the scan read it.
+                Err(err) if is_condition_failure(&err) => {}
+                Err(err) => return Err(StoreError::dynamodb("UpdateItem", err)),
+            }
+        }
+        Ok(marked)
+    }
+
     async fn finish(
         &self,
         id: JobId,
