@@ -229,13 +229,13 @@ async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
 }
 
 /// A job record as the store leaves it in `status`: a job that has left `queued` carries no
-/// `message_sent_at` (every move on removes it), a waiting upload its deadline.
+/// `sweep_from` (every move on removes it), a waiting upload its deadline.
 fn record_in(status: JobStatus, at: OffsetDateTime) -> JobRecord {
     let upload = OriginalUpload::inline("image/jpeg", 1000);
     let mut record = JobRecord::queued(JobId::new_random(), upload, at);
     record.status = status;
     if status != JobStatus::Queued {
-        record.message_sent_at = None;
+        record.sweep_from = None;
     }
     record
 }
@@ -341,7 +341,7 @@ async fn the_sweeper_on_a_large_table_reads_only_the_due_jobs_and_resends_exactl
         .map(|i| {
             let mut record = record_in(JobStatus::Queued, hours_ago);
             let sent = if i % 2 == 0 { 600 } else { 5 };
-            record.message_sent_at = Some(now - Duration::from_secs(sent));
+            record.sweep_from = Some(now - Duration::from_secs(sent));
             record
         })
         .collect();
@@ -437,7 +437,7 @@ async fn the_sweeper_does_not_resend_a_job_whose_message_is_still_in_flight() {
     assert_eq!(a.requeued + b.requeued, 1, "{a:?} {b:?}");
     let sent = stack.jobs().get(lost.id).await.unwrap().unwrap();
     assert_eq!(
-        sent.message_sent_at.unwrap().unix_timestamp(),
+        sent.sweep_from.unwrap().unix_timestamp(),
         now.unix_timestamp()
     );
 
@@ -474,8 +474,8 @@ async fn a_resend_is_claimed_once_released_after_a_failed_send_and_never_for_a_j
     jobs.release_resend(lost.id, claim.unwrap()).await.unwrap();
     let record = jobs.get(lost.id).await.unwrap().unwrap();
     assert_eq!(
-        record.message_sent_at.map(OffsetDateTime::unix_timestamp),
-        lost.message_sent_at.map(OffsetDateTime::unix_timestamp),
+        record.sweep_from.map(OffsetDateTime::unix_timestamp),
+        lost.sweep_from.map(OffsetDateTime::unix_timestamp),
         "the previous send time is back"
     );
 
@@ -500,10 +500,7 @@ async fn a_resend_is_claimed_once_released_after_a_failed_send_and_never_for_a_j
     let ferrotype_service::store::StartOutcome::Started(record) = started else {
         panic!("{started:?}");
     };
-    assert_eq!(
-        record.message_sent_at, None,
-        "the move on removed the index key"
-    );
+    assert_eq!(record.sweep_from, None, "the move on removed the index key");
     let far = now + Duration::from_secs(86_400);
     assert_eq!(jobs.claim_resend(lost.id, far, far).await.unwrap(), None);
     assert_eq!(jobs.stale_queued(far).await.unwrap().items_read, 0);
@@ -569,23 +566,34 @@ async fn a_dead_letter_leaves_a_job_held_under_a_live_lease_until_the_lease_laps
 }
 
 #[tokio::test]
-async fn queued_jobs_written_before_the_index_are_swept_after_the_one_off_backfill() {
+async fn waiting_jobs_written_before_the_index_are_swept_after_the_one_off_backfill() {
     let stack = TestStack::new().await;
     let long_ago = OffsetDateTime::now_utc() - Duration::from_secs(3 * 3600);
-    // As the code before the index wrote them: no `message_sent_at`.
+    // As the code before the index wrote them: no `sweep_from`.
     let mut old = record_in(JobStatus::Queued, long_ago);
-    old.message_sent_at = None;
+    old.sweep_from = None;
+    let mut old_upload = JobRecord::awaiting_upload(
+        JobId::new_random(),
+        OriginalUpload::direct("image/jpeg", 1000),
+        long_ago,
+        long_ago + Duration::from_secs(900),
+    );
+    old_upload.sweep_from = None;
     let finished = record_in(JobStatus::Completed, long_ago);
-    write_all(&stack, &[old.clone(), finished.clone()]).await;
+    write_all(&stack, &[old.clone(), old_upload.clone(), finished.clone()]).await;
     let app = stack.sweeper_app(Duration::from_secs(1800));
     let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
         .await
         .unwrap();
-    assert_eq!(sweep.stale, 0, "invisible to the index until marked");
-
-    assert_eq!(stack.jobs().index_unmarked_queued().await.unwrap(), 1);
     assert_eq!(
-        stack.jobs().index_unmarked_queued().await.unwrap(),
+        (sweep.stale, sweep.overdue_uploads),
+        (0, 0),
+        "invisible to the index until marked"
+    );
+
+    assert_eq!(stack.jobs().index_unmarked_waiting().await.unwrap(), 2);
+    assert_eq!(
+        stack.jobs().index_unmarked_waiting().await.unwrap(),
         0,
         "repeatable"
     );
@@ -597,5 +605,6 @@ async fn queued_jobs_written_before_the_index_are_swept_after_the_one_off_backfi
         .await
         .unwrap();
     assert_eq!((sweep.stale, sweep.requeued), (1, 1));
+    assert_eq!((sweep.overdue_uploads, sweep.expired_uploads), (1, 1));
     assert_eq!(enqueued_ids(&stack).await, [old.id].into());
 }

@@ -79,7 +79,7 @@ fn actions(statement: &serde_norway::Value) -> Vec<String> {
 }
 
 #[test]
-fn the_job_table_has_the_sweepers_sparse_indexes_as_the_store_queries_them() {
+fn the_job_table_has_the_sweepers_sparse_index_as_the_store_queries_it() {
     use ferrotype_service::store::JobTable;
     let template = template();
     let table = &template["Resources"]["JobTable"]["Properties"];
@@ -124,7 +124,7 @@ fn the_job_table_has_the_sweepers_sparse_indexes_as_the_store_queries_them() {
 }
 
 #[test]
-fn only_the_sweeper_queries_the_jobs_and_only_through_its_indexes_and_none_scans() {
+fn only_the_sweeper_queries_the_jobs_and_only_through_its_index_and_none_scans() {
     use ferrotype_service::store::JobTable;
     let template = template();
     let resources = template["Resources"].as_mapping().unwrap();
@@ -154,7 +154,7 @@ fn only_the_sweeper_queries_the_jobs_and_only_through_its_indexes_and_none_scans
             assert_eq!(
                 statement["Resource"].as_sequence().unwrap().len(),
                 JobTable::SWEEP_INDEXES.len(),
-                "the indexes only, not the table: {resources}"
+                "the index only, not the table: {resources}"
             );
         }
     }

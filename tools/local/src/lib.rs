@@ -5,7 +5,7 @@
 //!   mapping does.
 //!
 //! The `backfill-sweep-index` binary is the one-off migration of a jobs table whose records
-//! predate the sweeper's indexes (it works against AWS as well).
+//! predate the sweeper's index (it works against AWS as well).
 
 pub mod bridge;
 pub mod provision;

@@ -84,7 +84,7 @@ pub enum ProvisionError {
 }
 
 /// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs` (with the sweeper's
-/// indexes) and `<prefix>-idempotency`,
+/// index) and `<prefix>-idempotency`,
 /// queue `<prefix>-jobs` and its dead-letter queue `<prefix>-jobs-dlq`, and queue
 /// `<prefix>-upload-events` (dead letters `<prefix>-upload-events-dlq`) that the bucket
 /// notifies of every object created under `originals/direct/`, as `template.yaml` declares.
@@ -97,7 +97,7 @@ pub async fn provision(
     let table = format!("{prefix}-jobs");
     create_bucket(&clients.s3, &bucket).await?;
     create_table(&clients.dynamodb, &table, "id").await?;
-    add_sweep_indexes(&clients.dynamodb, &table).await?;
+    add_sweep_index(&clients.dynamodb, &table).await?;
     let idempotency_table = format!("{prefix}-idempotency");
     create_table(&clients.dynamodb, &idempotency_table, "key").await?;
 
@@ -256,10 +256,10 @@ async fn create_table(
     Ok(())
 }
 
-/// The jobs table's sparse indexes for the sweeper ([`JobTable::SWEEP_INDEXES`]), as
-/// `template.yaml` declares them. Added to the table if missing, one per update as
-/// DynamoDB requires, so a table made before they existed gets them too.
-async fn add_sweep_indexes(
+/// The jobs table's sparse index for the sweeper ([`JobTable::SWEEP_INDEXES`]), as
+/// `template.yaml` declares it. Added to the table if missing (one per update, as DynamoDB
+/// requires), so a table made before it existed gets it too.
+async fn add_sweep_index(
     dynamodb: &aws_sdk_dynamodb::Client,
     table: &str,
 ) -> Result<(), ProvisionError> {

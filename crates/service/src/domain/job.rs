@@ -198,16 +198,17 @@ pub struct JobRecord {
         with = "time::serde::timestamp::option"
     )]
     pub upload_expires_at: Option<OffsetDateTime>,
-    /// While the job is `queued`: when its message was last sent (or is about to be, by the
-    /// write that made the job `queued`), epoch seconds. The sweeper's index is keyed on it,
-    /// so every write that moves the job on removes it. `None` on records written before
-    /// the index existed (docs/reliability.md, "Finding stale jobs").
+    /// The instant the sweeper counts a waiting job's wait from, epoch seconds: while
+    /// `queued`, when its message was last sent (or is about to be, by the write that made
+    /// the job `queued`); while `awaiting_upload`, its upload's deadline. The sweeper's
+    /// index is keyed on it, so every write that moves the job on removes it. `None` on
+    /// records written before the index existed (docs/reliability.md, the sweeper).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "time::serde::timestamp::option"
     )]
-    pub message_sent_at: Option<OffsetDateTime>,
+    pub sweep_from: Option<OffsetDateTime>,
 }
 
 impl JobRecord {
@@ -223,7 +224,7 @@ impl JobRecord {
             attempts: 0,
             expires_at: None,
             upload_expires_at: None,
-            message_sent_at: Some(now),
+            sweep_from: Some(now),
         }
     }
 
@@ -237,8 +238,8 @@ impl JobRecord {
         Self {
             status: JobStatus::AwaitingUpload,
             upload_expires_at: Some(deadline),
-            // No message until the object has come.
-            message_sent_at: None,
+            // No message until the object has come: the wait counts from the deadline.
+            sweep_from: Some(deadline),
             ..Self::queued(id, upload, now)
         }
     }
@@ -360,16 +361,17 @@ mod tests {
     }
 
     #[test]
-    fn a_queued_record_says_when_its_message_goes_and_a_waiting_upload_has_none() {
+    fn a_queued_record_is_swept_from_its_send_and_a_waiting_upload_from_its_deadline() {
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
         let upload = OriginalUpload::inline("image/png", 10);
         let queued = JobRecord::queued(JobId::new_random(), upload.clone(), now);
         let json = serde_json::to_value(&queued).unwrap();
         // A number, as the sweeper's index sorts and compares it.
-        assert_eq!(json["message_sent_at"], 1_800_000_000);
-        let waiting = JobRecord::awaiting_upload(JobId::new_random(), upload, now, now);
+        assert_eq!(json["sweep_from"], 1_800_000_000);
+        let deadline = now + time::Duration::minutes(15);
+        let waiting = JobRecord::awaiting_upload(JobId::new_random(), upload, now, deadline);
         let json = serde_json::to_value(&waiting).unwrap();
-        assert!(json.get("message_sent_at").is_none(), "{json}");
+        assert_eq!(json["sweep_from"], 1_800_000_900);
     }
 
     #[test]

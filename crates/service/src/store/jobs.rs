@@ -50,10 +50,10 @@ pub enum Transition {
     },
 }
 
-/// One of the sweeper's sparse indexes (`template.yaml`, and the local provisioning):
-/// partition key `status`, sort key `sort_key` (a number, epoch seconds), keys only. An item
-/// is in it only while it has `sort_key`, and every write that moves a job on removes that,
-/// so the index holds the waiting jobs and nothing else.
+/// The sweeper's sparse index (`template.yaml`, and the local provisioning): partition key
+/// `status`, sort key `sort_key` (a number, epoch seconds), keys only. An item is in it
+/// only while it has `sort_key`, and every write that moves a job on removes that, so the
+/// index holds the waiting jobs and nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SweepIndex {
     pub name: &'static str,
@@ -105,17 +105,14 @@ fn status(value: JobStatus) -> AttributeValue {
 }
 
 impl JobTable {
-    /// `queued` jobs by when their message was last sent.
-    pub const SENT_INDEX: SweepIndex = SweepIndex {
-        name: "by-message-sent-at",
-        sort_key: "message_sent_at",
+    /// Waiting jobs by [`JobRecord::sweep_from`]: `queued` ones by their last send,
+    /// `awaiting_upload` ones by their deadline. One index, not one each: CloudFormation
+    /// adds at most one index to an existing table per stack update.
+    pub const SWEEP_INDEX: SweepIndex = SweepIndex {
+        name: "by-sweep-from",
+        sort_key: "sweep_from",
     };
-    /// `awaiting_upload` jobs by their upload's deadline.
-    pub const DEADLINE_INDEX: SweepIndex = SweepIndex {
-        name: "by-upload-deadline",
-        sort_key: "upload_expires_at",
-    };
-    pub const SWEEP_INDEXES: [SweepIndex; 2] = [Self::SENT_INDEX, Self::DEADLINE_INDEX];
+    pub const SWEEP_INDEXES: [SweepIndex; 1] = [Self::SWEEP_INDEX];
 
     pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
         Self {
@@ -197,7 +194,7 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :processing, updated_at = :now, lease_token = :token, \
-                 lease_expires_at = :expires ADD attempts :one REMOVE message_sent_at"
+                 lease_expires_at = :expires ADD attempts :one REMOVE sweep_from"
             ))
             .condition_expression(format!(
                 "attribute_exists(id) AND ({STATUS} = :queued OR \
@@ -287,7 +284,7 @@ impl JobTable {
                 (":processing", status(JobStatus::Processing)),
                 (":now_epoch", n(now.unix_timestamp())),
             ],
-            "lease_token, lease_expires_at, message_sent_at",
+            "lease_token, lease_expires_at, sweep_from",
         )
         .await
     }
@@ -341,8 +338,7 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :deleted, updated_at = :now, {TTL} = :forget \
-                 REMOVE outputs, #error, lease_token, lease_expires_at, upload_expires_at, \
-                 message_sent_at",
+                 REMOVE outputs, #error, lease_token, lease_expires_at, sweep_from",
                 TTL = JobRecord::TTL_ATTRIBUTE
             ))
             .condition_expression(format!("attribute_exists(id) AND {STATUS} <> :deleted"))
@@ -370,7 +366,7 @@ impl JobTable {
             .table_name(&self.table)
             .key("id", s(id.to_string()))
             .update_expression(format!(
-                "SET {STATUS} = :queued, updated_at = :now, message_sent_at = :sent \
+                "SET {STATUS} = :queued, updated_at = :now, sweep_from = :sent \
                  REMOVE upload_expires_at"
             ))
             .condition_expression(format!("attribute_exists(id) AND {STATUS} = :awaiting"))
@@ -397,23 +393,23 @@ impl JobTable {
             now,
             format!("{STATUS} = :awaiting"),
             vec![(":awaiting", status(JobStatus::AwaitingUpload))],
-            "upload_expires_at",
+            "upload_expires_at, sweep_from",
         )
         .await
     }
 
     /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`: a
-    /// query of [`JobTable::DEADLINE_INDEX`], which reads the due items only.
+    /// query of [`JobTable::SWEEP_INDEX`], which reads the due items only.
     pub async fn expired_uploads(&self, cutoff: OffsetDateTime) -> Result<Due, StoreError> {
-        self.due(Self::DEADLINE_INDEX, JobStatus::AwaitingUpload, "<", cutoff)
+        self.due(Self::SWEEP_INDEX, JobStatus::AwaitingUpload, "<", cutoff)
             .await
     }
 
     /// Jobs still `queued` whose message was last sent at or before `cutoff`: a message
-    /// never sent, or lost, or given up on. A query of [`JobTable::SENT_INDEX`], which
+    /// never sent, or lost, or given up on. A query of [`JobTable::SWEEP_INDEX`], which
     /// reads the due items only.
     pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Due, StoreError> {
-        self.due(Self::SENT_INDEX, JobStatus::Queued, "<=", cutoff)
+        self.due(Self::SWEEP_INDEX, JobStatus::Queued, "<=", cutoff)
             .await
     }
 
@@ -471,8 +467,8 @@ impl JobTable {
             .update_item()
             .table_name(&self.table)
             .key("id", s(id.to_string()))
-            .update_expression("SET message_sent_at = :now")
-            .condition_expression(format!("{STATUS} = :queued AND message_sent_at <= :cutoff"))
+            .update_expression("SET sweep_from = :now")
+            .condition_expression(format!("{STATUS} = :queued AND sweep_from <= :cutoff"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_values(":queued", status(JobStatus::Queued))
             .expression_attribute_values(":now", n(now.unix_timestamp()))
@@ -484,7 +480,7 @@ impl JobTable {
             Ok(output) => Ok(Some(ResendClaim {
                 previous: output
                     .attributes
-                    .and_then(|mut old| old.remove("message_sent_at"))
+                    .and_then(|mut old| old.remove("sweep_from"))
                     .unwrap_or_else(|| n(0)),
                 at: now,
             })),
@@ -501,8 +497,8 @@ impl JobTable {
             .update_item()
             .table_name(&self.table)
             .key("id", s(id.to_string()))
-            .update_expression("SET message_sent_at = :previous")
-            .condition_expression(format!("{STATUS} = :queued AND message_sent_at = :claimed"))
+            .update_expression("SET sweep_from = :previous")
+            .condition_expression(format!("{STATUS} = :queued AND sweep_from = :claimed"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_values(":queued", status(JobStatus::Queued))
             .expression_attribute_values(":previous", claim.previous)
@@ -516,47 +512,58 @@ impl JobTable {
         }
     }
 
-    /// One-off migration for records written before [`JobTable::SENT_INDEX`] existed: every
-    /// `queued` job without `message_sent_at` gets one at the epoch (when it was sent is
-    /// unknown), so the next sweep finds it. A full scan, run once after the deploy; it may
-    /// be repeated. Returns how many records it marked.
-    pub async fn index_unmarked_queued(&self) -> Result<usize, StoreError> {
+    /// One-off migration for records written before [`JobTable::SWEEP_INDEX`] existed:
+    /// every waiting job without `sweep_from` gets one, so the next sweep finds it: a
+    /// `queued` job the epoch (when its message was sent is unknown), an `awaiting_upload`
+    /// one its deadline. A full scan, run once after the deploy; it may be repeated.
+    /// Returns how many records it marked.
+    pub async fn index_unmarked_waiting(&self) -> Result<usize, StoreError> {
         let mut pages = self
             .client
             .scan()
             .table_name(&self.table)
             .filter_expression(format!(
-                "{STATUS} = :queued AND attribute_not_exists(message_sent_at)"
+                "attribute_not_exists(sweep_from) AND {STATUS} IN (:queued, :awaiting)"
             ))
-            .projection_expression("id")
+            .projection_expression(format!("id, {STATUS}"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
             .into_paginator()
             .items()
             .send();
         let mut marked = 0;
         while let Some(item) = pages.next().await {
             let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;
-            let Some(AttributeValue::S(id)) = item.get("id") else {
+            let (Some(AttributeValue::S(id)), Some(found)) = (item.get("id"), item.get("status"))
+            else {
                 continue;
             };
-            let result = self
+            let request = self
                 .client
                 .update_item()
                 .table_name(&self.table)
                 .key("id", s(id.clone()))
-                .update_expression("SET message_sent_at = :epoch")
-                .condition_expression(format!(
-                    "{STATUS} = :queued AND attribute_not_exists(message_sent_at)"
-                ))
                 .expression_attribute_names(STATUS, "status")
-                .expression_attribute_values(":queued", status(JobStatus::Queued))
-                .expression_attribute_values(":epoch", n(0))
-                .send()
-                .await;
-            match result {
+                .expression_attribute_values(":was", found.clone());
+            let request = if *found == status(JobStatus::Queued) {
+                request
+                    .update_expression("SET sweep_from = :epoch")
+                    .condition_expression(format!(
+                        "{STATUS} = :was AND attribute_not_exists(sweep_from)"
+                    ))
+                    .expression_attribute_values(":epoch", n(0))
+            } else {
+                request
+                    .update_expression("SET sweep_from = upload_expires_at")
+                    .condition_expression(format!(
+                        "{STATUS} = :was AND attribute_not_exists(sweep_from) \
+                         AND attribute_exists(upload_expires_at)"
+                    ))
+            };
+            match request.send().await {
                 Ok(_) => marked += 1,
-                // Taken by a processor (or marked) since the scan read it.
+                // Moved on (or marked) since the scan read it.
                 Err(err) if is_condition_failure(&err) => {}
                 Err(err) => return Err(StoreError::dynamodb("UpdateItem", err)),
             }

@@ -1,5 +1,5 @@
-//! One-off migration for a table whose records predate the sweeper's indexes: marks every
-//! `queued` job that has no `message_sent_at`, so the sweeper's query finds it (see
+//! One-off migration for a table whose records predate the sweeper's index: marks every
+//! waiting job that has no `sweep_from`, so the sweeper's query finds it (see
 //! docs/reliability.md). Runs against whatever the environment names: AWS with the
 //! operator's credentials, or an emulator with `AWS_ENDPOINT_URL`. Safe to repeat.
 
@@ -7,7 +7,7 @@ use clap::Parser;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::store::JobTable;
 
-/// Mark the `queued` jobs written before the sweeper's indexes, once, after the deploy.
+/// Mark the waiting jobs written before the sweeper's index, once, after the deploy.
 #[derive(Parser)]
 struct Args {
     /// The jobs table (the stack's TableName output).
@@ -20,10 +20,10 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let clients = Clients::from_env().await;
     let marked = JobTable::new(clients.dynamodb, &args.table)
-        .index_unmarked_queued()
+        .index_unmarked_waiting()
         .await?;
     println!(
-        "{marked} queued jobs marked for the sweeper in {}",
+        "{marked} waiting jobs marked for the sweeper in {}",
         args.table
     );
     Ok(())
