@@ -130,13 +130,13 @@ impl TestStack {
         }
     }
 
-    /// The sweeper, counting jobs `queued` for `stale_after` as lost and settling direct
-    /// uploads as soon as their URL has expired (no grace).
-    pub fn sweeper_app(&self, stale_after: Duration) -> sweeper::App {
+    /// The sweeper, counting jobs `queued` as lost `resend_after` after their last send, and
+    /// settling direct uploads as soon as their URL has expired (no grace).
+    pub fn sweeper_app(&self, resend_after: Duration) -> sweeper::App {
         sweeper::App {
             jobs: self.jobs(),
             queue: JobQueue::new(self.clients.sqs.clone(), &self.stack.queue_url),
-            stale_after,
+            resend_after,
             uploads: self.direct_uploads(),
             upload_grace: Duration::ZERO,
         }

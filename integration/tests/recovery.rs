@@ -1,13 +1,16 @@
 //! Jobs that cannot go the normal way still end: dead-lettered messages mark their job
-//! `failed`, and the sweeper re-enqueues jobs whose message was lost.
+//! `failed` (unless another delivery holds it under a live lease), and the sweeper
+//! re-enqueues jobs whose message was lost, found through its index (never a scan), once
+//! their message can no longer be in flight.
 
 use std::time::Duration;
 
 use ferrotype_local::provision::QueueSettings;
 use ferrotype_samples as samples;
 use ferrotype_service::domain::{FailureCode, JobId, JobRecord, JobStatus, OriginalUpload};
-use ferrotype_service::store::{ImageStore, JobQueue};
+use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use image::DynamicImage;
+use integration::faults::{intercepted, FaultInjector, Matcher};
 use integration::{json, post_image, TestStack};
 use time::OffsetDateTime;
 
@@ -150,7 +153,7 @@ async fn the_sweeper_enqueues_a_job_whose_message_was_lost_and_it_completes() {
 /// for redelivery, instead of the whole batch timing out.
 #[tokio::test]
 async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
-    use integration::faults::{intercepted, Delay, Matcher};
+    use integration::faults::Delay;
 
     let stack = TestStack::new().await;
     let mut ids = Vec::new();
@@ -223,4 +226,385 @@ async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
         let record = stack.jobs().get(*id).await.unwrap().unwrap();
         assert_eq!(record.status, JobStatus::Completed);
     }
+}
+
+/// A job record as the store leaves it in `status`: a job that has left `queued` carries no
+/// `sweep_from` (every move on removes it), a waiting upload its deadline.
+fn record_in(status: JobStatus, at: OffsetDateTime) -> JobRecord {
+    let upload = OriginalUpload::inline("image/jpeg", 1000);
+    let mut record = JobRecord::queued(JobId::new_random(), upload, at);
+    record.status = status;
+    if status != JobStatus::Queued {
+        record.sweep_from = None;
+    }
+    record
+}
+
+/// Writes `records` straight into the table, 25 to a request.
+async fn write_all(stack: &TestStack, records: &[JobRecord]) {
+    use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+    for chunk in records.chunks(25) {
+        let requests: Vec<WriteRequest> = chunk
+            .iter()
+            .map(|record| {
+                let item = serde_dynamo::to_item(record).unwrap();
+                WriteRequest::builder()
+                    .put_request(PutRequest::builder().set_item(Some(item)).build().unwrap())
+                    .build()
+            })
+            .collect();
+        let output = stack
+            .clients
+            .dynamodb
+            .batch_write_item()
+            .request_items(&stack.stack.table, requests)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            output.unprocessed_items.unwrap_or_default().is_empty(),
+            "the emulator took every write"
+        );
+    }
+}
+
+/// The job ids of every message on the job queue (received, so they stay hidden).
+async fn enqueued_ids(stack: &TestStack) -> std::collections::HashSet<JobId> {
+    let mut ids = std::collections::HashSet::new();
+    loop {
+        let messages = stack
+            .clients
+            .sqs
+            .receive_message()
+            .queue_url(&stack.stack.queue_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(60)
+            .send()
+            .await
+            .unwrap()
+            .messages
+            .unwrap_or_default();
+        if messages.is_empty() {
+            return ids;
+        }
+        for message in messages {
+            let job =
+                ferrotype_service::domain::JobMessage::parse(message.body().unwrap()).unwrap();
+            assert!(ids.insert(job.job_id), "one message per job");
+        }
+    }
+}
+
+/// The sweeper with a DynamoDB client on which every Scan fails: it must not need one.
+fn sweeper_without_scans(
+    stack: &TestStack,
+    resend_after: Duration,
+) -> (sweeper::App, FaultInjector) {
+    let scans = FaultInjector::new(
+        vec![Matcher {
+            method: "POST",
+            target: Some("DynamoDB_20120810.Scan"),
+        }],
+        1.0,
+    );
+    let clients = intercepted(&stack.clients, scans.clone());
+    let mut app = stack.sweeper_app(resend_after);
+    app.jobs = JobTable::new(clients.dynamodb.clone(), &stack.stack.table);
+    app.uploads.jobs = JobTable::new(clients.dynamodb, &stack.stack.table);
+    (app, scans)
+}
+
+#[tokio::test]
+async fn the_sweeper_on_a_large_table_reads_only_the_due_jobs_and_resends_exactly_the_stale_ones() {
+    let stack = TestStack::new().await;
+    let now = OffsetDateTime::now_utc();
+    let hours_ago = now - Duration::from_secs(3 * 3600);
+    let resend_after = Duration::from_secs(1800);
+
+    // Mostly finished jobs, all old: a scan would read every one of them.
+    let mut records = Vec::new();
+    for i in 0..3000 {
+        let status = match i % 10 {
+            0..=6 => JobStatus::Completed,
+            7 => JobStatus::Failed,
+            8 => JobStatus::Deleted,
+            _ => JobStatus::Processing,
+        };
+        records.push(record_in(status, hours_ago));
+    }
+    // Stale: queued, their last message sent hours ago (more than one page of the index).
+    let stale: Vec<JobRecord> = (0..250)
+        .map(|_| record_in(JobStatus::Queued, hours_ago))
+        .collect();
+    // In flight: old jobs whose message was sent ten minutes ago, and fresh uploads.
+    let in_flight: Vec<JobRecord> = (0..100)
+        .map(|i| {
+            let mut record = record_in(JobStatus::Queued, hours_ago);
+            let sent = if i % 2 == 0 { 600 } else { 5 };
+            record.sweep_from = Some(now - Duration::from_secs(sent));
+            record
+        })
+        .collect();
+    // Direct uploads: a few past their deadline (no object came), more still open.
+    let upload = |deadline: OffsetDateTime| {
+        JobRecord::awaiting_upload(
+            JobId::new_random(),
+            OriginalUpload::direct("image/jpeg", 1000),
+            hours_ago,
+            deadline,
+        )
+    };
+    let overdue: Vec<JobRecord> = (0..5)
+        .map(|_| upload(now - Duration::from_secs(60)))
+        .collect();
+    let open: Vec<JobRecord> = (0..40)
+        .map(|_| upload(now + Duration::from_secs(600)))
+        .collect();
+    for group in [&records, &stale, &in_flight, &overdue, &open] {
+        write_all(&stack, group).await;
+    }
+    let total = records.len() + stale.len() + in_flight.len() + overdue.len() + open.len();
+
+    let (app, scans) = sweeper_without_scans(&stack, resend_after);
+    let started = std::time::Instant::now();
+    let sweep = sweeper::sweep(&app, now).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(scans.injected(), 0, "the sweep never scanned the table");
+    assert_eq!(
+        (sweep.stale, sweep.requeued, sweep.skipped, sweep.failed),
+        (250, 250, 0, 0)
+    );
+    assert_eq!((sweep.overdue_uploads, sweep.expired_uploads), (5, 5));
+    assert_eq!(
+        sweep.items_read,
+        stale.len() + overdue.len(),
+        "only the due items were read"
+    );
+    let expected: std::collections::HashSet<JobId> = stale.iter().map(|r| r.id).collect();
+    assert_eq!(
+        enqueued_ids(&stack).await,
+        expected,
+        "exactly the stale jobs were sent"
+    );
+
+    // For comparison: what a scan for the same jobs reads.
+    let mut scanned = 0;
+    let mut pages = stack
+        .clients
+        .dynamodb
+        .scan()
+        .table_name(&stack.stack.table)
+        .select(aws_sdk_dynamodb::types::Select::Count)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        scanned += page.unwrap().scanned_count as usize;
+    }
+    assert_eq!(scanned, total);
+    println!(
+        "sweep of {total} jobs: {} index items read (a scan reads {scanned}), {took:?}",
+        sweep.items_read
+    );
+    assert!(took < Duration::from_secs(30), "{took:?}");
+
+    // Right after, nothing is due: what was sent is in flight, what expired has failed.
+    let again = sweeper::sweep(&app, now + Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.stale, again.overdue_uploads, again.items_read),
+        (0, 0, 0)
+    );
+    for record in &overdue {
+        let record = stack.jobs().get(record.id).await.unwrap().unwrap();
+        assert_eq!(record.error.unwrap().code, FailureCode::UploadExpired);
+    }
+}
+
+#[tokio::test]
+async fn the_sweeper_does_not_resend_a_job_whose_message_is_still_in_flight() {
+    let stack = TestStack::new().await;
+    let now = OffsetDateTime::now_utc();
+    let window = Duration::from_secs(1800);
+    // A job queued hours ago whose message was lost.
+    let lost = record_in(JobStatus::Queued, now - Duration::from_secs(3 * 3600));
+    stack.jobs().create(&lost).await.unwrap();
+    let app = stack.sweeper_app(window);
+
+    // Two sweeps at once (a retried schedule): one sends.
+    let (a, b) = tokio::join!(sweeper::sweep(&app, now), sweeper::sweep(&app, now));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.requeued + b.requeued, 1, "{a:?} {b:?}");
+    let sent = stack.jobs().get(lost.id).await.unwrap().unwrap();
+    assert_eq!(
+        sent.sweep_from.unwrap().unix_timestamp(),
+        now.unix_timestamp()
+    );
+
+    // Its record is hours old, but its message was just sent: in flight until the window ends.
+    for later in [60, 600, 1799] {
+        let sweep = sweeper::sweep(&app, now + Duration::from_secs(later))
+            .await
+            .unwrap();
+        assert_eq!((sweep.stale, sweep.requeued), (0, 0), "{later} s after");
+    }
+    assert_eq!(stack.queued_messages().await, 1);
+    // Received and given up on by now, and still `queued`: sent again.
+    let sweep = sweeper::sweep(&app, now + window).await.unwrap();
+    assert_eq!(sweep.requeued, 1);
+    assert_eq!(stack.queued_messages().await, 2);
+}
+
+#[tokio::test]
+async fn a_resend_is_claimed_once_released_after_a_failed_send_and_never_for_a_job_that_moved_on() {
+    let stack = TestStack::new().await;
+    let jobs = stack.jobs();
+    let now = OffsetDateTime::now_utc();
+    let cutoff = now - Duration::from_secs(1800);
+    let lost = record_in(JobStatus::Queued, now - Duration::from_secs(3600));
+    jobs.create(&lost).await.unwrap();
+
+    let claim = jobs.claim_resend(lost.id, cutoff, now).await.unwrap();
+    assert!(claim.is_some());
+    assert_eq!(
+        jobs.claim_resend(lost.id, cutoff, now).await.unwrap(),
+        None,
+        "claimed once"
+    );
+    jobs.release_resend(lost.id, claim.unwrap()).await.unwrap();
+    let record = jobs.get(lost.id).await.unwrap().unwrap();
+    assert_eq!(
+        record.sweep_from.map(OffsetDateTime::unix_timestamp),
+        lost.sweep_from.map(OffsetDateTime::unix_timestamp),
+        "the previous send time is back"
+    );
+
+    // A sweep whose send fails leaves the job due for the next one.
+    let broken = intercepted(
+        &stack.clients,
+        FaultInjector::new(vec![Matcher::SQS_SEND], 1.0),
+    );
+    let mut app = stack.sweeper_app(Duration::from_secs(1800));
+    app.queue = JobQueue::new(broken.sqs, &stack.stack.queue_url);
+    assert!(sweeper::sweep(&app, now).await.is_err());
+    let sweep = sweeper::sweep(&stack.sweeper_app(Duration::from_secs(1800)), now)
+        .await
+        .unwrap();
+    assert_eq!(sweep.requeued, 1);
+
+    // Taken by a processor: out of the index, and no resend can be claimed.
+    let started = jobs
+        .start_processing(lost.id, "holder", now, Duration::from_secs(120))
+        .await
+        .unwrap();
+    let ferrotype_service::store::StartOutcome::Started(record) = started else {
+        panic!("{started:?}");
+    };
+    assert_eq!(record.sweep_from, None, "the move on removed the index key");
+    let far = now + Duration::from_secs(86_400);
+    assert_eq!(jobs.claim_resend(lost.id, far, far).await.unwrap(), None);
+    assert_eq!(jobs.stale_queued(far).await.unwrap().items_read, 0);
+}
+
+#[tokio::test]
+async fn a_dead_letter_leaves_a_job_held_under_a_live_lease_until_the_lease_lapses() {
+    let stack = TestStack::new().await;
+    let response = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+    let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+    // Another delivery (a resend) holds the job for two seconds.
+    let lease = Duration::from_secs(2);
+    let taken = stack
+        .jobs()
+        .start_processing(id, "holder", OffsetDateTime::now_utc(), lease)
+        .await
+        .unwrap();
+    assert!(matches!(
+        taken,
+        ferrotype_service::store::StartOutcome::Started(_)
+    ));
+    let held = stack.jobs().get(id).await.unwrap().unwrap();
+
+    // A kept dead letter comes back after a second.
+    stack
+        .clients
+        .sqs
+        .set_queue_attributes()
+        .queue_url(&stack.stack.dlq_url)
+        .attributes(
+            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+            "1",
+        )
+        .send()
+        .await
+        .unwrap();
+    let dlq = JobQueue::new(stack.clients.sqs.clone(), &stack.stack.dlq_url);
+    dlq.enqueue(&ferrotype_service::domain::JobMessage::new(id))
+        .await
+        .unwrap();
+    let app = dead_letter::App { jobs: stack.jobs() };
+    let bridge = stack.dead_letter_bridge(&app).await;
+    let report = bridge.poll_once().await.unwrap();
+    assert_eq!((report.received, report.failed, report.deleted), (1, 1, 0));
+    assert_eq!(
+        stack.jobs().get(id).await.unwrap().unwrap(),
+        held,
+        "left to its holder"
+    );
+    assert_eq!(
+        stack.dead_lettered_messages().await,
+        1,
+        "kept on the dead-letter queue"
+    );
+
+    // The holder died: once its lease has lapsed, the dead letter ends the job.
+    tokio::time::sleep(lease + Duration::from_millis(100)).await;
+    let report = bridge.poll_once().await.unwrap();
+    assert_eq!((report.received, report.failed, report.deleted), (1, 0, 1));
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Failed);
+    assert_eq!(record.error.unwrap().code, FailureCode::RetriesExhausted);
+}
+
+#[tokio::test]
+async fn waiting_jobs_written_before_the_index_are_swept_after_the_one_off_backfill() {
+    let stack = TestStack::new().await;
+    let long_ago = OffsetDateTime::now_utc() - Duration::from_secs(3 * 3600);
+    // As the code before the index wrote them: no `sweep_from`.
+    let mut old = record_in(JobStatus::Queued, long_ago);
+    old.sweep_from = None;
+    let mut old_upload = JobRecord::awaiting_upload(
+        JobId::new_random(),
+        OriginalUpload::direct("image/jpeg", 1000),
+        long_ago,
+        long_ago + Duration::from_secs(900),
+    );
+    old_upload.sweep_from = None;
+    let finished = record_in(JobStatus::Completed, long_ago);
+    write_all(&stack, &[old.clone(), old_upload.clone(), finished.clone()]).await;
+    let app = stack.sweeper_app(Duration::from_secs(1800));
+    let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(
+        (sweep.stale, sweep.overdue_uploads),
+        (0, 0),
+        "invisible to the index until marked"
+    );
+
+    assert_eq!(stack.jobs().index_unmarked_waiting().await.unwrap(), 2);
+    assert_eq!(
+        stack.jobs().index_unmarked_waiting().await.unwrap(),
+        0,
+        "repeatable"
+    );
+    assert_eq!(
+        stack.jobs().get(finished.id).await.unwrap().unwrap(),
+        finished
+    );
+    let sweep = sweeper::sweep(&app, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!((sweep.stale, sweep.requeued), (1, 1));
+    assert_eq!((sweep.overdue_uploads, sweep.expired_uploads), (1, 1));
+    assert_eq!(enqueued_ids(&stack).await, [old.id].into());
 }

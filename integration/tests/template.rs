@@ -58,3 +58,130 @@ fn every_function_crate_is_a_function_of_the_template() {
     }
     assert_eq!(binaries.len(), count, "{binaries:?}");
 }
+
+/// The statements of the inline policy of `role`.
+fn statements<'a>(template: &'a serde_norway::Value, role: &str) -> &'a Vec<serde_norway::Value> {
+    template["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("{role} has an inline policy"))
+}
+
+fn actions(statement: &serde_norway::Value) -> Vec<String> {
+    match &statement["Action"] {
+        serde_norway::Value::String(one) => vec![one.clone()],
+        many => many
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect(),
+    }
+}
+
+#[test]
+fn the_job_table_has_the_sweepers_sparse_index_as_the_store_queries_it() {
+    use ferrotype_service::store::JobTable;
+    let template = template();
+    let table = &template["Resources"]["JobTable"]["Properties"];
+    let indexes = table["GlobalSecondaryIndexes"].as_sequence().unwrap();
+    assert_eq!(indexes.len(), JobTable::SWEEP_INDEXES.len());
+    let types: Vec<(&str, &str)> = table["AttributeDefinitions"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["AttributeName"].as_str().unwrap(),
+                d["AttributeType"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(types.contains(&("status", "S")), "{types:?}");
+    for expected in JobTable::SWEEP_INDEXES {
+        let index = indexes
+            .iter()
+            .find(|i| i["IndexName"].as_str() == Some(expected.name))
+            .unwrap_or_else(|| panic!("{} is declared", expected.name));
+        let keys: Vec<(&str, &str)> = index["KeySchema"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    k["AttributeName"].as_str().unwrap(),
+                    k["KeyType"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(keys, [("status", "HASH"), (expected.sort_key, "RANGE")]);
+        assert_eq!(
+            index["Projection"]["ProjectionType"].as_str(),
+            Some("KEYS_ONLY")
+        );
+        // Epoch seconds, compared as numbers.
+        assert!(types.contains(&(expected.sort_key, "N")), "{types:?}");
+    }
+}
+
+#[test]
+fn only_the_sweeper_queries_the_jobs_and_only_through_its_index_and_none_scans() {
+    use ferrotype_service::store::JobTable;
+    let template = template();
+    let resources = template["Resources"].as_mapping().unwrap();
+    for (name, resource) in resources {
+        if resource["Type"].as_str() != Some("AWS::IAM::Role") {
+            continue;
+        }
+        let name = name.as_str().unwrap();
+        for statement in statements(&template, name) {
+            let actions = actions(statement);
+            assert!(
+                !actions.iter().any(|a| a == "dynamodb:Scan"),
+                "{name} may scan"
+            );
+            if !actions.iter().any(|a| a == "dynamodb:Query") {
+                continue;
+            }
+            assert_eq!(name, "SweeperRole", "only the sweeper queries");
+            assert_eq!(actions, ["dynamodb:Query"], "Query on its own statement");
+            let resources = format!("{:?}", statement["Resource"]);
+            for index in JobTable::SWEEP_INDEXES {
+                assert!(
+                    resources.contains(&format!("${{JobTable.Arn}}/index/{}", index.name)),
+                    "{resources}"
+                );
+            }
+            assert_eq!(
+                statement["Resource"].as_sequence().unwrap().len(),
+                JobTable::SWEEP_INDEXES.len(),
+                "the index only, not the table: {resources}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_sweeper_waits_until_a_message_can_no_longer_be_in_flight_before_resending() {
+    let template = template();
+    let resources = &template["Resources"];
+    let queue = &resources["JobQueue"]["Properties"];
+    let visibility = queue["VisibilityTimeout"].as_u64().unwrap();
+    let receives = queue["RedrivePolicy"]["maxReceiveCount"].as_u64().unwrap();
+    let resend_after: u64 = resources["SweeperFunction"]["Properties"]["Environment"]["Variables"]
+        ["RESEND_AFTER_SECONDS"]
+        .as_str()
+        .expect("RESEND_AFTER_SECONDS is set")
+        .parse()
+        .unwrap();
+    assert!(
+        resend_after >= visibility * receives,
+        "{resend_after} s < {visibility} s x {receives} receives"
+    );
+    // The dead-letter function keeps the dead letter of a job held under a lease, to try
+    // again later: nothing may move it on.
+    let dlq = &resources["JobDeadLetterQueue"]["Properties"];
+    assert!(
+        dlq["RedrivePolicy"].is_null(),
+        "dead letters are never dropped by a redrive"
+    );
+}

@@ -1,9 +1,15 @@
 //! Triggered by the dead-letter queue: a job whose message failed `maxReceiveCount` times
 //! will never be processed, so it is marked `failed` with [`FailureCode::RetriesExhausted`]
 //! instead of staying `queued` or `processing` forever.
+//!
+//! Except a job that another delivery holds under a live lease (its message was sent again
+//! by the sweeper, or came twice): that delivery may still finish it. Its dead letter is
+//! reported as failed, so it stays on the dead-letter queue and comes back after the
+//! queue's visibility timeout, when the job is finished (nothing to do) or its lease has
+//! lapsed (it is failed then).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use ferrotype_service::domain::{FailureCode, JobError, JobMessage};
+use ferrotype_service::domain::{FailureCode, JobError, JobMessage, JobStatus};
 use ferrotype_service::store::{DisplayErrorContext, JobTable, Transition};
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
@@ -13,9 +19,11 @@ pub struct App {
 }
 
 /// Marks the job of each dead-lettered message `failed`; a message whose update could not
-/// be written is reported, so it stays on the dead-letter queue and is tried again.
+/// be written, or whose job is held under a live lease, is reported, so it stays on the
+/// dead-letter queue and is tried again.
 pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
+    let mut held = 0;
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
         let receives = message
@@ -42,6 +50,14 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
             Ok(Transition::Applied) => {
                 warn!(job_id = %job.job_id, receives, "job given up after repeated failures")
             }
+            // Refused while `processing`: a live lease (the only such refusal).
+            Ok(Transition::Rejected {
+                current: Some(record),
+            }) if record.status == JobStatus::Processing => {
+                info!(job_id = %job.job_id, "dead letter for a job held under a live lease; kept for later");
+                held += 1;
+                keep(&mut response, message_id);
+            }
             Ok(Transition::Rejected { current }) => info!(
                 job_id = %job.job_id,
                 status = ?current.map(|r| r.status),
@@ -49,11 +65,19 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
             ),
             Err(err) => {
                 error!(job_id = %job.job_id, error = %DisplayErrorContext(&err), "could not mark a dead-lettered job failed");
-                let mut item = BatchItemFailure::default();
-                item.item_identifier = message_id;
-                response.batch_item_failures.push(item);
+                keep(&mut response, message_id);
             }
         }
     }
+    if held > 0 {
+        info!(held, "dead letters kept for jobs held under a live lease");
+    }
     response
+}
+
+/// Reports `message_id` as failed: it stays on the dead-letter queue for another try.
+fn keep(response: &mut SqsBatchResponse, message_id: String) {
+    let mut item = BatchItemFailure::default();
+    item.item_identifier = message_id;
+    response.batch_item_failures.push(item);
 }

@@ -13,7 +13,8 @@ async fn main() -> Result<(), Error> {
     let env = Env::process();
     let resources = Resources::from_env(&env)?;
     let queue_url = env.required("QUEUE_URL")?;
-    let stale_after = Duration::from_secs(env.parsed_or("STALE_AFTER_SECONDS", 300u64)?);
+    // 360 s visibility x 5 receives, the job queue's settings in template.yaml.
+    let resend_after = Duration::from_secs(env.parsed_or("RESEND_AFTER_SECONDS", 1800u64)?);
     let upload_grace = Duration::from_secs(env.parsed_or("UPLOAD_GRACE_SECONDS", 300u64)?);
     let max_bytes = max_direct_upload_bytes(&env)?;
     let clients = Clients::from_env().await;
@@ -22,7 +23,7 @@ async fn main() -> Result<(), Error> {
     let app = sweeper::App {
         jobs: jobs.clone(),
         queue: queue.clone(),
-        stale_after,
+        resend_after,
         uploads: DirectUploads {
             images: ImageStore::new(clients.s3, resources.bucket),
             jobs,
@@ -32,13 +33,15 @@ async fn main() -> Result<(), Error> {
         upload_grace,
     };
     let app = &app;
-    // The scheduled event's content is not needed: each run sweeps the whole table.
+    // The scheduled event's content is not needed: each run queries what is due now.
     run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {
             let sweep = sweeper::sweep(app, OffsetDateTime::now_utc()).await?;
             tracing::info!(
                 stale = sweep.stale,
                 requeued = sweep.requeued,
+                skipped = sweep.skipped,
+                items_read = sweep.items_read,
                 overdue_uploads = sweep.overdue_uploads,
                 expired_uploads = sweep.expired_uploads,
                 "sweep done"

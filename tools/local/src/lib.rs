@@ -3,6 +3,9 @@
 //!   `template.yaml` declares;
 //! - [`bridge`] polls the queue and invokes the processor the way Lambda's SQS event-source
 //!   mapping does.
+//!
+//! The `backfill-sweep-index` binary is the one-off migration of a jobs table whose records
+//! predate the sweeper's index (it works against AWS as well).
 
 pub mod bridge;
 pub mod provision;

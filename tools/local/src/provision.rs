@@ -1,7 +1,8 @@
 //! Creates the resources `template.yaml` declares, on an emulator. Idempotent.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate,
+    KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
     TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{
@@ -11,7 +12,7 @@ use aws_sdk_s3::types::{
 use aws_sdk_sqs::types::QueueAttributeName;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::JobRecord;
-use ferrotype_service::store::DIRECT_UPLOAD_PREFIX;
+use ferrotype_service::store::{JobTable, SweepIndex, DIRECT_UPLOAD_PREFIX};
 
 /// Names of one provisioned stack.
 #[derive(Debug, Clone)]
@@ -54,6 +55,14 @@ pub struct QueueSettings {
     pub max_receive_count: u32,
 }
 
+impl QueueSettings {
+    /// How long a message sent now may still be in flight: received and retried until it
+    /// is dead-lettered. The sweeper resends no sooner (`RESEND_AFTER_SECONDS`).
+    pub fn in_flight_secs(&self) -> u64 {
+        u64::from(self.visibility_timeout_secs) * u64::from(self.max_receive_count)
+    }
+}
+
 impl Default for QueueSettings {
     fn default() -> Self {
         Self {
@@ -80,8 +89,8 @@ pub enum ProvisionError {
     NoQueueArn(String),
 }
 
-/// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs`, `<prefix>-idempotency`,
-/// `<prefix>-api-keys` and `<prefix>-usage`,
+/// Creates (or finds) bucket `<prefix>`, tables `<prefix>-jobs` (with the sweeper's
+/// index), `<prefix>-idempotency`, `<prefix>-api-keys` and `<prefix>-usage`,
 /// queue `<prefix>-jobs` and its dead-letter queue `<prefix>-jobs-dlq`, and queue
 /// `<prefix>-upload-events` (dead letters `<prefix>-upload-events-dlq`) that the bucket
 /// notifies of every object created under `originals/direct/`, as `template.yaml` declares.
@@ -94,6 +103,7 @@ pub async fn provision(
     let table = format!("{prefix}-jobs");
     create_bucket(&clients.s3, &bucket).await?;
     create_table(&clients.dynamodb, &table, "id").await?;
+    add_sweep_index(&clients.dynamodb, &table).await?;
     let idempotency_table = format!("{prefix}-idempotency");
     create_table(&clients.dynamodb, &idempotency_table, "key").await?;
     let api_key_table = format!("{prefix}-api-keys");
@@ -255,6 +265,76 @@ async fn create_table(
         .send()
         .await
         .map_err(|err| fail(err.into()))?;
+    Ok(())
+}
+
+/// The jobs table's sparse index for the sweeper ([`JobTable::SWEEP_INDEXES`]), as
+/// `template.yaml` declares it. Added to the table if missing (one per update, as DynamoDB
+/// requires), so a table made before it existed gets it too.
+async fn add_sweep_index(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), ProvisionError> {
+    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
+    let described = dynamodb
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    let existing: Vec<String> = described
+        .table
+        .and_then(|t| t.global_secondary_indexes)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|index| index.index_name)
+        .collect();
+    for SweepIndex { name, sort_key } in JobTable::SWEEP_INDEXES {
+        if existing.iter().any(|e| e == name) {
+            continue;
+        }
+        let index = CreateGlobalSecondaryIndexAction::builder()
+            .index_name(name)
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("status")
+                    .key_type(KeyType::Hash)
+                    .build()?,
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name(sort_key)
+                    .key_type(KeyType::Range)
+                    .build()?,
+            )
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::KeysOnly)
+                    .build(),
+            )
+            .build()?;
+        dynamodb
+            .update_table()
+            .table_name(table)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("status")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()?,
+            )
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(sort_key)
+                    .attribute_type(ScalarAttributeType::N)
+                    .build()?,
+            )
+            .global_secondary_index_updates(
+                GlobalSecondaryIndexUpdate::builder().create(index).build(),
+            )
+            .send()
+            .await
+            .map_err(|err| fail(err.into()))?;
+    }
     Ok(())
 }
 

@@ -202,6 +202,17 @@ pub struct JobRecord {
     /// existed have none and belong to the anonymous caller only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<CallerId>,
+    /// The instant the sweeper counts a waiting job's wait from, epoch seconds: while
+    /// `queued`, when its message was last sent (or is about to be, by the write that made
+    /// the job `queued`); while `awaiting_upload`, its upload's deadline. The sweeper's
+    /// index is keyed on it, so every write that moves the job on removes it. `None` on
+    /// records written before the index existed (docs/reliability.md, the sweeper).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::timestamp::option"
+    )]
+    pub sweep_from: Option<OffsetDateTime>,
 }
 
 impl JobRecord {
@@ -218,6 +229,7 @@ impl JobRecord {
             expires_at: None,
             upload_expires_at: None,
             owner: None,
+            sweep_from: Some(now),
         }
     }
 
@@ -231,6 +243,8 @@ impl JobRecord {
         Self {
             status: JobStatus::AwaitingUpload,
             upload_expires_at: Some(deadline),
+            // No message until the object has come: the wait counts from the deadline.
+            sweep_from: Some(deadline),
             ..Self::queued(id, upload, now)
         }
     }
@@ -364,6 +378,20 @@ mod tests {
         let record: JobRecord = serde_json::from_value(json).unwrap();
         assert_eq!(record.upload.source, UploadSource::Inline);
         assert_eq!(record.upload_expires_at, None);
+    }
+
+    #[test]
+    fn a_queued_record_is_swept_from_its_send_and_a_waiting_upload_from_its_deadline() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let upload = OriginalUpload::inline("image/png", 10);
+        let queued = JobRecord::queued(JobId::new_random(), upload.clone(), now);
+        let json = serde_json::to_value(&queued).unwrap();
+        // A number, as the sweeper's index sorts and compares it.
+        assert_eq!(json["sweep_from"], 1_800_000_000);
+        let deadline = now + time::Duration::minutes(15);
+        let waiting = JobRecord::awaiting_upload(JobId::new_random(), upload, now, deadline);
+        let json = serde_json::to_value(&waiting).unwrap();
+        assert_eq!(json["sweep_from"], 1_800_000_900);
     }
 
     #[test]

@@ -50,7 +50,38 @@ pub enum Transition {
     },
 }
 
+/// The sweeper's sparse index (`template.yaml`, and the local provisioning): partition key
+/// `status`, sort key `sort_key` (a number, epoch seconds), keys only. An item is in it
+/// only while it has `sort_key`, and every write that moves a job on removes that, so the
+/// index holds the waiting jobs and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SweepIndex {
+    pub name: &'static str,
+    pub sort_key: &'static str,
+}
+
+/// What a sweeper's query found, and what it cost.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub ids: Vec<JobId>,
+    /// Index items read (DynamoDB's `ScannedCount`): the due ones, not the table.
+    pub items_read: usize,
+    pub pages: usize,
+}
+
+/// A resend claimed by [`JobTable::claim_resend`]: what [`JobTable::release_resend`] needs
+/// to put the job's previous send time back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResendClaim {
+    previous: AttributeValue,
+    at: OffsetDateTime,
+}
+
 const STATUS: &str = "#status";
+
+/// Index items per page of a sweeper's query. Small, so each request stays quick; a sweep
+/// that finds more follows `LastEvaluatedKey`.
+const SWEEP_PAGE: i32 = 100;
 
 /// How long a deleted job's tombstone is kept: longer than SQS keeps any message (14 days
 /// at most), so no delivery can outlive it.
@@ -74,6 +105,15 @@ fn status(value: JobStatus) -> AttributeValue {
 }
 
 impl JobTable {
+    /// Waiting jobs by [`JobRecord::sweep_from`]: `queued` ones by their last send,
+    /// `awaiting_upload` ones by their deadline. One index, not one each: CloudFormation
+    /// adds at most one index to an existing table per stack update.
+    pub const SWEEP_INDEX: SweepIndex = SweepIndex {
+        name: "by-sweep-from",
+        sort_key: "sweep_from",
+    };
+    pub const SWEEP_INDEXES: [SweepIndex; 1] = [Self::SWEEP_INDEX];
+
     pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
         Self {
             client,
@@ -154,7 +194,7 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :processing, updated_at = :now, lease_token = :token, \
-                 lease_expires_at = :expires ADD attempts :one"
+                 lease_expires_at = :expires ADD attempts :one REMOVE sweep_from"
             ))
             .condition_expression(format!(
                 "attribute_exists(id) AND ({STATUS} = :queued OR \
@@ -221,8 +261,10 @@ impl JobTable {
             .await
     }
 
-    /// `queued | processing → failed`, whoever holds the lease: for jobs that will never
-    /// be processed (their message went to the dead-letter queue).
+    /// `queued → failed`, or `processing → failed` once no delivery holds a live lease: for
+    /// jobs that will never be processed (their message went to the dead-letter queue).
+    /// `Rejected` with a `processing` record while a lease is live: another delivery (a
+    /// resend, a duplicate) holds the job and will finish it, or let its lease lapse.
     pub async fn fail_unfinished(
         &self,
         id: JobId,
@@ -233,23 +275,32 @@ impl JobTable {
             id,
             error,
             now,
-            [JobStatus::Queued, JobStatus::Processing],
-            "lease_token, lease_expires_at",
+            format!(
+                "({STATUS} = :queued OR ({STATUS} = :processing AND \
+                 (attribute_not_exists(lease_expires_at) OR lease_expires_at <= :now_epoch)))"
+            ),
+            vec![
+                (":queued", status(JobStatus::Queued)),
+                (":processing", status(JobStatus::Processing)),
+                (":now_epoch", n(now.unix_timestamp())),
+            ],
+            "lease_token, lease_expires_at, sweep_from",
         )
         .await
     }
 
-    /// `from → failed` with `error`, removing the attributes `remove` lists.
-    async fn fail_from<const N: usize>(
+    /// `→ failed` with `error` where `condition` holds (with `values`), removing the
+    /// attributes `remove` lists.
+    async fn fail_from(
         &self,
         id: JobId,
         error: &JobError,
         now: OffsetDateTime,
-        from: [JobStatus; N],
+        condition: String,
+        values: Vec<(&str, AttributeValue)>,
         remove: &str,
     ) -> Result<Transition, StoreError> {
         let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
-        let names: Vec<String> = (0..N).map(|i| format!(":from{i}")).collect();
         let mut request = self
             .client
             .update_item()
@@ -258,17 +309,14 @@ impl JobTable {
             .update_expression(format!(
                 "SET {STATUS} = :failed, updated_at = :now, #error = :error REMOVE {remove}"
             ))
-            .condition_expression(format!(
-                "attribute_exists(id) AND {STATUS} IN ({})",
-                names.join(", ")
-            ))
+            .condition_expression(format!("attribute_exists(id) AND {condition}"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_names("#error", "error")
             .expression_attribute_values(":failed", status(JobStatus::Failed))
             .expression_attribute_values(":now", timestamp(now))
             .expression_attribute_values(":error", error);
-        for (name, from) in names.iter().zip(from) {
-            request = request.expression_attribute_values(name, status(from));
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
         }
         let result = request.send().await;
         self.transition(id, result).await
@@ -300,7 +348,7 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :deleted, updated_at = :now, {TTL} = :forget \
-                 REMOVE outputs, #error, lease_token, lease_expires_at",
+                 REMOVE outputs, #error, lease_token, lease_expires_at, sweep_from",
                 TTL = JobRecord::TTL_ATTRIBUTE
             ))
             .condition_expression(format!(
@@ -319,7 +367,7 @@ impl JobTable {
     }
 
     /// A direct upload's object is in S3 and is what was declared: `awaiting_upload →
-    /// queued`. `Rejected` if the job no longer waits (a duplicate notification, a delete,
+    /// queued`, its message to be sent at `now`. `Rejected` if the job no longer waits (a duplicate notification, a delete,
     /// or the deadline's `failed`).
     pub async fn mark_uploaded(
         &self,
@@ -332,13 +380,15 @@ impl JobTable {
             .table_name(&self.table)
             .key("id", s(id.to_string()))
             .update_expression(format!(
-                "SET {STATUS} = :queued, updated_at = :now REMOVE upload_expires_at"
+                "SET {STATUS} = :queued, updated_at = :now, sweep_from = :sent \
+                 REMOVE upload_expires_at"
             ))
             .condition_expression(format!("attribute_exists(id) AND {STATUS} = :awaiting"))
             .expression_attribute_names(STATUS, "status")
             .expression_attribute_values(":queued", status(JobStatus::Queued))
             .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
             .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":sent", n(now.unix_timestamp()))
             .send()
             .await;
         self.transition(id, result).await
@@ -355,66 +405,184 @@ impl JobTable {
             id,
             error,
             now,
-            [JobStatus::AwaitingUpload],
-            "upload_expires_at",
+            format!("{STATUS} = :awaiting"),
+            vec![(":awaiting", status(JobStatus::AwaitingUpload))],
+            "upload_expires_at, sweep_from",
         )
         .await
     }
 
-    /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`. A full
-    /// scan, like [`JobTable::stale_queued`].
-    pub async fn expired_uploads(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
-        self.scan_ids(
-            format!("{STATUS} = :awaiting AND upload_expires_at < :cutoff"),
-            [
-                (":awaiting", status(JobStatus::AwaitingUpload)),
-                (":cutoff", n(cutoff.unix_timestamp())),
-            ],
-        )
-        .await
+    /// Direct uploads still `awaiting_upload` whose deadline passed before `cutoff`: a
+    /// query of [`JobTable::SWEEP_INDEX`], which reads the due items only.
+    pub async fn expired_uploads(&self, cutoff: OffsetDateTime) -> Result<Due, StoreError> {
+        self.due(Self::SWEEP_INDEX, JobStatus::AwaitingUpload, "<", cutoff)
+            .await
     }
 
-    /// Jobs still `queued` whose record was last changed before `cutoff`: a job whose
-    /// message was never sent, or was lost. A full scan; fine for the sweeper's rate.
-    pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Vec<JobId>, StoreError> {
-        self.scan_ids(
-            format!("{STATUS} = :queued AND updated_at < :cutoff"),
-            [
-                (":queued", status(JobStatus::Queued)),
-                (":cutoff", timestamp(cutoff)),
-            ],
-        )
-        .await
+    /// Jobs still `queued` whose message was last sent at or before `cutoff`: a message
+    /// never sent, or lost, or given up on. A query of [`JobTable::SWEEP_INDEX`], which
+    /// reads the due items only.
+    pub async fn stale_queued(&self, cutoff: OffsetDateTime) -> Result<Due, StoreError> {
+        self.due(Self::SWEEP_INDEX, JobStatus::Queued, "<=", cutoff)
+            .await
     }
 
-    /// The ids of the jobs that match `filter` (whose values are `values`).
-    async fn scan_ids(
+    /// The jobs in `index` with status `of` whose sort key is `compare` `cutoff`, page by
+    /// page.
+    async fn due(
         &self,
-        filter: String,
-        values: [(&str, AttributeValue); 2],
-    ) -> Result<Vec<JobId>, StoreError> {
-        let mut request = self
+        index: SweepIndex,
+        of: JobStatus,
+        compare: &str,
+        cutoff: OffsetDateTime,
+    ) -> Result<Due, StoreError> {
+        let mut pages = self
             .client
-            .scan()
+            .query()
             .table_name(&self.table)
-            .filter_expression(filter)
-            .projection_expression("id")
-            .expression_attribute_names(STATUS, "status");
-        for (name, value) in values {
-            request = request.expression_attribute_values(name, value);
-        }
-        let mut pages = request.into_paginator().items().send();
-        let mut ids = Vec::new();
-        while let Some(item) = pages.next().await {
-            let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;
-            if let Some(AttributeValue::S(id)) = item.get("id") {
-                match JobId::parse(id) {
-                    Ok(id) => ids.push(id),
-                    Err(err) => tracing::warn!(error = %err, "skipping a record with a bad id"),
+            .index_name(index.name)
+            .key_condition_expression(format!("{STATUS} = :status AND #due {compare} :cutoff"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#due", index.sort_key)
+            .expression_attribute_values(":status", status(of))
+            .expression_attribute_values(":cutoff", n(cutoff.unix_timestamp()))
+            .limit(SWEEP_PAGE)
+            .into_paginator()
+            .send();
+        let mut due = Due::default();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| StoreError::dynamodb("Query", e))?;
+            due.pages += 1;
+            due.items_read += page.scanned_count.max(0) as usize;
+            for item in page.items.unwrap_or_default() {
+                if let Some(AttributeValue::S(id)) = item.get("id") {
+                    match JobId::parse(id) {
+                        Ok(id) => due.ids.push(id),
+                        Err(err) => tracing::warn!(error = %err, "skipping a record with a bad id"),
+                    }
                 }
             }
         }
-        Ok(ids)
+        Ok(due)
+    }
+
+    /// Claims the resend of a stale `queued` job: its message is marked sent at `now`,
+    /// if it is still `queued` and its last send was at or before `cutoff` (an index read
+    /// may be behind: another sweep, or a processor, may have moved it since). `None` if
+    /// the job is not due any more.
+    pub async fn claim_resend(
+        &self,
+        id: JobId,
+        cutoff: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Option<ResendClaim>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression("SET sweep_from = :now")
+            .condition_expression(format!("{STATUS} = :queued AND sweep_from <= :cutoff"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":now", n(now.unix_timestamp()))
+            .expression_attribute_values(":cutoff", n(cutoff.unix_timestamp()))
+            .return_values(ReturnValue::UpdatedOld)
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(Some(ResendClaim {
+                previous: output
+                    .attributes
+                    .and_then(|mut old| old.remove("sweep_from"))
+                    .unwrap_or_else(|| n(0)),
+                at: now,
+            })),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
+    /// Undoes [`JobTable::claim_resend`] after the send failed, so the next sweep tries
+    /// again instead of waiting a whole window. Nothing happens if the job moved since.
+    pub async fn release_resend(&self, id: JobId, claim: ResendClaim) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression("SET sweep_from = :previous")
+            .condition_expression(format!("{STATUS} = :queued AND sweep_from = :claimed"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":previous", claim.previous)
+            .expression_attribute_values(":claimed", n(claim.at.unix_timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Ok(()),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
+    /// One-off migration for records written before [`JobTable::SWEEP_INDEX`] existed:
+    /// every waiting job without `sweep_from` gets one, so the next sweep finds it: a
+    /// `queued` job the epoch (when its message was sent is unknown), an `awaiting_upload`
+    /// one its deadline. A full scan, run once after the deploy; it may be repeated.
+    /// Returns how many records it marked.
+    pub async fn index_unmarked_waiting(&self) -> Result<usize, StoreError> {
+        let mut pages = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression(format!(
+                "attribute_not_exists(sweep_from) AND {STATUS} IN (:queued, :awaiting)"
+            ))
+            .projection_expression(format!("id, {STATUS}"))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_values(":queued", status(JobStatus::Queued))
+            .expression_attribute_values(":awaiting", status(JobStatus::AwaitingUpload))
+            .into_paginator()
+            .items()
+            .send();
+        let mut marked = 0;
+        while let Some(item) = pages.next().await {
+            let item = item.map_err(|e| StoreError::dynamodb("Scan", e))?;
+            let (Some(AttributeValue::S(id)), Some(found)) = (item.get("id"), item.get("status"))
+            else {
+                continue;
+            };
+            let request = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(id.clone()))
+                .expression_attribute_names(STATUS, "status")
+                .expression_attribute_values(":was", found.clone());
+            let request = if *found == status(JobStatus::Queued) {
+                request
+                    .update_expression("SET sweep_from = :epoch")
+                    .condition_expression(format!(
+                        "{STATUS} = :was AND attribute_not_exists(sweep_from)"
+                    ))
+                    .expression_attribute_values(":epoch", n(0))
+            } else {
+                request
+                    .update_expression("SET sweep_from = upload_expires_at")
+                    .condition_expression(format!(
+                        "{STATUS} = :was AND attribute_not_exists(sweep_from) \
+                         AND attribute_exists(upload_expires_at)"
+                    ))
+            };
+            match request.send().await {
+                Ok(_) => marked += 1,
+                // Moved on (or marked) since the scan read it.
+                Err(err) if is_condition_failure(&err) => {}
+                Err(err) => return Err(StoreError::dynamodb("UpdateItem", err)),
+            }
+        }
+        Ok(marked)
     }
 
     async fn finish(

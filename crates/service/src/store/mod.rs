@@ -7,7 +7,7 @@ mod queue;
 
 pub use idempotency::{Claim, IdempotencyStore, KEY_LIFETIME};
 pub use images::{ImageStore, OutputImage, PresignedPut, DIRECT_UPLOAD_PREFIX};
-pub use jobs::{JobTable, StartOutcome, Transition, Undo};
+pub use jobs::{Due, JobTable, ResendClaim, StartOutcome, SweepIndex, Transition, Undo};
 pub use queue::JobQueue;
 
 /// Re-exported so callers can print an error with its whole cause chain.

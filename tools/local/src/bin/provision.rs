@@ -23,15 +23,13 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let clients = Clients::from_env().await;
-    let stack = provision(
-        &clients,
-        &args.prefix,
-        QueueSettings {
-            visibility_timeout_secs: args.visibility_timeout,
-            max_receive_count: args.max_receive_count,
-        },
-    )
-    .await?;
+    let queue = QueueSettings {
+        visibility_timeout_secs: args.visibility_timeout,
+        max_receive_count: args.max_receive_count,
+    };
+    let stack = provision(&clients, &args.prefix, queue).await?;
     print!("{}", stack.env_lines());
+    // The sweeper's in-flight window follows the local queue, as template.yaml's does.
+    println!("RESEND_AFTER_SECONDS={}", queue.in_flight_secs());
     Ok(())
 }
