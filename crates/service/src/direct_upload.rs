@@ -127,6 +127,7 @@ impl DirectUploads {
             );
             return Ok(match self.jobs.fail_upload(id, &error, now).await? {
                 Transition::Applied => {
+                    crate::metrics::job_failed(error.code);
                     info!(job_id = %id, "direct upload expired without its object");
                     Step::Done(Settled::Expired)
                 }
@@ -179,6 +180,7 @@ impl DirectUploads {
         if let Some(error) = refusal {
             return Ok(match self.jobs.fail_upload(id, &error, now).await? {
                 Transition::Applied => {
+                    crate::metrics::job_failed(error.code);
                     info!(job_id = %id, code = %error.code, reason = %error.message, "direct upload refused");
                     self.images.delete_direct_upload(id).await?;
                     Step::Done(Settled::Rejected(error.code))
@@ -189,6 +191,7 @@ impl DirectUploads {
         match self.jobs.mark_uploaded(id, now).await? {
             Transition::Applied => {
                 self.queue.enqueue(&JobMessage::new(id)).await?;
+                crate::metrics::job_accepted(UploadSource::Direct);
                 info!(job_id = %id, bytes = size, "direct upload received; job queued");
                 Ok(Step::Done(Settled::Queued))
             }

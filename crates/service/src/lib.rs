@@ -12,12 +12,14 @@
 //! - [`problem`]: RFC 9457 problem details, the one place HTTP errors are shaped.
 //! - [`routes`]: what the HTTP functions share about their routes (methods, the job id).
 //! - [`direct_upload`]: whether a direct upload's object becomes a job (ingest, sweeper).
+//! - [`metrics`]: what the service counts (CloudWatch embedded metrics).
 //! - [`aws`]: building the SDK clients once, at init.
 
 pub mod aws;
 pub mod config;
 pub mod direct_upload;
 pub mod domain;
+pub mod metrics;
 pub mod problem;
 pub mod routes;
 pub mod store;

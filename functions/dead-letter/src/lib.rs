@@ -48,6 +48,7 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
             .await
         {
             Ok(Transition::Applied) => {
+                ferrotype_service::metrics::job_failed(failure.code);
                 warn!(job_id = %job.job_id, receives, "job given up after repeated failures")
             }
             // Refused while `processing`: a live lease (the only such refusal).

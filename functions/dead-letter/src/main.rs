@@ -1,20 +1,22 @@
 use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::metrics;
 use ferrotype_service::store::JobTable;
-use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use lambda_runtime::{tracing, Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
+    let collector = metrics::collector("dead-letter")?;
     let resources = Resources::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
     let app = dead_letter::App {
         jobs: JobTable::new(clients.dynamodb, resources.table),
     };
     let app = &app;
-    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+    metrics::run(collector, move |event: LambdaEvent<SqsEvent>| async move {
         Ok::<_, Error>(dead_letter::handle(app, event.payload).await)
-    }))
+    })
     .await
 }

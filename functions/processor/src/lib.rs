@@ -23,13 +23,14 @@ use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition};
 use ferrotype_service::domain::{
     FailureCode, JobError, JobId, JobMessage, JobStatus, OutputName, Outputs, UploadSource,
 };
+use ferrotype_service::metrics;
 use ferrotype_service::store::{
     DisplayErrorContext, ImageStore, JobTable, OutputImage, StartOutcome, StoreError, Transition,
 };
 use futures_util::stream::{self, StreamExt};
 use futures_util::FutureExt;
 use time::OffsetDateTime;
-use tracing::{error, info, warn};
+use tracing::{error, info, warn, Instrument};
 
 /// What the processor needs, built once at init.
 pub struct App {
@@ -132,6 +133,18 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// Processes one message to its end, or says why it must be delivered again.
 pub async fn process_message(app: &App, message: &SqsMessage) -> Result<Outcome, RetryableError> {
+    if let Some(sent) = message
+        .attributes
+        .get("SentTimestamp")
+        .and_then(|ms| ms.parse::<u64>().ok())
+    {
+        let sent = std::time::UNIX_EPOCH + std::time::Duration::from_millis(sent);
+        metrics::queue_age(
+            std::time::SystemTime::now()
+                .duration_since(sent)
+                .unwrap_or_default(),
+        );
+    }
     let body = message.body.as_deref().unwrap_or_default();
     let job = match JobMessage::parse(body) {
         Ok(job) => job,
@@ -141,7 +154,9 @@ pub async fn process_message(app: &App, message: &SqsMessage) -> Result<Outcome,
             return Ok(Outcome::Skipped("unreadable message"));
         }
     };
-    process_job(app, job.job_id).await
+    // Every line of the job names it and, once its record is read, its caller.
+    let span = tracing::info_span!("job", job_id = %job.job_id, caller = tracing::field::Empty);
+    process_job(app, job.job_id).instrument(span).await
 }
 
 /// Takes a job, makes its outputs and records the result.
@@ -158,6 +173,9 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
         .await?
     {
         StartOutcome::Started(record) => {
+            if let Some(owner) = &record.owner {
+                tracing::Span::current().record("caller", owner.as_str());
+            }
             info!(job_id = %id, attempt = record.attempts, "processing started");
             record.upload.source
         }
@@ -214,15 +232,20 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
             return fail(app, id, &lease_token, error).await;
         }
     };
-    let elapsed_ms = started.elapsed().as_millis() as u64;
-
     let outputs = store_outputs(app, id, source, original_bytes, processed).await?;
+    let took = started.elapsed();
+    let elapsed_ms = took.as_millis() as u64;
     match app
         .jobs
         .complete(id, &lease_token, &outputs, OffsetDateTime::now_utc())
         .await?
     {
         Transition::Applied => {
+            let bytes_out = [&outputs.thumbnail, &outputs.preview, &outputs.optimized]
+                .iter()
+                .map(|output| output.bytes)
+                .sum();
+            metrics::job_completed(took, original_bytes, bytes_out);
             info!(job_id = %id, elapsed_ms, "processing completed");
             Ok(Outcome::Completed)
         }
@@ -266,6 +289,7 @@ async fn fail(
         .await?
     {
         Transition::Applied => {
+            metrics::job_failed(error.code);
             info!(job_id = %id, code = %error.code, "job failed");
             Ok(Outcome::Failed { code: error.code })
         }

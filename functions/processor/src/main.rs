@@ -1,13 +1,15 @@
 use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobTable};
-use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use lambda_runtime::{tracing, Error, LambdaEvent};
 use processor::settings::ProcessorSettings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
+    let collector = metrics::collector("processor")?;
     let env = Env::process();
     let resources = Resources::from_env(&env)?;
     let settings = ProcessorSettings::from_env(&env)?;
@@ -18,7 +20,7 @@ async fn main() -> Result<(), Error> {
         settings,
     };
     let app = &app;
-    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+    metrics::run(collector, move |event: LambdaEvent<SqsEvent>| async move {
         // Lambda's deadline as an Instant of this process.
         let left = event
             .context
@@ -27,6 +29,6 @@ async fn main() -> Result<(), Error> {
             .unwrap_or_default();
         let deadline = std::time::Instant::now() + left;
         Ok::<_, Error>(processor::handle_until(app, event.payload, Some(deadline)).await)
-    }))
+    })
     .await
 }

@@ -3,13 +3,15 @@ use std::time::Duration;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{max_direct_upload_bytes, Env, Resources};
 use ferrotype_service::direct_upload::DirectUploads;
+use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
-use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use lambda_runtime::{tracing, Error, LambdaEvent};
 use time::OffsetDateTime;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
+    let collector = metrics::collector("sweeper")?;
     let env = Env::process();
     let resources = Resources::from_env(&env)?;
     let queue_url = env.required("QUEUE_URL")?;
@@ -34,7 +36,8 @@ async fn main() -> Result<(), Error> {
     };
     let app = &app;
     // The scheduled event's content is not needed: each run queries what is due now.
-    run(service_fn(
+    metrics::run(
+        collector,
         move |_: LambdaEvent<serde_json::Value>| async move {
             let sweep = sweeper::sweep(app, OffsetDateTime::now_utc()).await?;
             tracing::info!(
@@ -48,6 +51,6 @@ async fn main() -> Result<(), Error> {
             );
             Ok::<_, Error>(sweep)
         },
-    ))
+    )
     .await
 }

@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use ferrotype_service::domain::{
     CallerId, FailureCode, Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage,
-    JobRecord, JobStatus, OriginalUpload, StoredResponse,
+    JobRecord, JobStatus, OriginalUpload, StoredResponse, UploadSource,
 };
+use ferrotype_service::metrics;
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::{
     Claim, DisplayErrorContext, IdempotencyStore, ImageStore, JobQueue, JobTable, StoreError, Undo,
@@ -26,7 +27,7 @@ use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
-use tracing::{error, info, warn};
+use tracing::{error, info, warn, Instrument};
 
 pub use body::{extract_image, BodyError};
 pub use direct::{SessionError, SessionRequest};
@@ -203,10 +204,17 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
 
 async fn route(app: &App, caller: CallerId, request: Request) -> Response<Body> {
     let id = JobId::new_random();
-    let result = match Route::of(&request) {
-        Route::Images => inline(app, id, &caller, &request).await,
-        Route::Uploads => session(app, id, &caller, &request).await,
-    };
+    // Every line logged for this request names the job (and, from the gate's span, the
+    // caller), including the stores' own.
+    let span = tracing::info_span!("job", job_id = %id);
+    let result = async {
+        match Route::of(&request) {
+            Route::Images => inline(app, id, &caller, &request).await,
+            Route::Uploads => session(app, id, &caller, &request).await,
+        }
+    }
+    .instrument(span)
+    .await;
     match result {
         Ok(response) => response,
         Err(err) => {
@@ -474,6 +482,7 @@ async fn upload(
     let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
     let bytes = image.len();
     accept(app, id, caller, image, kind.content_type()).await?;
+    metrics::job_accepted(UploadSource::Inline);
     info!(job_id = %id, bytes, content_type = kind.content_type(), "upload accepted");
     Ok(accepted(id, app.settings.retry_after.as_secs()))
 }

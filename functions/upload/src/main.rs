@@ -1,12 +1,14 @@
 use ferrotype_access::{AccessSettings, Gate};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{Env, Resources, UploadSettings};
+use ferrotype_service::metrics;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
-use lambda_http::{run, service_fn, tracing, Error, Request};
+use lambda_http::{tracing, Error, Request};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
+    let collector = metrics::collector("upload")?;
     let env = Env::process();
     let resources = Resources::from_env(&env)?;
     let settings = UploadSettings::from_env(&env)?;
@@ -23,8 +25,8 @@ async fn main() -> Result<(), Error> {
         settings,
     };
     let app = &app;
-    run(service_fn(move |request: Request| async move {
+    metrics::run_http(collector, move |request: Request| async move {
         Ok::<_, Error>(upload::handle(app, request).await)
-    }))
+    })
     .await
 }
