@@ -6,6 +6,7 @@
 
 pub mod faults;
 pub mod issuer;
+pub mod notifications;
 pub mod reliability;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::{DeleteSettings, StatusSettings, UploadSettings};
 use ferrotype_service::direct_upload::DirectUploads;
+use ferrotype_service::domain::ReceiverPolicy;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -97,6 +99,8 @@ impl TestStack {
             retention: None,
             max_direct_upload_bytes: DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
             upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
+            receivers: ReceiverPolicy { allow_local: true },
+            email_enabled: true,
         })
     }
 
@@ -205,7 +209,7 @@ impl TestStack {
             .await
     }
 
-    async fn bridge_on<I: Invoke>(&self, queue_url: &str, invoker: I) -> Bridge<I> {
+    pub(crate) async fn bridge_on<I: Invoke>(&self, queue_url: &str, invoker: I) -> Bridge<I> {
         let arn = queue_arn(&self.clients.sqs, queue_url)
             .await
             .expect("queue ARN");
@@ -268,7 +272,7 @@ impl TestStack {
         self.messages_on(&self.stack.dlq_url).await
     }
 
-    async fn messages_on(&self, queue_url: &str) -> usize {
+    pub(crate) async fn messages_on(&self, queue_url: &str) -> usize {
         use aws_sdk_sqs::types::QueueAttributeName as A;
         let output = self
             .clients
@@ -321,6 +325,14 @@ impl Invoke for DeadLetterInProcess<'_> {
     async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
         Ok(dead_letter::handle(self.0, event).await)
     }
+}
+
+/// The workspace's root directory (where `.venv` is).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("integration/ is in the workspace")
+        .to_path_buf()
 }
 
 /// `POST /images` with a raw body.

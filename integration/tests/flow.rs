@@ -155,6 +155,8 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
         retention: None,
         max_direct_upload_bytes: integration::DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
         upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
+        receivers: Default::default(),
+        email_enabled: false,
     });
     let cases = [
         ("empty body", post_image("image/jpeg", Vec::new()), 400),
@@ -421,6 +423,8 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
         retention: None,
         max_direct_upload_bytes: integration::DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
         upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
+        receivers: Default::default(),
+        email_enabled: false,
     });
     let response = upload::handle(&app, post_image("image/jpeg", photo(100, 100))).await;
     assert_eq!(response.status(), 503);

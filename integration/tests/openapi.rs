@@ -111,6 +111,8 @@ async fn every_response_of_the_flow_conforms_to_the_api_document() {
         retention: None,
         max_direct_upload_bytes: integration::DEFAULT_MAX_DIRECT_UPLOAD_BYTES,
         upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
+        receivers: Default::default(),
+        email_enabled: false,
     });
     for (request, status) in [
         (post_image("image/jpeg", Vec::new()), 400),

@@ -234,7 +234,7 @@ fn start_local_system(
     workspace: &Workspace,
     supervisor: &mut Supervisor,
     work: &Path,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<LocalApi> {
     let settings = Settings {
         emulator: Emulator::Moto {
             port: ports::free_port()?,
@@ -265,11 +265,11 @@ fn start_local_system(
         ],
         written_by: "`cargo run -p xtask -- reliability`",
         caller: "reliability",
-        // The harness measures the pipeline under load and faults, from one client: callers
-        // and their limits would only answer 401 and 429 here. The integration tests and
-        // the end-to-end run cover them.
+        // Callers on, as deployed, so schemathesis also checks that every route but the
+        // health check refuses a request without one. Their limits are off: the harness
+        // measures the pipeline under load from one caller, where they would only answer
+        // 429. The integration tests cover the limits.
         extra_env: vec![
-            ("AUTH_MODE", "none".into()),
             ("RATE_LIMIT_REQUESTS", "0".into()),
             ("DAILY_UPLOAD_LIMIT", "0".into()),
             ("DAILY_UPLOAD_BYTES", "0".into()),
@@ -277,7 +277,7 @@ fn start_local_system(
     };
     let stack = stack::start(workspace, supervisor, &settings)?;
     // The first request to each function starts its process: do it before timing anything.
-    let client = http::client(Duration::from_secs(300))?;
+    let client = http::client_of(Duration::from_secs(300), &stack.token)?;
     let photo = std::fs::read(workspace.root.join("scripts/fixtures/photo.jpg"))?;
     Answer::of(
         client
@@ -289,7 +289,16 @@ fn start_local_system(
         "{}/images/00000000-0000-4000-8000-000000000000",
         stack.api
     )));
-    Ok(stack.api)
+    Ok(LocalApi {
+        url: stack.api,
+        token: stack.token,
+    })
+}
+
+/// The local API and an API key of the harness's caller.
+struct LocalApi {
+    url: String,
+    token: String,
 }
 
 /// What `target/debug/load` prints.
@@ -322,7 +331,12 @@ impl LoadSummary {
     }
 }
 
-fn load(workspace: &Workspace, options: &Options, api: &str, work: &Path) -> anyhow::Result<Row> {
+fn load(
+    workspace: &Workspace,
+    options: &Options,
+    api: &LocalApi,
+    work: &Path,
+) -> anyhow::Result<Row> {
     eprintln!(
         "==> load: {} uploads at concurrency {}",
         options.load_requests, options.load_concurrency
@@ -331,7 +345,8 @@ fn load(workspace: &Workspace, options: &Options, api: &str, work: &Path) -> any
     let results = work.join("load.json");
     let mut command = Command::new(workspace.debug_bin("load"));
     command
-        .args(["--base-url", api])
+        .args(["--base-url", &api.url])
+        .env("FERROTYPE_TOKEN", &api.token)
         .args(["--requests", &options.load_requests.to_string()])
         .args(["--concurrency", &options.load_concurrency.to_string()]);
     let status = Supervised::spawn("load", command, &Output::Stdout(results.clone()))?.wait()?;
@@ -369,9 +384,10 @@ impl Expected {
 }
 
 /// Requests a careless or hostile client sends; none may get a 5xx, each its own answer.
-fn hostile_requests(api: &str) -> anyhow::Result<Row> {
+fn hostile_requests(api: &LocalApi) -> anyhow::Result<Row> {
     let started = Instant::now();
-    let client = http::client(Duration::from_secs(60))?;
+    let client = http::client_of(Duration::from_secs(60), &api.token)?;
+    let api = api.url.as_str();
     let photo = std::fs::read(Workspace::locate().root.join("scripts/fixtures/photo.jpg"))?;
     let images = format!("{api}/images");
     let no_file_part = http::multipart(
@@ -575,10 +591,11 @@ fn failure_kind(line: &str) -> Option<&str> {
 fn schemathesis(
     workspace: &Workspace,
     options: &Options,
-    api: &str,
+    api: &LocalApi,
     work: &Path,
 ) -> anyhow::Result<Row> {
     let started = Instant::now();
+    let (api, token) = (api.url.as_str(), api.token.as_str());
     let budget: Vec<String> = match options.scale {
         // Reproducible in CI: a fixed seed and a fixed number of examples.
         Scale::Ci => [
@@ -603,6 +620,8 @@ fn schemathesis(
         .arg("run")
         .arg(workspace.root.join("api/openapi.yaml"))
         .args(["--url", api, "--checks", "all"])
+        // The caller's key; the auth checks also send requests without it (and expect 401).
+        .args(["--header", &format!("Authorization: Bearer {token}")])
         .args([
             "--exclude-checks",
             "positive_data_acceptance,unsupported_method",

@@ -5,6 +5,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::domain::ReceiverPolicy;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("environment variable {0} must be set")]
@@ -72,6 +74,11 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
     }
 
+    /// A value that may be unset (an empty one is unset).
+    pub fn optional(&self, name: &'static str) -> Option<String> {
+        (self.0)(name).filter(|value| !value.trim().is_empty())
+    }
+
     /// A number that must be greater than zero, or `default` when unset.
     pub fn positive<T>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
     where
@@ -133,6 +140,10 @@ pub struct UploadSettings {
     pub max_direct_upload_bytes: u64,
     /// How long a direct upload's presigned `PUT` works (`UPLOAD_URL_TTL_SECONDS`).
     pub upload_url_ttl: Duration,
+    /// Which webhook receivers a job may name (`WEBHOOK_LOCAL_RECEIVERS`).
+    pub receivers: ReceiverPolicy,
+    /// Whether `notify_email` is accepted: the stack has a sender (`NOTIFY_EMAIL_FROM`).
+    pub email_enabled: bool,
 }
 
 impl UploadSettings {
@@ -149,8 +160,21 @@ impl UploadSettings {
             retention: retention(env)?,
             max_direct_upload_bytes: max_direct_upload_bytes(env)?,
             upload_url_ttl: upload_url_ttl(env)?,
+            receivers: receiver_policy(env)?,
+            email_enabled: env.optional("NOTIFY_EMAIL_FROM").is_some(),
         })
     }
+}
+
+/// `WEBHOOK_LOCAL_RECEIVERS=true` lets webhooks go to `http://` and loopback receivers, for
+/// `make dev` and the tests. The template never sets it: in AWS a receiver is `https` on a
+/// public address.
+pub fn receiver_policy<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<ReceiverPolicy, ConfigError> {
+    Ok(ReceiverPolicy {
+        allow_local: env.parsed_or("WEBHOOK_LOCAL_RECEIVERS", false)?,
+    })
 }
 
 /// `MAX_DIRECT_UPLOAD_BYTES`: the largest direct upload, checked when the session is made

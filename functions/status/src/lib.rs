@@ -6,7 +6,7 @@ use std::time::Duration;
 use ferrotype_access::Gate;
 use ferrotype_service::config::StatusSettings;
 use ferrotype_service::domain::{
-    CallerId, JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs,
+    CallerId, JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs, WebhookDeliveries,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
@@ -42,6 +42,9 @@ pub struct StatusBody {
     pub expires_at: Option<OffsetDateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<JobError>,
+    /// Each webhook's delivery state, by event, when the job has a callback URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<WebhookDeliveries>,
 }
 
 #[derive(Debug, Serialize)]
@@ -167,6 +170,7 @@ async fn describe(
         updated_at,
         outputs,
         error,
+        webhooks,
         ..
     } = record;
     let mut body = StatusBody {
@@ -177,6 +181,7 @@ async fn describe(
         outputs: None,
         expires_at: None,
         error: None,
+        webhooks,
     };
     match status {
         JobStatus::Completed => {

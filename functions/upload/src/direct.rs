@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use ferrotype_format::ImageKind;
-use ferrotype_service::domain::{CallerId, JobId, JobRecord, OriginalUpload};
+use ferrotype_service::domain::{CallerId, JobId, JobRecord, Notifications, OriginalUpload};
 use ferrotype_service::store::StoreError;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
@@ -22,6 +22,12 @@ use crate::App;
 pub struct SessionRequest {
     pub content_type: String,
     pub content_length: u64,
+    /// Where to send the job's webhooks (checked by [`crate::notifications`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Whom to e-mail when the job ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_email: Option<String>,
 }
 
 /// Why a session request was refused.
@@ -81,6 +87,8 @@ impl SessionRequest {
         Ok(Self {
             content_type,
             content_length: request.content_length,
+            callback_url: request.callback_url,
+            notify_email: request.notify_email,
         })
     }
 
@@ -123,6 +131,7 @@ pub async fn create(
     id: JobId,
     caller: &CallerId,
     request: SessionRequest,
+    notify: Notifications,
 ) -> Result<Response<Body>, StoreError> {
     let ttl = app
         .images
@@ -137,6 +146,7 @@ pub async fn create(
     let upload = OriginalUpload::direct(request.content_type.clone(), request.content_length);
     let record = JobRecord::awaiting_upload(id, upload, now, expires_at)
         .owned_by(caller)
+        .notifying(notify)
         .retained_for(app.settings.retention);
     app.jobs.create(&record).await?;
     info!(

@@ -15,8 +15,9 @@ use ferrotype_service::config::UploadSettings;
 use std::time::Duration;
 
 use ferrotype_service::domain::{
-    CallerId, FailureCode, Fingerprint, IdempotencyKey, IdempotencyKeyError, JobId, JobMessage,
-    JobRecord, JobStatus, OriginalUpload, StoredResponse, UploadSource,
+    CallbackUrl, CallbackUrlError, CallerId, FailureCode, Fingerprint, IdempotencyKey,
+    IdempotencyKeyError, JobId, JobMessage, JobRecord, JobStatus, Notifications, NotifyEmail,
+    NotifyEmailError, OriginalUpload, StoredResponse, UploadSource,
 };
 use ferrotype_service::metrics;
 use ferrotype_service::problem::Problem;
@@ -102,6 +103,12 @@ pub enum UploadError {
     IdempotencyKeyInFlight,
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
+    #[error("the callback_url is not one webhooks can be sent to")]
+    CallbackUrl(#[source] CallbackUrlError),
+    #[error("the notify_email is not an e-mail address")]
+    NotifyEmail(#[source] NotifyEmailError),
+    #[error("this stack sends no e-mail")]
+    EmailDisabled,
     #[error("the caller's upload quota is used up")]
     Quota(#[source] Refusal),
     #[error("storing the upload failed")]
@@ -184,6 +191,21 @@ impl UploadError {
                 "idempotency-key-reused",
                 "this Idempotency-Key was already used with a different request; use a new key",
             ),
+            Self::CallbackUrl(source) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-callback-url",
+                format!("{source}; give an absolute https URL of a public host"),
+            ),
+            Self::NotifyEmail(source) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-notify-email",
+                format!("{source}; give one plain address such as ann@example.com"),
+            ),
+            Self::EmailDisabled => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "notify-email-unavailable",
+                "this deployment sends no e-mail (it has no sender configured); leave out notify_email",
+            ),
             Self::Quota(refusal) => refusal.problem(settings.unavailable_retry_after),
             Self::Store(_) => Problem::unavailable(settings.unavailable_retry_after),
         }
@@ -250,10 +272,13 @@ async fn inline(
     // The image and its declared media type, not the raw body: a multipart body's boundary
     // is new on every send, even of the same file.
     let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or(ct));
-    let fingerprint = Fingerprint::of(media_type, &image);
+    let query = request.query_string_parameters();
+    let (callback_url, notify_email) = (query.first("callback_url"), query.first("notify_email"));
+    let notify = notifications(&app.settings, callback_url, notify_email)?;
+    let fingerprint = Fingerprint::of_request(media_type, &image, &options_of(&notify));
     once(app, id, caller, key, fingerprint, || async {
         let charge = charge(app, caller, image.len() as u64).await?;
-        refund_on_failure(app, charge, upload(app, id, caller, image).await).await
+        refund_on_failure(app, charge, upload(app, id, caller, image, notify).await).await
     })
     .await
 }
@@ -276,13 +301,50 @@ async fn session(
         request.body().as_ref(),
         app.settings.max_direct_upload_bytes,
     )?;
+    let notify = notifications(
+        &app.settings,
+        declared.callback_url.as_deref(),
+        declared.notify_email.as_deref(),
+    )?;
     let fingerprint = Fingerprint::of(Some(SESSION_FINGERPRINT_TYPE), &declared.canonical());
     once(app, id, caller, key, fingerprint, || async {
         let charge = charge(app, caller, declared.content_length).await?;
-        let created = direct::create(app, id, caller, declared).await;
+        let created = direct::create(app, id, caller, declared, notify).await;
         refund_on_failure(app, charge, created.map_err(UploadError::from)).await
     })
     .await
+}
+
+/// Whom to tell about the job, from what the request gave.
+pub fn notifications(
+    settings: &UploadSettings,
+    callback_url: Option<&str>,
+    notify_email: Option<&str>,
+) -> Result<Notifications, UploadError> {
+    let callback_url = callback_url
+        .map(|url| CallbackUrl::parse(url, settings.receivers))
+        .transpose()
+        .map_err(UploadError::CallbackUrl)?;
+    let email = notify_email
+        .map(NotifyEmail::parse)
+        .transpose()
+        .map_err(UploadError::NotifyEmail)?;
+    if email.is_some() && !settings.email_enabled {
+        return Err(UploadError::EmailDisabled);
+    }
+    Ok(Notifications {
+        callback_url,
+        email,
+    })
+}
+
+/// The notifications in one canonical form, for the `Idempotency-Key` fingerprint (empty
+/// without any, so a plain upload's fingerprint is what it always was).
+fn options_of(notify: &Notifications) -> Vec<u8> {
+    if notify.is_empty() {
+        return Vec::new();
+    }
+    serde_json::to_vec(notify).expect("notifications serialize")
 }
 
 /// Counts the upload against the caller's daily quota.
@@ -478,10 +540,11 @@ async fn upload(
     id: JobId,
     caller: &CallerId,
     image: Vec<u8>,
+    notify: Notifications,
 ) -> Result<Response<Body>, UploadError> {
     let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
     let bytes = image.len();
-    accept(app, id, caller, image, kind.content_type()).await?;
+    accept(app, id, caller, image, kind.content_type(), notify).await?;
     metrics::job_accepted(UploadSource::Inline);
     info!(job_id = %id, bytes, content_type = kind.content_type(), "upload accepted");
     Ok(accepted(id, app.settings.retry_after.as_secs()))
@@ -494,12 +557,14 @@ async fn accept(
     caller: &CallerId,
     image: Vec<u8>,
     content_type: &str,
+    notify: Notifications,
 ) -> Result<(), StoreError> {
     let upload = OriginalUpload::inline(content_type, image.len() as u64);
     app.images.put_original(id, image, content_type).await?;
 
     let record = JobRecord::queued(id, upload, OffsetDateTime::now_utc())
         .owned_by(caller)
+        .notifying(notify)
         .retained_for(app.settings.retention);
     if let Err(err) = app.jobs.create(&record).await {
         remove_original(app, id).await;

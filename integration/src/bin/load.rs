@@ -23,6 +23,10 @@ struct Args {
     /// Give up waiting for completion after this many seconds.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
+    /// An API key or token, sent as `Authorization: Bearer` (make dev writes one to
+    /// `.local/dev-token`).
+    #[arg(long, env = "FERROTYPE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -40,8 +44,16 @@ async fn main() -> anyhow::Result<()> {
     ) {
         bail!("the load test only targets loopback addresses, not {url}");
     }
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(token) = &args.token {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().context("the token")?,
+        );
+    }
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(120))
+        .default_headers(headers)
         .build()?;
     let photo = samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(1024, 768)));
     let upload_url = format!("{}/images", args.base_url.trim_end_matches('/'));

@@ -41,7 +41,7 @@ pub enum InvokeError {
     Status { status: u16, body: String },
     #[error("the function failed: {0}")]
     Function(String),
-    #[error("the function's answer is not an SQS batch response")]
+    #[error("the function's answer is not the batch response expected")]
     Answer(#[source] serde_json::Error),
 }
 
@@ -62,9 +62,14 @@ impl HttpInvoker {
     }
 }
 
-impl Invoke for HttpInvoker {
-    async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
-        let response = self.client.post(&self.url).json(&event).send().await?;
+impl HttpInvoker {
+    /// Invokes the function with `event` and reads its answer.
+    pub async fn call<E, R>(&self, event: &E) -> Result<R, InvokeError>
+    where
+        E: serde::Serialize,
+        R: serde::de::DeserializeOwned,
+    {
+        let response = self.client.post(&self.url).json(event).send().await?;
         let status = response.status();
         let function_error = response.headers().contains_key("x-amz-function-error");
         let body = response.text().await?;
@@ -78,6 +83,12 @@ impl Invoke for HttpInvoker {
             return Err(InvokeError::Function(body));
         }
         serde_json::from_str(&body).map_err(InvokeError::Answer)
+    }
+}
+
+impl Invoke for HttpInvoker {
+    async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
+        self.call(&event).await
     }
 }
 

@@ -2,10 +2,13 @@
 //! - [`provision`] creates the bucket, table, queue and dead-letter queue that
 //!   `template.yaml` declares;
 //! - [`bridge`] polls the queue and invokes the processor the way Lambda's SQS event-source
-//!   mapping does.
+//!   mapping does;
+//! - [`stream`] reads the jobs table's stream and invokes the notifier the way Lambda's
+//!   DynamoDB-stream mapping does.
 //!
 //! The `backfill-sweep-index` binary is the one-off migration of a jobs table whose records
 //! predate the sweeper's index (it works against AWS as well).
 
 pub mod bridge;
 pub mod provision;
+pub mod stream;

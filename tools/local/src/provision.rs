@@ -3,13 +3,14 @@
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate,
     KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
-    TimeToLiveSpecification,
+    StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{
     Event, FilterRule, FilterRuleName, NotificationConfiguration, NotificationConfigurationFilter,
     QueueConfiguration, S3KeyFilter,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
+use ferrotype_notify::signature::WebhookSecret;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::JobRecord;
 use ferrotype_service::store::{JobTable, SweepIndex, DIRECT_UPLOAD_PREFIX};
@@ -28,6 +29,9 @@ pub struct Stack {
     pub dlq_url: String,
     /// Where the bucket's notifications of direct uploads go (the ingest function's queue).
     pub upload_events_url: String,
+    /// Webhook attempts (the webhook function's queue) and their dead letters.
+    pub webhook_queue_url: String,
+    pub webhook_dlq_url: String,
 }
 
 impl Stack {
@@ -35,7 +39,8 @@ impl Stack {
     pub fn env_lines(&self) -> String {
         format!(
             "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nAPI_KEY_TABLE_NAME={}\n\
-             USAGE_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\nUPLOAD_EVENTS_QUEUE_URL={}\n",
+             USAGE_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\nUPLOAD_EVENTS_QUEUE_URL={}\n\
+             WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\n",
             self.bucket,
             self.table,
             self.idempotency_table,
@@ -43,7 +48,9 @@ impl Stack {
             self.usage_table,
             self.queue_url,
             self.dlq_url,
-            self.upload_events_url
+            self.upload_events_url,
+            self.webhook_queue_url,
+            self.webhook_dlq_url
         )
     }
 }
@@ -104,6 +111,7 @@ pub async fn provision(
     create_bucket(&clients.s3, &bucket).await?;
     create_table(&clients.dynamodb, &table, "id").await?;
     add_sweep_index(&clients.dynamodb, &table).await?;
+    add_stream(&clients.dynamodb, &table).await?;
     let idempotency_table = format!("{prefix}-idempotency");
     create_table(&clients.dynamodb, &idempotency_table, "key").await?;
     let api_key_table = format!("{prefix}-api-keys");
@@ -155,6 +163,29 @@ pub async fn provision(
     .await?;
     let events_arn = queue_arn(&clients.sqs, &upload_events_url).await?;
     notify_direct_uploads(&clients.s3, &bucket, &events_arn).await?;
+
+    let webhooks_name = format!("{prefix}-webhooks");
+    let webhook_dlq_url =
+        create_queue(&clients.sqs, &format!("{webhooks_name}-dlq"), Vec::new()).await?;
+    let webhooks_redrive = serde_json::json!({
+        "deadLetterTargetArn": queue_arn(&clients.sqs, &webhook_dlq_url).await?,
+        "maxReceiveCount": queue.max_receive_count.to_string(),
+    });
+    let webhook_queue_url = create_queue(
+        &clients.sqs,
+        &webhooks_name,
+        vec![
+            (
+                QueueAttributeName::VisibilityTimeout,
+                queue.visibility_timeout_secs.to_string(),
+            ),
+            (
+                QueueAttributeName::RedrivePolicy,
+                webhooks_redrive.to_string(),
+            ),
+        ],
+    )
+    .await?;
     Ok(Stack {
         bucket,
         table,
@@ -164,6 +195,176 @@ pub async fn provision(
         queue_url,
         dlq_url,
         upload_events_url,
+        webhook_queue_url,
+        webhook_dlq_url,
+    })
+}
+
+/// The jobs table's stream (`NEW_AND_OLD_IMAGES`), as `template.yaml` declares it; added
+/// to a table made before it existed.
+async fn add_stream(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), ProvisionError> {
+    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
+    let described = dynamodb
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    let enabled = described
+        .table
+        .and_then(|t| t.stream_specification)
+        .is_some_and(|spec| spec.stream_enabled);
+    if enabled {
+        return Ok(());
+    }
+    dynamodb
+        .update_table()
+        .table_name(table)
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewAndOldImages)
+                .build()?,
+        )
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    Ok(())
+}
+
+/// The notification resources that are not tables or queues: the webhook signing secret,
+/// the event bus and the e-mail sender's verified identity.
+#[derive(Debug, Clone)]
+pub struct NotificationStack {
+    pub webhook_secret_id: String,
+    /// One signing secret, as receivers use it (`whsec_…`).
+    pub webhook_secret: String,
+    pub event_bus: String,
+    pub email_from: String,
+}
+
+impl NotificationStack {
+    pub fn env_lines(&self) -> String {
+        format!(
+            "WEBHOOK_SECRET_ID={}\nEVENT_BUS_NAME={}\nNOTIFY_EMAIL_FROM={}\n",
+            self.webhook_secret_id, self.event_bus, self.email_from
+        )
+    }
+}
+
+/// The clients of the notification resources.
+#[derive(Debug, Clone)]
+pub struct NotificationClients {
+    pub secrets: aws_sdk_secretsmanager::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub ses: aws_sdk_sesv2::Client,
+}
+
+impl NotificationClients {
+    pub fn new(config: &aws_config::SdkConfig) -> Self {
+        Self {
+            secrets: aws_sdk_secretsmanager::Client::new(config),
+            events: aws_sdk_eventbridge::Client::new(config),
+            ses: aws_sdk_sesv2::Client::new(config),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotificationError {
+    #[error("creating secret {0} failed")]
+    Secret(String, #[source] Box<aws_sdk_secretsmanager::Error>),
+    #[error("creating event bus {0} failed")]
+    Bus(String, #[source] Box<aws_sdk_eventbridge::Error>),
+    #[error("verifying the e-mail sender {0} failed")]
+    Sender(String, #[source] Box<aws_sdk_sesv2::Error>),
+}
+
+/// Creates (or finds) secret `<prefix>-webhook-secret` (a new random `whsec_` secret the
+/// first time), bus `<prefix>-events` and the sender `notify@<prefix>.ferrotype.test`,
+/// marked verified as the emulator allows.
+pub async fn provision_notifications(
+    clients: &NotificationClients,
+    prefix: &str,
+) -> Result<NotificationStack, NotificationError> {
+    let secret_id = format!("{prefix}-webhook-secret");
+    let random: [u8; 32] = {
+        let mut bytes = [0u8; 32];
+        bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        bytes
+    };
+    let fresh = WebhookSecret::generate_text(random);
+    let created = clients
+        .secrets
+        .create_secret()
+        .name(&secret_id)
+        .secret_string(&fresh)
+        .send()
+        .await;
+    let webhook_secret = match created {
+        Ok(_) => fresh,
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) =>
+        {
+            clients
+                .secrets
+                .get_secret_value()
+                .secret_id(&secret_id)
+                .send()
+                .await
+                .map_err(|e| NotificationError::Secret(secret_id.clone(), Box::new(e.into())))?
+                .secret_string
+                .unwrap_or_default()
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        }
+        Err(err) => return Err(NotificationError::Secret(secret_id, Box::new(err.into()))),
+    };
+
+    let event_bus = format!("{prefix}-events");
+    let bus = clients
+        .events
+        .create_event_bus()
+        .name(&event_bus)
+        .send()
+        .await;
+    match bus {
+        Ok(_) => {}
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_already_exists_exception()) => {}
+        Err(err) => return Err(NotificationError::Bus(event_bus, Box::new(err.into()))),
+    }
+
+    let email_from = format!("notify@{prefix}.ferrotype.test");
+    let identity = clients
+        .ses
+        .create_email_identity()
+        .email_identity(&email_from)
+        .send()
+        .await;
+    match identity {
+        Ok(_) => {}
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_already_exists_exception()) => {}
+        Err(err) => return Err(NotificationError::Sender(email_from, Box::new(err.into()))),
+    }
+    Ok(NotificationStack {
+        webhook_secret_id: secret_id,
+        webhook_secret,
+        event_bus,
+        email_from,
     })
 }
 

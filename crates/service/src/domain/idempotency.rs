@@ -79,6 +79,22 @@ impl Fingerprint {
         Self(digest.iter().map(|b| format!("{b:02x}")).collect())
     }
 
+    /// As [`Fingerprint::of`], for a request that also carries `options` (its query, say):
+    /// without any, the same fingerprint as `of`.
+    pub fn of_request(content_type: Option<&str>, body: &[u8], options: &[u8]) -> Self {
+        if options.is_empty() {
+            return Self::of(content_type, body);
+        }
+        let inner = Self::of(content_type, body);
+        let mut hash = Sha256::new();
+        hash.update(b"options");
+        hash.update((options.len() as u64).to_be_bytes());
+        hash.update(options);
+        hash.update(inner.0.as_bytes());
+        let digest = hash.finalize();
+        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{CallerId, JobError, Outputs};
+use super::{CallerId, JobError, Notifications, Outputs, WebhookDeliveries};
 
 /// A job's id: a random UUID v4. It is the capability to read the job, so only v4 ids
 /// (122 random bits) are accepted; anything else is treated as unknown.
@@ -213,6 +213,13 @@ pub struct JobRecord {
         with = "time::serde::timestamp::option"
     )]
     pub sweep_from: Option<OffsetDateTime>,
+    /// Whom to tell when the job starts and ends (the notifier function).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notifications>,
+    /// Each webhook's delivery, by event; an empty map from creation when the job has a
+    /// callback URL, so the webhook function can set one entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<WebhookDeliveries>,
 }
 
 impl JobRecord {
@@ -230,6 +237,8 @@ impl JobRecord {
             upload_expires_at: None,
             owner: None,
             sweep_from: Some(now),
+            notify: None,
+            webhooks: None,
         }
     }
 
@@ -252,6 +261,15 @@ impl JobRecord {
     /// The same record, created by `caller`.
     pub fn owned_by(mut self, caller: &CallerId) -> Self {
         self.owner = Some(caller.clone());
+        self
+    }
+
+    /// The same record, telling `notify` (nothing, if it is empty).
+    pub fn notifying(mut self, notify: Notifications) -> Self {
+        if notify.callback_url.is_some() {
+            self.webhooks = Some(WebhookDeliveries::new());
+        }
+        self.notify = (!notify.is_empty()).then_some(notify);
         self
     }
 

@@ -5,6 +5,7 @@ mod failure;
 mod idempotency;
 mod job;
 mod message;
+mod notification;
 mod outputs;
 
 pub use caller::{CallerId, CallerNameError};
@@ -12,4 +13,9 @@ pub use failure::{FailureCode, JobError};
 pub use idempotency::{Fingerprint, IdempotencyKey, IdempotencyKeyError, StoredResponse};
 pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload, UploadSource};
 pub use message::{JobMessage, MessageError};
+pub use notification::{
+    is_public, CallbackUrl, CallbackUrlError, DeliveryState, Notifications, NotifyEmail,
+    NotifyEmailError, ReceiverPolicy, WebhookDeliveries, WebhookDelivery, WebhookEvent,
+    MAX_CALLBACK_URL_LEN,
+};
 pub use outputs::{OutputInfo, OutputName, Outputs};

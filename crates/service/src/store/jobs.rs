@@ -8,7 +8,9 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::{is_condition_failure, StoreError};
-use crate::domain::{CallerId, JobError, JobId, JobRecord, JobStatus, Outputs};
+use crate::domain::{
+    CallerId, JobError, JobId, JobRecord, JobStatus, Outputs, WebhookDelivery, WebhookEvent,
+};
 
 /// Job records in DynamoDB. Every status change is a conditional write, so a duplicate or
 /// late delivery cannot move a job backwards or write it twice.
@@ -327,6 +329,41 @@ impl JobTable {
     /// loses its lease). Deleting a deleted job is `Rejected` with the tombstone as
     /// `current`; an unknown id is `Rejected` with no record.
     ///
+    /// Keeps a webhook's delivery state after attempt `attempt`: `false` (and nothing written)
+    /// when the job is gone or deleted, or a later attempt already wrote its state (this one
+    /// was a late duplicate). The job's status is not touched, so its stream record is no
+    /// transition.
+    pub async fn record_webhook(
+        &self,
+        id: JobId,
+        event: WebhookEvent,
+        delivery: &WebhookDelivery,
+    ) -> Result<bool, StoreError> {
+        let value = serde_dynamo::to_attribute_value(delivery).map_err(StoreError::Record)?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id.to_string()))
+            .update_expression("SET webhooks.#event = :delivery")
+            .condition_expression(format!(
+                "attribute_exists(id) AND {STATUS} <> :deleted AND attribute_exists(webhooks) \
+                 AND (attribute_not_exists(webhooks.#event) OR webhooks.#event.attempts <= :attempts)"
+            ))
+            .expression_attribute_names(STATUS, "status")
+            .expression_attribute_names("#event", event.as_str())
+            .expression_attribute_values(":deleted", status(JobStatus::Deleted))
+            .expression_attribute_values(":delivery", value)
+            .expression_attribute_values(":attempts", n(delivery.attempts))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
     /// Only `caller`'s job is deleted: another caller's is `Rejected` like a tombstone, with
     /// the record as `current`, so the caller can be told it does not exist.
     pub async fn mark_deleted(
@@ -348,7 +385,7 @@ impl JobTable {
             .key("id", s(id.to_string()))
             .update_expression(format!(
                 "SET {STATUS} = :deleted, updated_at = :now, {TTL} = :forget \
-                 REMOVE outputs, #error, lease_token, lease_expires_at, sweep_from",
+                 REMOVE outputs, #error, lease_token, lease_expires_at, sweep_from, notify, webhooks",
                 TTL = JobRecord::TTL_ATTRIBUTE
             ))
             .condition_expression(format!(

@@ -1,0 +1,91 @@
+//! `Image Processed` and `Image Failed` on an EventBridge bus (source `ferrotype`), so other
+//! systems subscribe with rules.
+
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use ferrotype_service::domain::WebhookEvent;
+use tracing::info;
+
+use crate::payload::JobSummary;
+
+/// The events' `source`.
+pub const SOURCE: &str = "ferrotype";
+
+/// The bus the events go to.
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    client: aws_sdk_eventbridge::Client,
+    bus: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error("PutEvents to bus {bus} failed")]
+    Put {
+        bus: String,
+        #[source]
+        source: Box<aws_sdk_eventbridge::Error>,
+    },
+    #[error("bus {bus} refused the event: {code}: {message}")]
+    Refused {
+        bus: String,
+        code: String,
+        message: String,
+    },
+}
+
+/// The `detail-type` of an event, or `None` for a transition that is not one (a start).
+pub fn detail_type(event: WebhookEvent) -> Option<&'static str> {
+    match event {
+        WebhookEvent::Completed => Some("Image Processed"),
+        WebhookEvent::Failed => Some("Image Failed"),
+        WebhookEvent::Processing => None,
+    }
+}
+
+impl EventBus {
+    pub fn new(client: aws_sdk_eventbridge::Client, bus: impl Into<String>) -> Self {
+        Self {
+            client,
+            bus: bus.into(),
+        }
+    }
+
+    /// Puts the event of a job that ended; a start puts nothing.
+    pub async fn publish(&self, event: WebhookEvent, job: &JobSummary) -> Result<(), EventError> {
+        let Some(detail_type) = detail_type(event) else {
+            return Ok(());
+        };
+        let entry = PutEventsRequestEntry::builder()
+            .event_bus_name(&self.bus)
+            .source(SOURCE)
+            .detail_type(detail_type)
+            .detail(serde_json::to_string(job).expect("a job summary serializes"))
+            .build();
+        let output = self
+            .client
+            .put_events()
+            .entries(entry)
+            .send()
+            .await
+            .map_err(|err| EventError::Put {
+                bus: self.bus.clone(),
+                source: Box::new(err.into()),
+            })?;
+        if output.failed_entry_count() > 0 {
+            let failed = output.entries().first();
+            return Err(EventError::Refused {
+                bus: self.bus.clone(),
+                code: failed
+                    .and_then(|e| e.error_code())
+                    .unwrap_or("unknown")
+                    .into(),
+                message: failed
+                    .and_then(|e| e.error_message())
+                    .unwrap_or_default()
+                    .into(),
+            });
+        }
+        info!(job_id = %job.id, detail_type, bus = %self.bus, "event published");
+        Ok(())
+    }
+}
