@@ -93,10 +93,16 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
                 function: "ingest",
                 output: Output::Terminal,
             },
+            Bridge {
+                queue: Queue::Webhooks,
+                function: "webhook",
+                output: Output::Terminal,
+            },
         ],
         written_by: "`make dev` (cargo run -p xtask -- dev)",
         caller: "dev",
         extra_env: Vec::new(),
+        stream_bridge: Some(Output::Terminal),
     };
     let mut supervisor = Supervisor::new();
     let stack = stack::start(workspace, &mut supervisor, &settings)?;

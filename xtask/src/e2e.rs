@@ -199,12 +199,18 @@ fn start_stack(
                 function: "ingest",
                 output: Output::File(logs.ingest_bridge.clone()),
             },
+            Bridge {
+                queue: Queue::Webhooks,
+                function: "webhook",
+                output: Output::File(work.join("webhook-bridge.log")),
+            },
         ],
         written_by: "`cargo run -p xtask -- e2e`",
         caller: "e2e",
         // The checks poll the status often; the per-caller limits are the integration
         // tests' to check.
         extra_env: vec![("RATE_LIMIT_REQUESTS", "100000".into())],
+        stream_bridge: Some(Output::File(work.join("stream-bridge.log"))),
     };
     let stack = stack::start(workspace, supervisor, &settings)?;
     Ok((stack.api, stack.token))

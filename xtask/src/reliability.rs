@@ -274,6 +274,7 @@ fn start_local_system(
             ("DAILY_UPLOAD_LIMIT", "0".into()),
             ("DAILY_UPLOAD_BYTES", "0".into()),
         ],
+        stream_bridge: None,
     };
     let stack = stack::start(workspace, supervisor, &settings)?;
     // The first request to each function starts its process: do it before timing anything.

@@ -32,6 +32,8 @@ pub enum Queue {
     DeadLetters,
     /// The bucket's notifications of direct uploads.
     UploadEvents,
+    /// Webhook attempts.
+    Webhooks,
 }
 
 /// A bridge: which queue feeds which function, and where its output goes.
@@ -63,6 +65,8 @@ pub struct Settings {
     pub caller: &'static str,
     /// More settings for the functions (e.g. limits raised for a load test).
     pub extra_env: Vec<(&'static str, String)>,
+    /// Where the stream bridge (jobs table's stream -> notifier) writes; `None`: not run.
+    pub stream_bridge: Option<Output>,
 }
 
 /// A running stack. Its processes belong to the [`Supervisor`] it was started with.
@@ -105,6 +109,10 @@ pub fn start(
         std::fs::create_dir_all(dir)?;
     }
     let mut env_text = env_file(&provisioned, &aws, &settings.rust_log, settings.written_by);
+    // Local webhook receivers (http, loopback) are allowed here only; links in e-mail
+    // point at the local API.
+    env_text.push_str("WEBHOOK_LOCAL_RECEIVERS=true\n");
+    env_text.push_str(&format!("API_URL=http://127.0.0.1:{}\n", settings.api_port));
     for (key, value) in &settings.extra_env {
         env_text.push_str(&format!("{key}={value}\n"));
     }
@@ -123,6 +131,7 @@ pub fn start(
             Queue::Jobs => &provisioned.queue_url,
             Queue::DeadLetters => &provisioned.dlq_url,
             Queue::UploadEvents => &provisioned.upload_events_url,
+            Queue::Webhooks => &provisioned.webhook_queue_url,
         };
         eprintln!(
             "==> starting the SQS bridge {queue_url} -> {}",
@@ -136,6 +145,23 @@ pub fn start(
             settings.api_port,
             bridge,
         )?;
+    }
+    if let Some(output) = &settings.stream_bridge {
+        eprintln!(
+            "==> starting the stream bridge {} -> notifier",
+            provisioned.table
+        );
+        let mut command = Command::new(workspace.debug_bin("stream-bridge"));
+        command
+            .args(["--table", &provisioned.table])
+            .arg("--invoke-url")
+            .arg(invoke_url(settings.api_port, "notifier"));
+        aws.apply(&mut command);
+        let process = supervisor.spawn("stream-bridge (notifier)", command, output)?;
+        std::thread::sleep(Duration::from_millis(500));
+        if let Some(status) = process.exited()? {
+            bail!("the stream bridge exited at start ({status}; see its output)");
+        }
     }
     Ok(Stack {
         api: format!("http://127.0.0.1:{}", settings.api_port),
@@ -191,6 +217,8 @@ pub struct Provisioned {
     pub queue_url: String,
     pub dlq_url: String,
     pub upload_events_url: String,
+    pub webhook_queue_url: String,
+    pub table: String,
 }
 
 impl Provisioned {
@@ -216,13 +244,13 @@ impl Provisioned {
                 .map(|(_, v)| v.clone())
                 .with_context(|| format!("provision printed no {key}= line"))
         };
-        for key in ["BUCKET_NAME", "TABLE_NAME"] {
-            get(key)?;
-        }
+        get("BUCKET_NAME")?;
         Ok(Self {
+            table: get("TABLE_NAME")?,
             queue_url: get("QUEUE_URL")?,
             dlq_url: get("DLQ_URL")?,
             upload_events_url: get("UPLOAD_EVENTS_QUEUE_URL")?,
+            webhook_queue_url: get("WEBHOOK_QUEUE_URL")?,
             lines,
         })
     }
@@ -347,7 +375,8 @@ mod tests {
     const PRINTED: &str = "BUCKET_NAME=ferrotype-e2e\nTABLE_NAME=ferrotype-e2e-jobs\n\
         QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs\n\
         DLQ_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs-dlq\n\
-        UPLOAD_EVENTS_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-upload-events\n";
+        UPLOAD_EVENTS_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-upload-events\n\
+        WEBHOOK_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-webhooks\n";
 
     #[test]
     fn provision_output_gives_the_queue_urls() {
@@ -358,7 +387,8 @@ mod tests {
         );
         assert!(provisioned.dlq_url.ends_with("-jobs-dlq"));
         assert!(provisioned.upload_events_url.ends_with("-upload-events"));
-        assert_eq!(provisioned.lines.len(), 5);
+        assert!(provisioned.webhook_queue_url.ends_with("-webhooks"));
+        assert_eq!(provisioned.lines.len(), 6);
     }
 
     #[test]
