@@ -8,6 +8,8 @@ use std::time::Duration;
 use ferrotype_service::domain::{CallbackUrl, ReceiverPolicy};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
 
+use ferrotype_service::store::DisplayErrorContext;
+
 use crate::signature::SigningKeys;
 
 /// What one attempt came to.
@@ -47,11 +49,11 @@ impl Sender {
         timestamp: i64,
         body: String,
     ) -> Outcome {
-        let addresses = match self.resolve(url).await {
+        let parsed = url::Url::parse(url.as_str()).expect("a callback URL was parsed before");
+        let addresses = match self.resolve(&parsed).await {
             Ok(addresses) => addresses,
             Err(outcome) => return outcome,
         };
-        let parsed = url::Url::parse(url.as_str()).expect("a callback URL was parsed before");
         let host = parsed.host_str().unwrap_or_default().to_string();
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -92,14 +94,13 @@ impl Sender {
             },
             Err(err) => Outcome::Retry {
                 status: None,
-                reason: format!("the request failed: {}", error_chain(&err)),
+                reason: format!("the request failed: {}", DisplayErrorContext(&err)),
             },
         }
     }
 
     /// Every address of the URL's host, if all of them are allowed.
-    async fn resolve(&self, url: &CallbackUrl) -> Result<Vec<SocketAddr>, Outcome> {
-        let parsed = url::Url::parse(url.as_str()).expect("a callback URL was parsed before");
+    async fn resolve(&self, parsed: &url::Url) -> Result<Vec<SocketAddr>, Outcome> {
         let port = parsed.port_or_known_default().unwrap_or(443);
         let addresses: Vec<SocketAddr> = match parsed.host() {
             Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
@@ -160,17 +161,6 @@ pub fn classify(status: u16) -> Outcome {
             reason: format!("HTTP {status}"),
         },
     }
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -12,3 +12,13 @@
 pub mod bridge;
 pub mod provision;
 pub mod stream;
+
+/// Completes on Ctrl-C or SIGTERM: how the bridges' binaries stop.
+pub async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

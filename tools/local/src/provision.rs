@@ -119,73 +119,13 @@ pub async fn provision(
     let usage_table = format!("{prefix}-usage");
     create_table(&clients.dynamodb, &usage_table, "key").await?;
 
-    let dlq_name = format!("{prefix}-jobs-dlq");
-    let dlq_url = create_queue(&clients.sqs, &dlq_name, Vec::new()).await?;
-    let dlq_arn = queue_arn(&clients.sqs, &dlq_url).await?;
-    let redrive = serde_json::json!({
-        "deadLetterTargetArn": dlq_arn,
-        "maxReceiveCount": queue.max_receive_count.to_string(),
-    });
-    let queue_url = create_queue(
-        &clients.sqs,
-        &table,
-        vec![
-            (
-                QueueAttributeName::VisibilityTimeout,
-                queue.visibility_timeout_secs.to_string(),
-            ),
-            (QueueAttributeName::RedrivePolicy, redrive.to_string()),
-        ],
-    )
-    .await?;
-
-    let events_name = format!("{prefix}-upload-events");
-    let events_dlq_url =
-        create_queue(&clients.sqs, &format!("{events_name}-dlq"), Vec::new()).await?;
-    let events_redrive = serde_json::json!({
-        "deadLetterTargetArn": queue_arn(&clients.sqs, &events_dlq_url).await?,
-        "maxReceiveCount": queue.max_receive_count.to_string(),
-    });
-    let upload_events_url = create_queue(
-        &clients.sqs,
-        &events_name,
-        vec![
-            (
-                QueueAttributeName::VisibilityTimeout,
-                queue.visibility_timeout_secs.to_string(),
-            ),
-            (
-                QueueAttributeName::RedrivePolicy,
-                events_redrive.to_string(),
-            ),
-        ],
-    )
-    .await?;
+    let (queue_url, dlq_url) = create_queue_with_dlq(&clients.sqs, &table, queue).await?;
+    let (upload_events_url, _) =
+        create_queue_with_dlq(&clients.sqs, &format!("{prefix}-upload-events"), queue).await?;
     let events_arn = queue_arn(&clients.sqs, &upload_events_url).await?;
     notify_direct_uploads(&clients.s3, &bucket, &events_arn).await?;
-
-    let webhooks_name = format!("{prefix}-webhooks");
-    let webhook_dlq_url =
-        create_queue(&clients.sqs, &format!("{webhooks_name}-dlq"), Vec::new()).await?;
-    let webhooks_redrive = serde_json::json!({
-        "deadLetterTargetArn": queue_arn(&clients.sqs, &webhook_dlq_url).await?,
-        "maxReceiveCount": queue.max_receive_count.to_string(),
-    });
-    let webhook_queue_url = create_queue(
-        &clients.sqs,
-        &webhooks_name,
-        vec![
-            (
-                QueueAttributeName::VisibilityTimeout,
-                queue.visibility_timeout_secs.to_string(),
-            ),
-            (
-                QueueAttributeName::RedrivePolicy,
-                webhooks_redrive.to_string(),
-            ),
-        ],
-    )
-    .await?;
+    let (webhook_queue_url, webhook_dlq_url) =
+        create_queue_with_dlq(&clients.sqs, &format!("{prefix}-webhooks"), queue).await?;
     Ok(Stack {
         bucket,
         table,
@@ -537,6 +477,33 @@ async fn add_sweep_index(
             .map_err(|err| fail(err.into()))?;
     }
     Ok(())
+}
+
+/// Queue `name` with the visibility timeout of `queue`, moving a message to `<name>-dlq`
+/// after `queue.max_receive_count` receives: the URLs of both.
+async fn create_queue_with_dlq(
+    sqs: &aws_sdk_sqs::Client,
+    name: &str,
+    queue: QueueSettings,
+) -> Result<(String, String), ProvisionError> {
+    let dlq_url = create_queue(sqs, &format!("{name}-dlq"), Vec::new()).await?;
+    let redrive = serde_json::json!({
+        "deadLetterTargetArn": queue_arn(sqs, &dlq_url).await?,
+        "maxReceiveCount": queue.max_receive_count.to_string(),
+    });
+    let url = create_queue(
+        sqs,
+        name,
+        vec![
+            (
+                QueueAttributeName::VisibilityTimeout,
+                queue.visibility_timeout_secs.to_string(),
+            ),
+            (QueueAttributeName::RedrivePolicy, redrive.to_string()),
+        ],
+    )
+    .await?;
+    Ok((url, dlq_url))
 }
 
 async fn create_queue(

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, HttpInvoker};
 use ferrotype_local::provision::queue_arn;
+use ferrotype_local::shutdown_signal;
 use ferrotype_service::aws::Clients;
 use tracing_subscriber::EnvFilter;
 
@@ -58,13 +59,4 @@ async fn main() -> anyhow::Result<()> {
     bridge.run(shutdown_signal()).await;
     tracing::info!("bridge stopped");
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing a SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
 }
