@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -35,13 +35,16 @@ fuzz: ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly
 	cd crates/imaging && cargo +nightly fuzz run process fuzz/corpus/process tests/corpus -- \
 		-max_total_time=$(FUZZ_SECONDS)
 
-lint: fmt clippy cfn-lint openapi-lint ## cargo fmt --check, clippy -D warnings, cfn-lint, OpenAPI validation
+lint: fmt clippy cfn-lint openapi-lint features ## cargo fmt --check, clippy -D warnings, cfn-lint, OpenAPI validation, feature unification
 
 fmt:
 	cargo fmt --all -- --check
 
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
+
+features: ## Check that binaries and tests share one build of the dependencies
+	scripts/check-feature-unification
 
 openapi-lint: venv
 	.venv/bin/openapi-spec-validator api/openapi.yaml
