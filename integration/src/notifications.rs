@@ -55,6 +55,7 @@ impl Notifications {
                 self.resources.email_from.clone(),
                 "https://api.ferrotype.test".into(),
             )),
+            live: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! `make dev`: the whole system on this machine, with no AWS account, until Ctrl-C.
 //!
 //!   moto (S3, SQS, DynamoDB)   http://127.0.0.1:4566   log: .local/moto.log
-//!   cargo lambda watch (API)   http://127.0.0.1:9000   POST /images, GET /images/{id}
+//!   cargo lambda watch (API)   http://127.0.0.1:9000   the web page at /, POST /images, ...
+//!   live-gateway               ws://127.0.0.1:9001     the live channel (WebSocket API)
 //!   sqs-bridge (x2)            jobs queue -> processor, dead-letter queue -> dead-letter
 //!   sweeper schedule           invokes the sweeper every `sweep_interval` (300 s), like
 //!                              the template's rate(5 minutes) schedule
@@ -21,6 +22,7 @@ use crate::workspace::Workspace;
 pub struct Options {
     pub api_port: u16,
     pub moto_port: u16,
+    pub live_port: u16,
     pub prefix: String,
     /// An emulator that already runs (e.g. LocalStack), instead of starting moto.
     pub emulator_url: Option<String>,
@@ -47,7 +49,7 @@ pub fn local_files(root: &std::path::Path, api_port: u16) -> (PathBuf, PathBuf) 
 /// everything started is stopped either way.
 pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
     workspace.ensure_venv()?;
-    let mut ports = vec![options.api_port];
+    let mut ports = vec![options.api_port, options.live_port];
     if options.emulator_url.is_none() {
         ports.push(options.moto_port);
     }
@@ -55,7 +57,7 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
         if ports::in_use(port) {
             bail!(
                 "port {port} on 127.0.0.1 is in use (an earlier 'make dev' still running? see \
-                 'Troubleshooting' in docs/local.md; or pick others: MOTO_PORT=… API_PORT=… make dev)"
+                 'Troubleshooting' in docs/local.md; or pick others: MOTO_PORT=… API_PORT=… LIVE_PORT=… make dev)"
             );
         }
     }
@@ -73,6 +75,8 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
         },
         prefix: options.prefix.clone(),
         api_port: options.api_port,
+        live_port: options.live_port,
+        live_output: Output::Terminal,
         env_file: env_file.clone(),
         rust_log: options.rust_log.clone(),
         watch_output: Output::Terminal,
@@ -126,12 +130,15 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
     };
     println!(
         "{}",
-        banner(
-            &stack.api,
-            &stack.aws.endpoint,
-            &emulator,
-            &workspace.display(&env_file).to_string()
-        )
+        banner(&Banner {
+            api: &stack.api,
+            live: &stack.live,
+            token: &stack.token,
+            webhook_secret: &stack.webhook_secret,
+            endpoint: &stack.aws.endpoint,
+            emulator: &emulator,
+            env_file: &workspace.display(&env_file).to_string(),
+        })
     );
 
     // Run until Ctrl-C, or until one of the services dies (then stop the rest).
@@ -182,16 +189,41 @@ pub fn direct_upload_lines(api: &str) -> [String; 2] {
     ]
 }
 
-pub fn banner(api: &str, endpoint: &str, emulator: &str, env_file: &str) -> String {
+/// What the banner names.
+pub struct Banner<'a> {
+    pub api: &'a str,
+    pub live: &'a str,
+    pub token: &'a str,
+    pub webhook_secret: &'a str,
+    pub endpoint: &'a str,
+    pub emulator: &'a str,
+    pub env_file: &'a str,
+}
+
+pub fn banner(banner: &Banner) -> String {
+    let Banner {
+        api,
+        live,
+        token,
+        webhook_secret,
+        endpoint,
+        emulator,
+        env_file,
+    } = banner;
     let [session, put] = direct_upload_lines(api);
     format!(
         "
   ferrotype is running locally.
 
+  Web page       {api}/#token={token}
+                 (signed in as the caller 'dev'; the token stays in the tab, not the URL)
   API base URL   {api}
+  Live channel   {live}   (WebSocket; the page uses it)
   AWS emulator   {endpoint}   {emulator}
   Function env   {env_file}
   API key        .local/dev-token (caller 'dev'; every request but /health needs it)
+  Webhook secret {webhook_secret}
+                 (verify webhooks to a callback_url with it; see \"Notifications\" in the README)
 
   Upload an image (any JPEG, PNG, WebP or GIF; scripts/fixtures/photo.jpg is one):
     curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' {AUTH} {api}/images
@@ -241,13 +273,18 @@ mod tests {
 
     #[test]
     fn the_banner_gives_the_api_and_curl_examples() {
-        let text = banner(
-            "http://127.0.0.1:9000",
-            "http://127.0.0.1:4566",
-            "(moto)",
-            ".local/dev.env",
-        );
+        let text = banner(&Banner {
+            api: "http://127.0.0.1:9000",
+            live: "ws://127.0.0.1:9001",
+            token: "ftk_k_s",
+            webhook_secret: "whsec_c2VjcmV0",
+            endpoint: "http://127.0.0.1:4566",
+            emulator: "(moto)",
+            env_file: ".local/dev.env",
+        });
         assert!(text.contains("API base URL   http://127.0.0.1:9000"));
+        assert!(text.contains("Web page       http://127.0.0.1:9000/#token=ftk_k_s"));
+        assert!(text.contains("Webhook secret whsec_c2VjcmV0"));
         assert!(text.contains(
             "curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' \
              -H \"Authorization: Bearer $(cat .local/dev-token)\" http://127.0.0.1:9000/images"

@@ -184,6 +184,8 @@ fn start_stack(
         },
         prefix: "ferrotype-e2e".into(),
         api_port: ports::free_port()?,
+        live_port: ports::free_port()?,
+        live_output: Output::File(work.join("live-gateway.log")),
         env_file: work.join("functions.env"),
         rust_log: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
         watch_output: Output::File(logs.watch.clone()),

@@ -46,6 +46,9 @@ enum Command {
         api_port: u16,
         #[arg(long, env = "MOTO_PORT", default_value_t = 4566)]
         moto_port: u16,
+        /// The live channel's WebSocket port.
+        #[arg(long, env = "LIVE_PORT", default_value_t = 9001)]
+        live_port: u16,
         #[arg(long, env = "PREFIX", default_value = "ferrotype-local")]
         prefix: String,
         /// Use an emulator that already runs (e.g. LocalStack) instead of starting moto.
@@ -111,6 +114,7 @@ fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
         Command::Dev {
             api_port,
             moto_port,
+            live_port,
             prefix,
             emulator_url,
             sweep_interval,
@@ -119,6 +123,7 @@ fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
             let options = dev::Options {
                 api_port,
                 moto_port,
+                live_port,
                 prefix,
                 emulator_url: emulator_url.filter(|url| !url.is_empty()),
                 sweep_interval: Duration::from_secs(sweep_interval),

@@ -242,6 +242,8 @@ fn start_local_system(
         },
         prefix: "ferrotype-reliability".into(),
         api_port: ports::free_port()?,
+        live_port: ports::free_port()?,
+        live_output: Output::File(work.join("live-gateway.log")),
         env_file: work.join("functions.env"),
         rust_log: "warn".into(),
         watch_output: Output::File(work.join("watch.log")),

@@ -50,6 +50,9 @@ pub struct Settings {
     /// Name prefix of the bucket, table and queues.
     pub prefix: String,
     pub api_port: u16,
+    /// The live channel's WebSocket API (`live-gateway`), and where it writes.
+    pub live_port: u16,
+    pub live_output: Output,
     /// The functions' environment, rewritten on each start.
     pub env_file: PathBuf,
     /// RUST_LOG for the functions.
@@ -73,10 +76,14 @@ pub struct Settings {
 #[derive(Debug, Clone)]
 pub struct Stack {
     pub api: String,
+    /// The live channel, `ws://127.0.0.1:<live_port>`.
+    pub live: String,
     pub aws: AwsEnv,
     pub provisioned: Provisioned,
     /// An API key of `Settings::caller`, for `Authorization: Bearer <token>`.
     pub token: String,
+    /// What webhook receivers verify signatures with (`whsec_…`).
+    pub webhook_secret: String,
 }
 
 /// Start the stack described by `settings` under `supervisor`. Needs the workspace's
@@ -104,7 +111,12 @@ pub fn start(
         "==> provisioning bucket, table and queues '{}'",
         settings.prefix
     );
-    let provisioned = provision(workspace, &aws, &settings.prefix)?;
+    let secret_file = settings.env_file.with_extension("webhook-secret");
+    let provisioned = provision(workspace, &aws, &settings.prefix, &secret_file)?;
+    let webhook_secret = std::fs::read_to_string(&secret_file)
+        .with_context(|| format!("reading {}", secret_file.display()))?
+        .trim()
+        .to_owned();
     if let Some(dir) = settings.env_file.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -113,6 +125,15 @@ pub fn start(
     // point at the local API.
     env_text.push_str("WEBHOOK_LOCAL_RECEIVERS=true\n");
     env_text.push_str(&format!("API_URL=http://127.0.0.1:{}\n", settings.api_port));
+    // The live channel: the browser's URL, and the @connections API the functions post to
+    // (both the local live-gateway). The page's images and uploads come from the emulator.
+    let live = format!("ws://127.0.0.1:{}", settings.live_port);
+    env_text.push_str(&format!("LIVE_URL={live}\n"));
+    env_text.push_str(&format!(
+        "LIVE_ENDPOINT_URL=http://127.0.0.1:{}\n",
+        settings.live_port
+    ));
+    env_text.push_str(&format!("PAGE_STORAGE_ORIGIN={}\n", aws.endpoint));
     for (key, value) in &settings.extra_env {
         env_text.push_str(&format!("{key}={value}\n"));
     }
@@ -146,6 +167,7 @@ pub fn start(
             bridge,
         )?;
     }
+    start_live_gateway(workspace, supervisor, settings)?;
     if let Some(output) = &settings.stream_bridge {
         eprintln!(
             "==> starting the stream bridge {} -> notifier",
@@ -165,9 +187,11 @@ pub fn start(
     }
     Ok(Stack {
         api: format!("http://127.0.0.1:{}", settings.api_port),
+        live,
         aws,
         provisioned,
         token,
+        webhook_secret,
     })
 }
 
@@ -257,9 +281,17 @@ impl Provisioned {
 }
 
 /// Create the stack `prefix` on the emulator (idempotent) with `target/debug/provision`.
-pub fn provision(workspace: &Workspace, aws: &AwsEnv, prefix: &str) -> anyhow::Result<Provisioned> {
+pub fn provision(
+    workspace: &Workspace,
+    aws: &AwsEnv,
+    prefix: &str,
+    secret_file: &Path,
+) -> anyhow::Result<Provisioned> {
     let mut command = Command::new(workspace.debug_bin("provision"));
-    command.args(["--prefix", prefix]);
+    command
+        .args(["--prefix", prefix])
+        .arg("--webhook-secret-file")
+        .arg(secret_file);
     aws.apply(&mut command);
     let output = command
         .output()
@@ -331,6 +363,30 @@ fn start_watch(
         settings.api_port
     );
     watch.wait_until_answers(&url, WATCH_TIMEOUT)
+}
+
+/// The live channel's WebSocket API on `live_port`, invoking the `live` function.
+fn start_live_gateway(
+    workspace: &Workspace,
+    supervisor: &mut Supervisor,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    eprintln!(
+        "==> starting the live gateway ws://127.0.0.1:{} -> live",
+        settings.live_port
+    );
+    let mut command = Command::new(workspace.debug_bin("live-gateway"));
+    command
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{}", settings.live_port))
+        .arg("--invoke-url")
+        .arg(invoke_url(settings.api_port, "live"))
+        .env("RUST_LOG", &settings.rust_log);
+    let process = supervisor.spawn("live-gateway", command, &settings.live_output)?;
+    process.wait_until_answers(
+        &format!("http://127.0.0.1:{}/@connections/none", settings.live_port),
+        WATCH_TIMEOUT,
+    )
 }
 
 fn start_bridge(

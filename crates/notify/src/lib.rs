@@ -7,7 +7,8 @@
 //!   `webhook` function delivers ([`delivery`]), signed as Standard Webhooks 1.0 describes
 //!   ([`signature`]), and retried on the [`schedule`];
 //! - [`events`]: `Image Processed` and `Image Failed` on an EventBridge bus;
-//! - [`email`]: one message through SES when the job ends.
+//! - [`email`]: one message through SES when the job ends;
+//! - [`live`]: every status change to the browsers that watch the job, over WebSockets.
 //!
 //! [`payload`] is what they all say about the job: never a presigned link (a receiver fetches
 //! fresh ones from the status route).
@@ -16,6 +17,7 @@ pub mod attempt;
 pub mod delivery;
 pub mod email;
 pub mod events;
+pub mod live;
 pub mod payload;
 pub mod schedule;
 pub mod secrets;

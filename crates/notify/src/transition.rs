@@ -36,9 +36,22 @@ pub fn event_of(old: Option<&JobRecord>, new: Option<&JobRecord>) -> Option<Webh
     }
 }
 
-/// The transition a stream record holds, if any. The stream must carry both images
+/// The job a change leaves with a new status (`awaiting_upload` and `queued` included,
+/// `deleted` not): what the live channel shows.
+pub fn status_changed(old: Option<&JobRecord>, new: Option<&JobRecord>) -> bool {
+    match (old, new) {
+        (_, None) => false,
+        (_, Some(new)) if new.status == JobStatus::Deleted => false,
+        (Some(old), Some(new)) => old.status != new.status,
+        (None, Some(_)) => true,
+    }
+}
+
+/// A stream record's old and new job records. The stream must carry both images
 /// (`NEW_AND_OLD_IMAGES`).
-pub fn of_record(record: &EventRecord) -> Result<Option<Transition>, TransitionError> {
+pub fn images(
+    record: &EventRecord,
+) -> Result<(Option<JobRecord>, Option<JobRecord>), TransitionError> {
     let image = |item: &serde_dynamo::Item, image: &'static str| {
         if item.is_empty() {
             return Ok(None);
@@ -47,8 +60,15 @@ pub fn of_record(record: &EventRecord) -> Result<Option<Transition>, TransitionE
             .map(Some)
             .map_err(|source| TransitionError::Image { image, source })
     };
-    let old = image(&record.change.old_image, "old")?;
-    let new = image(&record.change.new_image, "new")?;
+    Ok((
+        image(&record.change.old_image, "old")?,
+        image(&record.change.new_image, "new")?,
+    ))
+}
+
+/// The transition a stream record holds, if any.
+pub fn of_record(record: &EventRecord) -> Result<Option<Transition>, TransitionError> {
+    let (old, new) = images(record)?;
     Ok(
         event_of(old.as_ref(), new.as_ref()).map(|event| Transition {
             event,
@@ -97,5 +117,28 @@ mod tests {
         }
         assert_eq!(event_of(None, Some(&record(Queued))), None);
         assert_eq!(event_of(Some(&record(Completed)), None), None);
+    }
+
+    #[test]
+    fn the_live_channel_sees_every_new_status_but_deletion() {
+        use JobStatus::*;
+        assert!(status_changed(
+            Some(&record(AwaitingUpload)),
+            Some(&record(Queued))
+        ));
+        assert!(status_changed(
+            Some(&record(Processing)),
+            Some(&record(Completed))
+        ));
+        assert!(status_changed(None, Some(&record(AwaitingUpload))));
+        assert!(!status_changed(
+            Some(&record(Processing)),
+            Some(&record(Processing))
+        ));
+        assert!(!status_changed(
+            Some(&record(Completed)),
+            Some(&record(Deleted))
+        ));
+        assert!(!status_changed(Some(&record(Completed)), None));
     }
 }

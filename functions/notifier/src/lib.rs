@@ -1,6 +1,7 @@
 //! Triggered by the jobs table's stream: every start of processing and every end is told
 //! to whoever the job names — a webhook attempt on the webhook queue, an event on the
 //! EventBridge bus, an e-mail through SES — and nothing else is (see `ferrotype_notify`).
+//! Every status change is also pushed to the browsers that watch the job (the live channel).
 //!
 //! Stream records come in table order per job. A record whose notifications could not all
 //! be sent is reported with its sequence number, and Lambda delivers the batch again from
@@ -11,12 +12,13 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use ferrotype_notify::attempt::{WebhookAttempt, WebhookQueue};
 use ferrotype_notify::email::Mailer;
 use ferrotype_notify::events::EventBus;
-use ferrotype_notify::payload::WebhookPayload;
+use ferrotype_notify::live::LiveChannel;
+use ferrotype_notify::payload::{JobSummary, WebhookPayload};
 use ferrotype_notify::transition::{self, Transition};
 use ferrotype_service::config::{ConfigError, Env};
 use ferrotype_service::store::DisplayErrorContext;
 use time::OffsetDateTime;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 /// What the notifier needs, built once at init.
 pub struct App {
@@ -25,6 +27,8 @@ pub struct App {
     pub events: Option<EventBus>,
     /// `None` when the stack sends no e-mail (`NOTIFY_EMAIL_FROM` unset).
     pub mailer: Option<Mailer>,
+    /// `None` when the stack has no live channel (`CONNECTIONS_TABLE` unset).
+    pub live: Option<LiveChannel>,
 }
 
 /// The notifier's settings.
@@ -34,6 +38,8 @@ pub struct NotifierSettings {
     pub event_bus: Option<String>,
     /// The sender and the API's base URL (for the status link), when e-mail is on.
     pub email: Option<(String, String)>,
+    /// The connections table and the `@connections` endpoint, when the live channel is on.
+    pub live: Option<(String, String)>,
 }
 
 impl NotifierSettings {
@@ -42,7 +48,12 @@ impl NotifierSettings {
             Some(from) => Some((from, env.required("API_URL")?)),
             None => None,
         };
+        let live = match env.optional("CONNECTIONS_TABLE") {
+            Some(table) => Some((table, env.required("LIVE_ENDPOINT_URL")?)),
+            None => None,
+        };
         Ok(Self {
+            live,
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
             event_bus: env.optional("EVENT_BUS_NAME"),
             email,
@@ -71,14 +82,25 @@ pub async fn handle(app: &App, event: Event) -> DynamoDbEventResponse {
             response.batch_item_failures.push(failure(sequence));
             continue;
         }
-        let transition = match transition::of_record(&record) {
-            Ok(Some(transition)) => transition,
-            Ok(None) => continue,
+        let (old, new) = match transition::images(&record) {
+            Ok(images) => images,
             Err(err) => {
                 // Not a job record: no retry could read it either.
                 error!(sequence, error = %DisplayErrorContext(&err), "skipping an unreadable stream record");
                 continue;
             }
+        };
+        if let (Some(live), Some(job)) = (&app.live, &new) {
+            if transition::status_changed(old.as_ref(), Some(job)) {
+                push(live, job).await;
+            }
+        }
+        let Some(event) = transition::event_of(old.as_ref(), new.as_ref()) else {
+            continue;
+        };
+        let transition = Transition {
+            event,
+            job: new.expect("an event has a new image"),
         };
         if let Err(err) = notify(app, &transition).await {
             error!(job_id = %transition.job.id, event = %transition.event, error = %DisplayErrorContext(&err), "a notification failed; the stream will deliver it again");
@@ -93,6 +115,18 @@ fn failure(sequence: String) -> DynamoDbBatchItemFailure {
     let mut failure = DynamoDbBatchItemFailure::default();
     failure.item_identifier = Some(sequence);
     failure
+}
+
+/// Shows the job's new status to the browsers that watch it. Best effort, so it never
+/// holds the stream back: a page that misses a push sees the status when it subscribes
+/// again or polls.
+async fn push(live: &LiveChannel, job: &ferrotype_service::domain::JobRecord) {
+    match live.push(&JobSummary::from(job)).await {
+        Ok(sent) => info!(job_id = %job.id, status = %job.status, sent, "status pushed"),
+        Err(err) => {
+            warn!(job_id = %job.id, error = %DisplayErrorContext(&err), "pushing a status failed")
+        }
+    }
 }
 
 /// Everything one transition tells.

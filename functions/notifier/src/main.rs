@@ -3,6 +3,7 @@ use aws_lambda_events::event::dynamodb::Event;
 use ferrotype_notify::attempt::WebhookQueue;
 use ferrotype_notify::email::Mailer;
 use ferrotype_notify::events::EventBus;
+use ferrotype_notify::live::{Connections, LiveChannel, Subscriptions};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
@@ -26,6 +27,10 @@ async fn main() -> Result<(), Error> {
         mailer: settings
             .email
             .map(|(from, api_url)| Mailer::new(aws_sdk_sesv2::Client::new(&config), from, api_url)),
+        live: settings.live.map(|(table, endpoint)| LiveChannel {
+            subscriptions: Subscriptions::new(aws_sdk_dynamodb::Client::new(&config), table),
+            connections: Connections::new(&config, &endpoint),
+        }),
     };
     let app = &app;
     metrics::run(collector, move |event: LambdaEvent<Event>| async move {

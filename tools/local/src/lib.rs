@@ -4,12 +4,14 @@
 //! - [`bridge`] polls the queue and invokes the processor the way Lambda's SQS event-source
 //!   mapping does;
 //! - [`stream`] reads the jobs table's stream and invokes the notifier the way Lambda's
-//!   DynamoDB-stream mapping does.
+//!   DynamoDB-stream mapping does;
+//! - [`live`] serves the live channel's WebSocket API and its `@connections` API.
 //!
 //! The `backfill-sweep-index` binary is the one-off migration of a jobs table whose records
 //! predate the sweeper's index (it works against AWS as well).
 
 pub mod bridge;
+pub mod live;
 pub mod provision;
 pub mod stream;
 

@@ -1,15 +1,16 @@
 //! Creates the resources `template.yaml` declares, on an emulator. Idempotent.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate,
-    KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
+    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{
-    Event, FilterRule, FilterRuleName, NotificationConfiguration, NotificationConfigurationFilter,
-    QueueConfiguration, S3KeyFilter,
+    CorsConfiguration, CorsRule, Event, FilterRule, FilterRuleName, NotificationConfiguration,
+    NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
+use ferrotype_notify::live::BY_CONNECTION_INDEX;
 use ferrotype_notify::signature::WebhookSecret;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::JobRecord;
@@ -32,6 +33,8 @@ pub struct Stack {
     /// Webhook attempts (the webhook function's queue) and their dead letters.
     pub webhook_queue_url: String,
     pub webhook_dlq_url: String,
+    /// The live channel's subscriptions (keys `job_id`, `connection_id`).
+    pub connections_table: String,
 }
 
 impl Stack {
@@ -40,7 +43,7 @@ impl Stack {
         format!(
             "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nAPI_KEY_TABLE_NAME={}\n\
              USAGE_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\nUPLOAD_EVENTS_QUEUE_URL={}\n\
-             WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\n",
+             WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\nCONNECTIONS_TABLE={}\n",
             self.bucket,
             self.table,
             self.idempotency_table,
@@ -50,7 +53,8 @@ impl Stack {
             self.dlq_url,
             self.upload_events_url,
             self.webhook_queue_url,
-            self.webhook_dlq_url
+            self.webhook_dlq_url,
+            self.connections_table
         )
     }
 }
@@ -87,6 +91,8 @@ pub enum ProvisionError {
     Table(String, #[source] Box<aws_sdk_dynamodb::Error>),
     #[error("creating queue {0} failed")]
     Queue(String, #[source] Box<aws_sdk_sqs::Error>),
+    #[error("configuring the CORS rules of bucket {0} failed")]
+    Cors(String, #[source] Box<aws_sdk_s3::Error>),
     #[error("configuring the event notification of bucket {0} failed")]
     Notification(String, #[source] Box<aws_sdk_s3::Error>),
     /// The SDKs share one builder error type.
@@ -109,6 +115,7 @@ pub async fn provision(
     let bucket = prefix.to_string();
     let table = format!("{prefix}-jobs");
     create_bucket(&clients.s3, &bucket).await?;
+    allow_browser_uploads(&clients.s3, &bucket).await?;
     create_table(&clients.dynamodb, &table, "id").await?;
     add_sweep_index(&clients.dynamodb, &table).await?;
     add_stream(&clients.dynamodb, &table).await?;
@@ -126,6 +133,8 @@ pub async fn provision(
     notify_direct_uploads(&clients.s3, &bucket, &events_arn).await?;
     let (webhook_queue_url, webhook_dlq_url) =
         create_queue_with_dlq(&clients.sqs, &format!("{prefix}-webhooks"), queue).await?;
+    let connections_table = format!("{prefix}-connections");
+    create_connections_table(&clients.dynamodb, &connections_table).await?;
     Ok(Stack {
         bucket,
         table,
@@ -137,7 +146,100 @@ pub async fn provision(
         upload_events_url,
         webhook_queue_url,
         webhook_dlq_url,
+        connections_table,
     })
+}
+
+/// The bucket's CORS rules, as `template.yaml` declares them: browsers may PUT a presigned
+/// upload and GET a presigned link from any origin. A presigned URL is the permission
+/// itself, so an origin list would guard nothing that the URL does not.
+async fn allow_browser_uploads(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+) -> Result<(), ProvisionError> {
+    let rule = CorsRule::builder()
+        .allowed_origins("*")
+        .allowed_methods("PUT")
+        .allowed_methods("GET")
+        .allowed_methods("HEAD")
+        .allowed_headers("content-type")
+        .expose_headers("etag")
+        .max_age_seconds(3000)
+        .build()?;
+    s3.put_bucket_cors()
+        .bucket(bucket)
+        .cors_configuration(CorsConfiguration::builder().cors_rules(rule).build()?)
+        .send()
+        .await
+        .map_err(|err| ProvisionError::Cors(bucket.into(), Box::new(err.into())))?;
+    Ok(())
+}
+
+/// The live channel's table: one item per (job, connection), the index `by-connection`
+/// (keys only) to find a connection's items, and the TTL on `expires_at`.
+async fn create_connections_table(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), ProvisionError> {
+    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+    };
+    let string = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+    };
+    let result = dynamodb
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string("job_id")?)
+        .attribute_definitions(string("connection_id")?)
+        .key_schema(key("job_id", KeyType::Hash)?)
+        .key_schema(key("connection_id", KeyType::Range)?)
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(BY_CONNECTION_INDEX)
+                .key_schema(key("connection_id", KeyType::Hash)?)
+                .key_schema(key("job_id", KeyType::Range)?)
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()?,
+        )
+        .send()
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            return Ok(());
+        }
+        Err(err) => return Err(fail(err.into())),
+    }
+    dynamodb
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name("expires_at")
+                .enabled(true)
+                .build()?,
+        )
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    Ok(())
 }
 
 /// The jobs table's stream (`NEW_AND_OLD_IMAGES`), as `template.yaml` declares it; added

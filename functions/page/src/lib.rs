@@ -1,0 +1,193 @@
+//! `GET /`, `/app.js`, `/app.css`: the web page, served by the API itself so that its calls
+//! to the API are same-origin. The files are compiled in (`assets/`, no build step); the
+//! page learns the live channel's URL from a `<meta>` the handler fills in.
+
+use ferrotype_service::config::{ConfigError, Env};
+use lambda_http::http::{header, HeaderValue, Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+
+const INDEX: &str = include_str!("../assets/index.html");
+const SCRIPT: &str = include_str!("../assets/app.js");
+const STYLE: &str = include_str!("../assets/app.css");
+/// What `index.html` holds where the live channel's URL goes.
+const LIVE_URL_SLOT: &str = "{{LIVE_URL}}";
+
+/// The page's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSettings {
+    /// The live channel (`ws://` or `wss://`); `None`: the page polls.
+    pub live_url: Option<String>,
+    /// Where presigned links point (the bucket's origin), for the page's
+    /// Content-Security-Policy: uploads go there and the images come from there.
+    pub storage_origin: String,
+}
+
+impl PageSettings {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let live_url = env.optional("LIVE_URL").filter(|url| !url.is_empty());
+        if let Some(url) = &live_url {
+            if !(url.starts_with("wss://") || url.starts_with("ws://")) || !is_plain(url) {
+                return Err(ConfigError::Invalid {
+                    name: "LIVE_URL",
+                    value: url.clone(),
+                    reason: "must be a ws:// or wss:// URL".into(),
+                });
+            }
+        }
+        let storage_origin = env.required("PAGE_STORAGE_ORIGIN")?;
+        if !(storage_origin.starts_with("https://") || storage_origin.starts_with("http://"))
+            || !is_plain(&storage_origin)
+        {
+            return Err(ConfigError::Invalid {
+                name: "PAGE_STORAGE_ORIGIN",
+                value: storage_origin,
+                reason: "must be an http(s) origin, e.g. https://bucket.s3.us-east-1.amazonaws.com"
+                    .into(),
+            });
+        }
+        Ok(Self {
+            live_url,
+            storage_origin,
+        })
+    }
+}
+
+/// A URL that can go into an HTML attribute and a CSP header as it is.
+fn is_plain(url: &str) -> bool {
+    url.bytes().all(|b| {
+        b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'&' | b';' | b',')
+    })
+}
+
+pub struct App {
+    index: String,
+    policy: HeaderValue,
+}
+
+impl App {
+    pub fn new(settings: PageSettings) -> Self {
+        let live = settings.live_url.clone().unwrap_or_default();
+        let policy = format!(
+            "default-src 'none'; script-src 'self'; style-src 'self'; \
+             img-src 'self' blob: {storage}; connect-src 'self' {storage}{live}; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            storage = settings.storage_origin,
+            live = if live.is_empty() {
+                String::new()
+            } else {
+                format!(" {live}")
+            },
+        );
+        Self {
+            index: INDEX.replace(LIVE_URL_SLOT, &live),
+            policy: HeaderValue::from_str(&policy).expect("checked by PageSettings"),
+        }
+    }
+
+    pub fn handle(&self, request: &Request) -> Response<Body> {
+        if request.method() != Method::GET && request.method() != Method::HEAD {
+            return plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        }
+        let (body, content_type) = match request.uri().path() {
+            "/" | "/index.html" => (self.index.as_str(), "text/html; charset=utf-8"),
+            "/app.js" => (SCRIPT, "text/javascript; charset=utf-8"),
+            "/app.css" => (STYLE, "text/css; charset=utf-8"),
+            _ => return plain(StatusCode::NOT_FOUND, "no such page\n"),
+        };
+        let body = if request.method() == Method::HEAD {
+            Body::Empty
+        } else {
+            Body::Text(body.to_owned())
+        };
+        Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, content_type)
+            // Short, so a deploy shows within minutes; the page itself names the live URL.
+            .header(header::CACHE_CONTROL, "no-cache")
+            .header(header::CONTENT_SECURITY_POLICY, self.policy.clone())
+            .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+            .header(header::REFERRER_POLICY, "no-referrer")
+            .body(body)
+            .expect("a valid response")
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(Body::Text(text.to_owned()))
+        .expect("a valid response")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(live: Option<&str>) -> App {
+        App::new(PageSettings {
+            live_url: live.map(str::to_owned),
+            storage_origin: "http://127.0.0.1:4566".into(),
+        })
+    }
+
+    fn get(app: &App, path: &str) -> Response<Body> {
+        let request = lambda_http::http::Request::builder()
+            .uri(format!("https://api.example{path}"))
+            .body(Body::Empty)
+            .unwrap();
+        app.handle(&request)
+    }
+
+    fn text(response: &Response<Body>) -> &str {
+        match response.body() {
+            Body::Text(text) => text,
+            _ => "",
+        }
+    }
+
+    #[test]
+    fn the_page_names_the_live_channel_and_its_policy_allows_it() {
+        let response = get(&app(Some("ws://127.0.0.1:9001")), "/");
+        assert_eq!(response.status(), 200);
+        assert!(text(&response).contains(r#"content="ws://127.0.0.1:9001""#));
+        assert!(!text(&response).contains(LIVE_URL_SLOT));
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(policy.contains("connect-src 'self' http://127.0.0.1:4566 ws://127.0.0.1:9001;"));
+        assert!(policy.contains("script-src 'self';"));
+    }
+
+    #[test]
+    fn without_a_live_channel_the_slot_is_empty() {
+        let response = get(&app(None), "/");
+        assert!(text(&response).contains(r#"name="ferrotype-live" content="""#));
+    }
+
+    #[test]
+    fn each_asset_has_its_type_and_anything_else_is_404() {
+        let app = app(None);
+        for (path, kind) in [("/app.js", "text/javascript"), ("/app.css", "text/css")] {
+            let response = get(&app, path);
+            assert_eq!(response.status(), 200);
+            assert!(response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with(kind));
+        }
+        assert_eq!(get(&app, "/../Cargo.toml").status(), 404);
+        assert_eq!(get(&app, "/images").status(), 404);
+    }
+
+    #[test]
+    fn urls_that_could_break_out_of_the_attribute_or_header_are_refused() {
+        for live in ["http://x", "ws://x\" onload=\"y", "ws://x; script-src *"] {
+            let env = Env::from_pairs(&[("LIVE_URL", live), ("PAGE_STORAGE_ORIGIN", "https://b")]);
+            assert!(PageSettings::from_env(&env).is_err(), "{live}");
+        }
+        let env = Env::from_pairs(&[("PAGE_STORAGE_ORIGIN", "https://b.s3.amazonaws.com")]);
+        assert_eq!(PageSettings::from_env(&env).unwrap().live_url, None);
+    }
+}
