@@ -6,6 +6,7 @@
 
 pub mod faults;
 pub mod issuer;
+pub mod live;
 pub mod notifications;
 pub mod reliability;
 

@@ -36,14 +36,15 @@ pub fn event_of(old: Option<&JobRecord>, new: Option<&JobRecord>) -> Option<Webh
     }
 }
 
-/// The job a change leaves with a new status (`awaiting_upload` and `queued` included,
-/// `deleted` not): what the live channel shows.
+/// Whether a change gives an existing job a new status (`queued` included, `deleted` not):
+/// what the live channel shows. A creation is not one: nobody can watch a job before it
+/// exists, and whoever subscribes later is sent its state then.
 pub fn status_changed(old: Option<&JobRecord>, new: Option<&JobRecord>) -> bool {
     match (old, new) {
         (_, None) => false,
         (_, Some(new)) if new.status == JobStatus::Deleted => false,
         (Some(old), Some(new)) => old.status != new.status,
-        (None, Some(_)) => true,
+        (None, Some(_)) => false,
     }
 }
 
@@ -130,7 +131,7 @@ mod tests {
             Some(&record(Processing)),
             Some(&record(Completed))
         ));
-        assert!(status_changed(None, Some(&record(AwaitingUpload))));
+        assert!(!status_changed(None, Some(&record(AwaitingUpload))));
         assert!(!status_changed(
             Some(&record(Processing)),
             Some(&record(Processing))
