@@ -139,12 +139,13 @@ fn only_the_sweeper_queries_the_jobs_and_only_through_its_index_and_none_scans()
                 !actions.iter().any(|a| a == "dynamodb:Scan"),
                 "{name} may scan"
             );
-            if !actions.iter().any(|a| a == "dynamodb:Query") {
+            let resources = format!("{:?}", statement["Resource"]);
+            // The live channel's connections table is queried by job and by connection.
+            if !actions.iter().any(|a| a == "dynamodb:Query") || !resources.contains("JobTable") {
                 continue;
             }
             assert_eq!(name, "SweeperRole", "only the sweeper queries");
             assert_eq!(actions, ["dynamodb:Query"], "Query on its own statement");
-            let resources = format!("{:?}", statement["Resource"]);
             for index in JobTable::SWEEP_INDEXES {
                 assert!(
                     resources.contains(&format!("${{JobTable.Arn}}/index/{}", index.name)),
