@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: bench-notify features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -61,6 +61,9 @@ test-reliability: venv ## Faults, load and hostile input, with a table of figure
 
 bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corpus
 	scripts/bench/corpus
+
+bench-notify: venv ## Median time from a transition to its webhook and its live push (JOBS=20)
+	$(XTASK) latency
 
 bench: ## The image pipeline against sharp on .bench/corpus, one thread then two
 	scripts/bench/compare --threads 1

@@ -115,7 +115,7 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
         .build_binaries()
         .and_then(|()| start_stack(workspace, &mut supervisor, &logs, &work));
     match started {
-        Ok((api, token)) => {
+        Ok(stack::Stack { api, token, .. }) => {
             checks.pass(STACK_STARTS);
             let fixture = workspace.root.join("scripts/fixtures/photo.jpg");
             let run = run_checks(&api, &token, &fixture, &work, options, &mut checks);
@@ -143,7 +143,7 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
     }
 }
 
-struct Logs {
+pub struct Logs {
     moto: PathBuf,
     watch: PathBuf,
     bridge: PathBuf,
@@ -151,7 +151,7 @@ struct Logs {
 }
 
 impl Logs {
-    fn in_dir(dir: &std::path::Path) -> Self {
+    pub fn in_dir(dir: &std::path::Path) -> Self {
         Self {
             moto: dir.join("moto.log"),
             watch: dir.join("watch.log"),
@@ -160,7 +160,7 @@ impl Logs {
         }
     }
 
-    fn show(&self) {
+    pub fn show(&self) {
         for path in [&self.moto, &self.watch, &self.bridge, &self.ingest_bridge] {
             let tail = stack::tail(path, 40);
             if !tail.is_empty() {
@@ -171,12 +171,13 @@ impl Logs {
     }
 }
 
-fn start_stack(
+/// The stack the checks run against: `make dev`'s, on free ports, logs in `work`.
+pub fn start_stack(
     workspace: &Workspace,
     supervisor: &mut Supervisor,
     logs: &Logs,
     work: &std::path::Path,
-) -> anyhow::Result<(String, String)> {
+) -> anyhow::Result<stack::Stack> {
     let settings = Settings {
         emulator: Emulator::Moto {
             port: ports::free_port()?,
@@ -214,8 +215,7 @@ fn start_stack(
         extra_env: vec![("RATE_LIMIT_REQUESTS", "100000".into())],
         stream_bridge: Some(Output::File(work.join("stream-bridge.log"))),
     };
-    let stack = stack::start(workspace, supervisor, &settings)?;
-    Ok((stack.api, stack.token))
+    stack::start(workspace, supervisor, &settings)
 }
 
 fn run_checks(

@@ -8,6 +8,7 @@
 //! - [`e2e`]: the end-to-end checks over real HTTP on a stack of their own (`make e2e`).
 //! - [`reliability`]: faults, load and hostile input, one table of figures
 //!   (`make test-reliability`).
+//! - [`latency`]: from a transition to its webhook and its live push (`make bench-notify`).
 //!
 //! What they are built from:
 //! - [`supervise`]: child processes in process groups of their own, stopped on drop
@@ -25,6 +26,7 @@ pub mod dev;
 pub mod e2e;
 pub mod http;
 pub mod interrupt;
+pub mod latency;
 pub mod moto;
 pub mod ports;
 pub mod reliability;

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use xtask::interrupt::{self, Interrupted};
 use xtask::reliability::Scale;
 use xtask::workspace::Workspace;
-use xtask::{dev, e2e, reliability, suite};
+use xtask::{dev, e2e, latency, reliability, suite};
 
 #[derive(Parser)]
 #[command(about = "ferrotype's local system, test run and checks")]
@@ -40,6 +40,12 @@ impl E2eArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Time from a job's transition to its webhook and to its live push (medians).
+    Latency {
+        /// How many jobs to time.
+        #[arg(long, env = "JOBS", default_value_t = 20)]
+        jobs: usize,
+    },
     /// Run the whole system locally: moto, the API, the SQS bridges (Ctrl-C stops it).
     Dev {
         #[arg(long, env = "API_PORT", default_value_t = 9000)]
@@ -111,6 +117,18 @@ fn main() -> ExitCode {
 /// Ok(true) when everything passed, Ok(false) when a check or test failed.
 fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
     match command {
+        Command::Latency { jobs } => {
+            let samples = latency::run(workspace, jobs)?;
+            let (mut webhook, mut browser): (Vec<f64>, Vec<f64>) =
+                samples.iter().map(|s| (s.webhook_ms, s.browser_ms)).unzip();
+            println!(
+                "transition -> webhook arrival: median {:.1} ms; -> browser update (live channel): median {:.1} ms; {} jobs",
+                latency::median(&mut webhook),
+                latency::median(&mut browser),
+                samples.len()
+            );
+            Ok(true)
+        }
         Command::Dev {
             api_port,
             moto_port,
