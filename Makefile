@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: bench-notify features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: bench-notify browser features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -22,7 +22,7 @@ venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
 dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
 	$(XTASK) dev
 
-test: venv lint ## Lints, then cargo test against moto, then the end-to-end smoke test
+test: venv browser lint ## Lints, then cargo test against moto, then the end-to-end checks (the page in Chromium too)
 	$(XTASK) test
 
 test-arm64: ## The imaging tests for aarch64 under qemu (installs the cross tools if missing)
@@ -42,6 +42,13 @@ fmt:
 
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
+
+browser: venv ## Chromium (Debian's, with apt) and Playwright in .venv, for the page's browser test
+	scripts/ensure-chromium
+	@cmp -s requirements-browser.txt .venv/.requirements-browser 2>/dev/null || { \
+		echo "==> installing requirements-browser.txt into .venv"; \
+		.venv/bin/pip install --quiet -r requirements-browser.txt && \
+		cp requirements-browser.txt .venv/.requirements-browser; }
 
 features: ## Check that binaries and tests share one build of the dependencies
 	scripts/check-feature-unification
@@ -76,7 +83,7 @@ sam-build: venv ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the
 		.venv-sam/bin/pip install --quiet -r requirements-sam.txt; }
 	PATH="$$PWD/.venv/bin:$$PATH" .venv-sam/bin/sam build
 
-e2e: venv ## Only the end-to-end smoke test (its own moto, watch and bridge)
+e2e: venv browser ## Only the end-to-end smoke test (its own moto, watch and bridge)
 	$(XTASK) e2e
 
 clean-local: ## Remove .venv/, .venv-sam/, .local/ and .aws-sam/ (the next make recreates them)

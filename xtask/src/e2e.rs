@@ -118,7 +118,8 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
         Ok(stack::Stack { api, token, .. }) => {
             checks.pass(STACK_STARTS);
             let fixture = workspace.root.join("scripts/fixtures/photo.jpg");
-            let run = run_checks(&api, &token, &fixture, &work, options, &mut checks);
+            let run = run_checks(&api, &token, &fixture, &work, options, &mut checks)
+                .and_then(|()| check_page_in_browser(workspace, &api, &token, &work, &mut checks));
             if let Err(error) = run {
                 interrupted = error.downcast_ref::<Interrupted>().copied();
                 checks.fail("the checks run to the end", format!("{error:#}"));
@@ -216,6 +217,60 @@ pub fn start_stack(
         stream_bridge: Some(Output::File(work.join("stream-bridge.log"))),
     };
     stack::start(workspace, supervisor, &settings)
+}
+
+/// Where the browser test leaves its screenshot (`page.png`) and photos.
+pub const PAGE_ARTIFACTS: &str = "target/test-artifacts/page";
+
+/// The web page in a real headless Chromium (integration/browser/page_test.py): three
+/// photos dropped at a phone's width (one over 4 MiB, one corrupt), each reaching its end
+/// state on the page, over the live channel. Needs `make browser` (Chromium, Playwright).
+fn check_page_in_browser(
+    workspace: &Workspace,
+    api: &str,
+    token: &str,
+    work: &std::path::Path,
+    checks: &mut Checks,
+) -> anyhow::Result<()> {
+    const NAME: &str = "the page in headless Chromium: 3 photos dropped reach their end states";
+    let token_file = work.join("page-token");
+    std::fs::write(&token_file, token)?;
+    let artifacts = workspace.root.join(PAGE_ARTIFACTS);
+    std::fs::create_dir_all(&artifacts)?;
+    let mut command = std::process::Command::new(workspace.venv_bin("python"));
+    command
+        .arg(workspace.root.join("integration/browser/page_test.py"))
+        .arg("--url")
+        .arg(format!("{api}/"))
+        .arg("--token-file")
+        .arg(&token_file)
+        .arg("--artifacts")
+        .arg(&artifacts);
+    eprintln!("==> the page in headless Chromium (screenshot: {PAGE_ARTIFACTS}/page.png)");
+    let output = command.output()?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprint!("{text}");
+    interrupt::check()?;
+    if output.status.success() {
+        checks.pass(NAME);
+    } else {
+        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        checks.fail(
+            NAME,
+            format!(
+                "{} ({}):\n{}",
+                output.status,
+                PAGE_ARTIFACTS,
+                tail.join("\n")
+            ),
+        );
+    }
+    Ok(())
 }
 
 fn run_checks(

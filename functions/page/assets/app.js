@@ -1,1 +1,596 @@
-placeholder app.js
+// ferrotype's web page: sign in, pick or drop photos, upload each straight to S3 through a
+// presigned PUT, follow its job live (WebSocket) or by polling, show the results.
+// Plain ES module, no build step. The API is same-origin, so its URLs are relative (the page
+// may sit under an API Gateway stage path).
+
+const ACCEPTED = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+const MAX_BYTES = 50 * 1024 * 1024; // the server's MAX_DIRECT_UPLOAD_BYTES default
+const PARALLEL_UPLOADS = 3;
+const SUBSCRIBE_BATCH = 25; // the most jobs one subscribe message may name
+const STORAGE_KEY = "ferrotype.credential";
+
+// Empty, or still the placeholder (the page opened without the server): poll.
+const LIVE_URL = (() => {
+  const url = document.querySelector('meta[name="ferrotype-live"]')?.content.trim() ?? "";
+  return /^wss?:\/\//.test(url) ? url : "";
+})();
+
+// Server statuses in the order a job goes through them; a late message never moves back.
+const RANK = { awaiting_upload: 0, queued: 1, processing: 2, completed: 3, failed: 3, deleted: 3 };
+
+const FAILURES = {
+  corrupt_image: "The file is damaged or is not a readable image.",
+  image_too_large: "The image has too many pixels to process.",
+  unsupported_image_feature: "The image uses a feature that cannot be processed (for example an unusual colour format).",
+  unsupported_format: "This kind of file is not supported. Use JPEG, PNG, WebP or GIF.",
+  original_missing: "The uploaded file was not found on the server. Please upload it again.",
+  processing_error: "Something went wrong while processing the image. Please try again.",
+  internal_error: "The server had a problem with this image. Please try again later.",
+  retries_exhausted: "Processing kept failing, so it was given up. Please try again later.",
+  upload_expired: "The upload did not finish in time. Please upload the photo again.",
+  upload_size_mismatch: "The file that arrived was not the size announced. Please upload it again.",
+  upload_type_mismatch: "The file's contents do not match its type (for example a PNG named .jpg).",
+};
+
+const OUTPUTS = [
+  ["original", "Original"],
+  ["thumbnail", "Thumbnail"],
+  ["preview", "Preview"],
+  ["optimized", "Optimized"],
+];
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  signIn: $("sign-in"),
+  signInForm: $("sign-in-form"),
+  signInMessage: $("sign-in-message"),
+  credential: $("credential"),
+  signOut: $("sign-out"),
+  work: $("work"),
+  drop: $("drop"),
+  files: $("files"),
+  jobs: $("jobs"),
+};
+
+let credential = null;
+/** Every item on the page; `byId` holds those the server knows. */
+const items = new Set();
+const byId = new Map();
+const waiting = [];
+let uploading = 0;
+// What the page did, shown on <body> for the browser test: data-live (`socket` while the
+// WebSocket is open, `polling` while GET /images/{id} stands in, else `idle`),
+// data-socket-messages and data-polls.
+const stats = { socketMessages: 0, polls: 0 };
+
+// ---- sign-in ------------------------------------------------------------------------
+
+function start() {
+  addIcon();
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.has("token")) {
+    sessionStorage.setItem(STORAGE_KEY, fragment.get("token").trim());
+    // Out of the address bar, the history and any bookmark.
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  document.body.dataset.live = "idle";
+  const stored = sessionStorage.getItem(STORAGE_KEY);
+  if (stored) signIn(stored);
+  else showSignIn("");
+
+  ui.signInForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = ui.credential.value.trim();
+    if (!value) return;
+    sessionStorage.setItem(STORAGE_KEY, value);
+    ui.credential.value = "";
+    signIn(value);
+  });
+  ui.signOut.addEventListener("click", () => signOut(""));
+  ui.files.addEventListener("change", () => {
+    addFiles(ui.files.files);
+    ui.files.value = ""; // so picking the same file again is a change too
+  });
+  setUpDropZone();
+}
+
+function signIn(value) {
+  credential = value;
+  ui.signIn.hidden = true;
+  ui.signInMessage.hidden = true;
+  ui.work.hidden = false;
+  ui.signOut.hidden = false;
+}
+
+function showSignIn(message) {
+  ui.work.hidden = true;
+  ui.signOut.hidden = true;
+  ui.signIn.hidden = false;
+  ui.signInMessage.textContent = message;
+  ui.signInMessage.hidden = !message;
+  ui.credential.focus();
+}
+
+/** Forget the credential and everything done with it. */
+function signOut(message) {
+  credential = null;
+  sessionStorage.removeItem(STORAGE_KEY);
+  for (const item of items) {
+    item.done = true;
+    item.xhr?.abort();
+    clearTimeout(item.timer);
+  }
+  items.clear();
+  byId.clear();
+  waiting.length = 0;
+  ui.jobs.replaceChildren();
+  live.close();
+  showSignIn(message);
+}
+
+const REFUSED =
+  "The API key or token was not accepted (it may be mistyped, expired or revoked). Please sign in again.";
+
+// ---- files --------------------------------------------------------------------------
+
+function setUpDropZone() {
+  const zone = ui.drop;
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", (event) => {
+    if (!zone.contains(event.relatedTarget)) zone.classList.remove("dragging");
+  });
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    addFiles(event.dataTransfer.files);
+  });
+  // A photo dropped beside the zone would otherwise replace the page.
+  for (const type of ["dragover", "drop"]) {
+    window.addEventListener(type, (event) => event.preventDefault());
+  }
+}
+
+function addFiles(files) {
+  for (const file of files) {
+    const item = newItem(file);
+    items.add(item);
+    ui.jobs.prepend(item.el);
+    const refusal = refuse(file);
+    if (refusal) {
+      setState(item, "error", refusal);
+      continue;
+    }
+    queueUpload(item);
+  }
+}
+
+function refuse(file) {
+  if (!ACCEPTED.includes(file.type)) {
+    return "Not uploaded: this is not a JPEG, PNG, WebP or GIF image.";
+  }
+  if (file.size > MAX_BYTES) {
+    return `Not uploaded: the file is ${size(file.size)}; the limit is 50 MB.`;
+  }
+  if (file.size === 0) return "Not uploaded: the file is empty.";
+  return null;
+}
+
+function newItem(file) {
+  const progress = el("progress", { max: String(file.size || 1), value: "0" });
+  progress.setAttribute("aria-label", `Upload of ${file.name}`);
+  const status = el("p", { class: "status", "aria-live": "polite" });
+  const result = el("div", { class: "result", hidden: "" });
+  const li = el(
+    "li",
+    { class: "job" },
+    el("p", { class: "file" }, el("span", { class: "name" }, file.name), " ",
+      el("span", { class: "meta" }, size(file.size))),
+    progress,
+    status,
+    result,
+  );
+  return { file, el: li, progress, status, result, id: null, server: null, done: false,
+           mode: null, timer: 0, xhr: null };
+}
+
+/** data-state is one of uploading, queued, processing, completed, failed, error. */
+function setState(item, state, words) {
+  item.el.dataset.state = state;
+  item.status.textContent = words;
+  if (["completed", "failed", "error"].includes(state)) {
+    item.done = true;
+    item.el.dataset.endedAt = String(Date.now());
+    item.progress.hidden = true;
+    clearTimeout(item.timer);
+  }
+}
+
+// ---- upload -------------------------------------------------------------------------
+
+function queueUpload(item) {
+  setState(item, "uploading", "Waiting to upload…");
+  waiting.push(item);
+  pump();
+}
+
+function pump() {
+  while (uploading < PARALLEL_UPLOADS && waiting.length) {
+    const item = waiting.shift();
+    uploading += 1;
+    upload(item).finally(() => {
+      uploading -= 1;
+      pump();
+    });
+  }
+}
+
+async function upload(item) {
+  const { file } = item;
+  setState(item, "uploading", `Uploading ${size(file.size)}…`);
+  let session;
+  try {
+    ({ body: session } = await api("uploads", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ content_type: file.type, content_length: file.size }),
+    }));
+  } catch (error) {
+    if (!item.done) failUpload(item, `Not uploaded: ${error.message}`);
+    return;
+  }
+  if (item.done) return; // signed out meanwhile
+  item.id = session.id;
+  item.el.dataset.jobId = session.id;
+  byId.set(session.id, item);
+  try {
+    await put(item, session.upload);
+  } catch (error) {
+    if (!item.done) failUpload(item, error.message);
+    return;
+  }
+  if (item.done) return;
+  item.el.dataset.uploadedAt ??= String(Date.now());
+  applyStatus(item, { status: "awaiting_upload" });
+  watch(item);
+}
+
+/** The presigned PUT, with XMLHttpRequest for its upload progress. */
+function put(item, upload) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    item.xhr = xhr;
+    xhr.open(upload.method || "PUT", upload.url);
+    for (const [name, value] of Object.entries(upload.headers ?? {})) {
+      // The browser sets these itself and refuses them from scripts.
+      if (!["content-length", "host", "connection"].includes(name.toLowerCase())) {
+        xhr.setRequestHeader(name, value);
+      }
+    }
+    xhr.upload.addEventListener("progress", (event) => {
+      if (!event.lengthComputable) return;
+      item.progress.max = event.total;
+      item.progress.value = event.loaded;
+      if (event.loaded === event.total) item.el.dataset.uploadedAt ??= String(Date.now());
+    });
+    xhr.addEventListener("load", () => {
+      item.xhr = null;
+      if (xhr.status >= 200 && xhr.status < 300) {
+        item.progress.value = item.progress.max;
+        resolve();
+      } else {
+        // S3 explains itself in XML: <Error><Message>…</Message></Error>.
+        const why = xhr.responseXML?.querySelector("Message")?.textContent;
+        reject(new Error(`The storage refused the upload (HTTP ${xhr.status}${why ? `: ${why}` : ""}).`));
+      }
+    });
+    xhr.addEventListener("error", () => {
+      item.xhr = null;
+      reject(new Error("The upload failed: the connection to the storage broke. Please try again."));
+    });
+    xhr.addEventListener("abort", () => reject(new Error("The upload was stopped.")));
+    xhr.send(item.file);
+  });
+}
+
+/** An upload that can be tried again with the same file (a new session). */
+function failUpload(item, words) {
+  setState(item, "error", words);
+  const again = el("button", { type: "button", class: "quiet" }, "Try again");
+  again.addEventListener("click", () => {
+    if (item.id) byId.delete(item.id);
+    item.id = null;
+    item.server = null;
+    item.done = false;
+    delete item.el.dataset.jobId;
+    delete item.el.dataset.uploadedAt;
+    delete item.el.dataset.endedAt;
+    item.progress.value = 0;
+    item.progress.hidden = false;
+    item.result.hidden = true;
+    item.result.replaceChildren();
+    queueUpload(item);
+  });
+  item.result.replaceChildren(again);
+  item.result.hidden = false;
+}
+
+// ---- the API ------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, message, retryAfter) {
+    super(message);
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** A call to the API with the credential; a 401 signs out. Errors carry words to show. */
+async function api(path, init = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      cache: "no-store",
+      headers: { ...init.headers, Authorization: `Bearer ${credential}` },
+    });
+  } catch {
+    throw new ApiError(0, "the server could not be reached. Check your connection and try again.");
+  }
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10) || null;
+  if (response.status === 401) {
+    signOut(REFUSED);
+    throw new ApiError(401, "the API key or token was not accepted.");
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, await problem(response, retryAfter), retryAfter);
+  }
+  return { body: await response.json(), retryAfter };
+}
+
+/** The words of an RFC 9457 problem document, or of the status when there is none. */
+async function problem(response, retryAfter) {
+  let words = `the server answered ${response.status}.`;
+  try {
+    const doc = await response.json();
+    if (doc.detail || doc.title) words = String(doc.detail || doc.title);
+  } catch {
+    // Not JSON (a proxy's page): the status will do.
+  }
+  if (response.status === 429 && retryAfter) words += ` Try again in ${retryAfter} s.`;
+  return words;
+}
+
+// ---- following a job ----------------------------------------------------------------
+
+/** A job's document, from either channel, onto its item. */
+function applyStatus(item, job) {
+  if (item.done || item.finishing) return;
+  if (item.server && (RANK[job.status] ?? -1) < RANK[item.server]) return;
+  item.server = job.status;
+  switch (job.status) {
+    case "awaiting_upload":
+      return setState(item, "queued", "Uploaded. Waiting for the server to take it…");
+    case "queued":
+      return setState(item, "queued", "Uploaded. Waiting in line to be processed…");
+    case "processing":
+      return setState(item, "processing", "Processing: making the thumbnail, preview and optimized copy…");
+    case "completed":
+      return complete(item, job);
+    case "failed": {
+      const code = job.error?.code;
+      const words = FAILURES[code] ?? job.error?.message ?? "Processing failed.";
+      return setState(item, "failed", `Failed: ${words}`);
+    }
+    case "deleted":
+      return setState(item, "error", "This job was deleted.");
+    default:
+      return undefined;
+  }
+}
+
+/** Completed: one GET for the links (a live message carries sizes only), then show them. */
+async function complete(item, job) {
+  item.finishing = true;
+  let doc = job.outputs?.thumbnail?.url ? job : null;
+  for (let attempt = 0; !doc && attempt < 3; attempt += 1) {
+    try {
+      ({ body: doc } = await api(`images/${encodeURIComponent(item.id)}`));
+    } catch (error) {
+      if (error.status === 401 || item.done) return;
+      await sleep(1000 * 2 ** attempt);
+    }
+  }
+  item.finishing = false;
+  if (item.done) return;
+  if (!doc?.outputs) {
+    return setState(item, "error", "Processed, but the download links could not be fetched. Reload the page to try again.");
+  }
+  showOutputs(item, doc);
+  setState(item, "completed", "Done. The thumbnail, the preview and the downloads are below.");
+}
+
+function showOutputs(item, doc) {
+  const { outputs } = doc;
+  const figure = (output, caption) =>
+    el("figure", {},
+      el("img", { src: output.url, alt: `${caption} of ${item.file.name}`,
+                  width: String(output.width), height: String(output.height) }),
+      el("figcaption", {}, `${caption}, ${output.width}×${output.height}`));
+  const downloads = el("ul", { class: "downloads" });
+  for (const [name, label] of OUTPUTS) {
+    const output = outputs[name];
+    if (!output) continue;
+    downloads.append(el("li", {},
+      el("a", { href: output.url, download: "", target: "_blank", rel: "noreferrer",
+                class: `download-${name}` }, label),
+      ` ${output.width}×${output.height}, ${size(output.bytes)}`));
+  }
+  const expires = doc.expires_at ? new Date(doc.expires_at) : null;
+  item.result.replaceChildren(
+    el("div", { class: "images" },
+      figure(outputs.thumbnail, "Thumbnail"),
+      figure(outputs.preview, "Preview")),
+    el("h3", {}, "Downloads"),
+    downloads,
+    expires && !Number.isNaN(expires.getTime())
+      ? el("p", { class: "hint" }, `The links work until ${expires.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}.`)
+      : "",
+  );
+  item.result.hidden = false;
+}
+
+/** Unfinished jobs the server knows, to follow on whichever channel works. */
+function unfinished() {
+  return [...byId.values()].filter((item) => !item.done && item.mode);
+}
+
+function watch(item) {
+  if (!LIVE_URL) return poll(item);
+  if (live.open) {
+    item.mode = "socket";
+    return live.subscribe([item]);
+  }
+  item.mode = "socket";
+  if (live.retryTimer) return poll(item); // the socket is down: poll until it is back
+  return live.connect(); // subscribes every unfinished job once open
+}
+
+/** Polls GET /images/{id} until the job ends or the socket takes over again. */
+function poll(item, delay = 0) {
+  item.mode = "poll";
+  clearTimeout(item.timer);
+  if (document.body.dataset.live !== "socket") document.body.dataset.live = "polling";
+  item.timer = setTimeout(async () => {
+    item.timer = 0;
+    if (item.done || item.mode !== "poll") return;
+    let next = 2;
+    try {
+      const { body, retryAfter } = await api(`images/${encodeURIComponent(item.id)}`);
+      stats.polls += 1;
+      document.body.dataset.polls = String(stats.polls);
+      applyStatus(item, body);
+      next = retryAfter ?? 1;
+    } catch (error) {
+      if (error.status === 401) return;
+      if (error.status === 404) return setState(item, "error", "The server no longer knows this job (it may have been deleted).");
+      next = error.retryAfter ?? 5;
+    }
+    if (!item.done && item.mode === "poll") poll(item, Math.max(1, next) * 1000);
+  }, delay);
+}
+
+/** The one WebSocket of the page: opened on first need, reopened with backoff. */
+const live = {
+  socket: null,
+  open: false,
+  retryTimer: 0,
+  retryDelay: 1000,
+
+  connect() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = 0;
+    if (this.socket || !credential || !unfinished().length) return;
+    const socket = new WebSocket(LIVE_URL);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      this.open = true;
+      this.retryDelay = 1000;
+      document.body.dataset.live = "socket";
+      const items = unfinished();
+      for (const item of items) {
+        clearTimeout(item.timer);
+        item.mode = "socket";
+      }
+      this.subscribe(items);
+    });
+    socket.addEventListener("message", (event) => this.receive(event.data));
+    // "error" is always followed by "close".
+    socket.addEventListener("close", () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.open = false;
+      this.down();
+    });
+  },
+
+  /** Poll the unfinished jobs and try the socket again later. */
+  down() {
+    const items = unfinished();
+    document.body.dataset.live = items.length ? "polling" : "idle";
+    if (!items.length) return; // reopened on the next need
+    for (const item of items) poll(item);
+    this.retryTimer = setTimeout(() => this.connect(), this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, 60_000);
+  },
+
+  subscribe(items) {
+    for (let i = 0; i < items.length; i += SUBSCRIBE_BATCH) {
+      const jobs = items.slice(i, i + SUBSCRIBE_BATCH).map((item) => item.id);
+      this.socket.send(JSON.stringify({ action: "subscribe", token: credential, jobs }));
+    }
+  },
+
+  receive(data) {
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    stats.socketMessages += 1;
+    document.body.dataset.socketMessages = String(stats.socketMessages);
+    if (message.type === "status" && message.job) {
+      const item = byId.get(message.job.id);
+      if (item) applyStatus(item, message.job);
+    } else if (message.type === "error") {
+      // The channel would not follow these jobs (or any, without a list): the status
+      // route answers for them instead, and says so if the credential is the trouble.
+      const named = (message.jobs ?? []).map((id) => byId.get(id)).filter(Boolean);
+      for (const item of named.length ? named : unfinished()) {
+        if (!item.done && item.mode === "socket") poll(item);
+      }
+    }
+  },
+
+  close() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = 0;
+    const { socket } = this;
+    this.socket = null;
+    this.open = false;
+    socket?.close();
+    document.body.dataset.live = "idle";
+  },
+};
+
+// ---- small helpers ------------------------------------------------------------------
+
+// The API serves no /favicon.ico, and the page's policy allows no data: images; a blob:
+// icon keeps the browser from asking for one (a 404 in the console).
+function addIcon() {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5cad"/><path d="M5 13V4h6M5 8h5" stroke="#fff" stroke-width="2" fill="none"/></svg>';
+  const href = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+  document.head.append(el("link", { rel: "icon", type: "image/svg+xml", href }));
+}
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function size(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+start();

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""The web page, end to end in a real browser: Debian's chromium, headless, driven by
+Playwright, against a running stack (`make dev`).
+
+    .venv/bin/pip install -r requirements-browser.txt && scripts/ensure-chromium
+    .venv/bin/python integration/browser/page_test.py --url http://127.0.0.1:9000/ \\
+        --token-file .local/dev-token --artifacts /tmp/page-artifacts
+
+At a phone's viewport it signs in through `#token=` (and checks the token left the address
+bar), reaches the file input with the keyboard and picks three photos made here: a small
+one, one over 4 MiB and a corrupt JPEG. It waits for the two good ones to complete (loaded
+thumbnail and preview, four download links that answer 200) and the corrupt one to fail
+with a sentence a person understands, recording every state each item went through and
+whether the live channel carried them. Any console error, page error or timeout fails it.
+DIR/page.png is a full-page screenshot, taken also on failure. Exit code 0 only on success.
+"""
+
+import argparse
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import photos
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+PHONE = {"width": 390, "height": 844}
+END_STATES = {"completed", "failed", "error"}
+ALL_STATES = {"uploading", "queued", "processing"} | END_STATES
+DAMAGED = re.compile(r"damaged|corrupt|not (a )?readable", re.IGNORECASE)
+
+# Records each item's data-state changes in order, independently of the page's own code
+# (a MutationObserver with the old values, so no quick change is missed).
+WATCH_STATES = """() => {
+  const seen = new Map();
+  const note = (li, value) => {
+    if (!seen.has(li)) seen.set(li, []);
+    const list = seen.get(li);
+    if (value != null && list[list.length - 1] !== value) list.push(value);
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "attributes" && r.target.matches("li.job")) note(r.target, r.oldValue);
+      for (const node of r.addedNodes ?? []) {
+        if (node.matches?.("li.job")) note(node, node.dataset.state);
+      }
+    }
+    for (const li of document.querySelectorAll("li.job")) note(li, li.dataset.state);
+  }).observe(document.body, { subtree: true, childList: true, attributes: true,
+                              attributeFilter: ["data-state"], attributeOldValue: true });
+  window.__stateHistory = () => [...seen].map(([li, states]) =>
+    ({ name: li.querySelector(".name")?.textContent, states }));
+}"""
+
+ITEMS = """() => [...document.querySelectorAll("li.job")].map((li) => ({
+  name: li.querySelector(".name")?.textContent,
+  state: li.dataset.state,
+  job: li.dataset.jobId ?? null,
+  uploadedAt: li.dataset.uploadedAt ? Number(li.dataset.uploadedAt) : null,
+  endedAt: li.dataset.endedAt ? Number(li.dataset.endedAt) : null,
+  status: li.querySelector(".status")?.textContent ?? "",
+}))"""
+
+
+class Failure(Exception):
+    """A check that did not hold; its message says which and why."""
+
+
+def main() -> int:
+    args = parse_args()
+    args.artifacts.mkdir(parents=True, exist_ok=True)
+    token = args.token_file.read_text().strip()
+    if not token:
+        print(f"FAIL: {args.token_file} is empty", file=sys.stderr)
+        return 1
+    chromium = args.chromium or shutil.which("chromium")
+    if not chromium:
+        print("FAIL: no chromium on PATH (run scripts/ensure-chromium) and no --chromium", file=sys.stderr)
+        return 1
+
+    files = make_photos(args.artifacts / "photos")
+    problems: list[str] = []  # console and page errors, collected as they come
+    checked: list[str] = []
+    screenshot = args.artifacts / "page.png"
+    with sync_playwright() as playwright:
+        # --disable-dev-shm-usage: containers often give /dev/shm only 64 MB.
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--disable-dev-shm-usage"]
+        )
+        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text} ({m.location.get('url', '')})"))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        try:
+            run(page, context, args, token, files, problems, checked)
+            passed = True
+        except (Failure, PlaywrightError) as failure:
+            print(f"FAIL: {failure}", file=sys.stderr)
+            passed = False
+        finally:
+            try:
+                page.screenshot(path=str(screenshot), full_page=True)
+                print(f"screenshot: {screenshot}")
+            except PlaywrightError as error:
+                print(f"(no screenshot: {error})", file=sys.stderr)
+            browser.close()
+
+    print("\nchecked:")
+    for line in checked:
+        print(f"  ok  {line}")
+    if problems:
+        print("console/page errors:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+    if passed and not problems:
+        print("PASS")
+        return 0
+    print("FAILED", file=sys.stderr)
+    return 1
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="the page, e.g. http://127.0.0.1:9000/")
+    parser.add_argument("--token-file", required=True, type=Path, help="a file holding an API key or JWT")
+    parser.add_argument("--artifacts", required=True, type=Path, help="where page.png and the photos go")
+    parser.add_argument("--chromium", help="the browser (default: chromium on PATH)")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds for all jobs to end (default 180)")
+    return parser.parse_args()
+
+
+def make_photos(folder: Path) -> dict[str, tuple[Path, str]]:
+    """name -> (path, the end state it must reach). Files, so no protocol size limit applies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    large = photos.large_png()
+    if not 4 * 1024 * 1024 < len(large) < 20 * 1024 * 1024:
+        raise SystemExit(f"the large photo is {len(large)} bytes, not just over 4 MiB")
+    made = {
+        "meadow.png": (photos.photo_png(), "completed"),
+        "grain-1600x1000.png": (large, "completed"),
+        "damaged.jpg": (photos.corrupt_jpeg(), "failed"),
+    }
+    result = {}
+    for name, (data, end) in made.items():
+        path = folder / name
+        path.write_bytes(data)
+        result[name] = (path, end)
+    print("photos: " + ", ".join(f"{n} ({p.stat().st_size / 1024:.0f} KB)" for n, (p, _) in result.items()))
+    return result
+
+
+def run(page, context, args, token, files, problems, checked):
+    started = time.monotonic()
+    # The first request may start (or rebuild) the page function locally: be patient.
+    page.goto(f"{args.url}#token={token}", wait_until="load", timeout=120_000)
+    page.evaluate(WATCH_STATES)
+
+    if "#" in page.url or token in page.url:
+        raise Failure(f"the token is still in the address bar: {page.url}")
+    checked.append("signed in from #token=…, and the token left the address bar")
+    if not page.locator("#work").is_visible() or page.locator("#sign-in").is_visible():
+        raise Failure("after #token= the upload area is not shown (or the sign-in form still is)")
+    live_url = page.locator('meta[name="ferrotype-live"]').get_attribute("content") or ""
+
+    # The file control, reached with Tab alone and opened with Enter, as a keyboard user would.
+    for presses in range(1, 15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement?.id") == "files":
+            break
+    else:
+        raise Failure("Tab never reached the file input")
+    outline = page.evaluate("getComputedStyle(document.querySelector('label[for=files]')).outlineStyle")
+    if outline in ("none", ""):
+        raise Failure("the drop zone shows no focus outline while its input has the keyboard focus")
+    paths = [str(path) for path, _ in files.values()]
+    try:
+        with page.expect_file_chooser(timeout=5_000) as chooser:
+            page.keyboard.press("Enter")
+        chooser.value.set_files(paths)
+        how = "Enter opened the file chooser"
+    except PlaywrightError:
+        page.set_input_files("#files", paths)
+        how = "Enter opened no chooser; set the files on the input"
+    checked.append(f"the file control is reached with Tab ({presses} presses) and shows its focus; {how}")
+
+    items = wait_for_end(page, files, args.timeout, problems)
+    for name, (_, end) in files.items():
+        item = items[name]
+        if item["state"] != end:
+            raise Failure(f"{name} ended {item['state']!r}, not {end!r}: {item['status']!r}")
+    checked.append(f"all three items ended as expected in {time.monotonic() - started:.1f} s: "
+                   + ", ".join(f"{n} {items[n]['state']}" for n in files))
+
+    for name, (_, end) in files.items():
+        li = page.locator(f"li.job[data-job-id='{items[name]['job']}']")
+        if end == "completed":
+            check_completed(page, context, li, name, checked)
+        else:
+            status = items[name]["status"]
+            if not DAMAGED.search(status):
+                raise Failure(f"{name} failed, but its words do not say it is damaged: {status!r}")
+            checked.append(f"{name}: failed with {status!r}")
+
+    history = {entry["name"]: entry["states"] for entry in page.evaluate("window.__stateHistory()")}
+    for name, (_, end) in files.items():
+        states = history.get(name, [])
+        unknown = set(states) - ALL_STATES
+        if unknown:
+            raise Failure(f"{name} went through states the page should not use: {unknown}")
+        if states[:1] != ["uploading"] or not {"queued", "processing"} & set(states):
+            raise Failure(f"{name} went {' -> '.join(states)}: expected uploading first, then queued or processing")
+        checked.append(f"{name}: {' -> '.join(states)}")
+
+    body = page.evaluate("({ ...document.body.dataset })")
+    messages, polls = int(body.get("socketMessages", 0)), int(body.get("polls", 0))
+    channel = (f"the live channel {live_url} carried {messages} messages; {polls} polls of GET /images/{{id}}"
+               if live_url else f"no live channel on the page: {polls} polls of GET /images/{{id}}")
+    if live_url and messages == 0:
+        raise Failure(f"the page names a live channel ({live_url}) but no message came over it ({polls} polls instead)")
+    checked.append(f"{channel} (data-live={body.get('live')!r} at the end)")
+
+    print("\nupload 100% -> end state, as the page saw it:")
+    for name in files:
+        item = items[name]
+        if item["uploadedAt"] and item["endedAt"]:
+            print(f"  {name:22} {(item['endedAt'] - item['uploadedAt']) / 1000:6.2f} s  ({item['state']})")
+        else:
+            print(f"  {name:22} (no timestamps: uploaded {item['uploadedAt']}, ended {item['endedAt']})")
+
+    # Phone layout: nothing sticks out sideways, even at 360 px.
+    for width in (PHONE["width"], 360):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            raise Failure(f"at {width} px wide the page is {overflow} px too wide")
+    page.set_viewport_size(PHONE)
+    checked.append("no sideways scrolling at 390 and 360 px wide")
+    if problems:
+        raise Failure(f"{len(problems)} console or page error(s), listed below")
+
+
+def wait_for_end(page, files, timeout, problems):
+    """Every item in its end state; prints each change of state as it is seen."""
+    deadline = time.monotonic() + timeout
+    last = {}
+    while True:
+        items = {item["name"]: item for item in page.evaluate(ITEMS)}
+        for name, item in items.items():
+            if last.get(name) != item["state"]:
+                print(f"  {time.strftime('%H:%M:%S')} {name}: {item['state']} - {item['status']}")
+                last[name] = item["state"]
+        missing = set(files) - set(items)
+        if not missing and all(item["state"] in END_STATES for item in items.values()):
+            return items
+        if problems:
+            raise Failure(f"{problems[0]} (while waiting for the jobs)")
+        if time.monotonic() > deadline:
+            pending = {n: i["state"] for n, i in items.items() if i["state"] not in END_STATES}
+            raise Failure(f"timed out after {timeout:.0f} s: still {pending or ''}{' missing ' + str(missing) if missing else ''}")
+        page.wait_for_timeout(250)
+
+
+def check_completed(page, context, li, name, checked):
+    images = li.locator("img")
+    if images.count() < 2:
+        raise Failure(f"{name}: {images.count()} images shown, not the thumbnail and the preview")
+    sizes = []
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        # Loaded and decoded: naturalWidth stays 0 for a broken or pending image.
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=15_000)
+        if not image.is_visible():
+            raise Failure(f"{name}: image {index + 1} is not visible")
+        sizes.append(image.evaluate("(img) => `${img.alt}: ${img.naturalWidth}x${img.naturalHeight}`"))
+    links = li.locator(".downloads a")
+    if links.count() != 4:
+        raise Failure(f"{name}: {links.count()} download links, not 4")
+    answers = []
+    for index in range(links.count()):
+        link = links.nth(index)
+        href, label = link.get_attribute("href"), link.inner_text()
+        response = context.request.get(href)
+        if response.status != 200:
+            raise Failure(f"{name}: the {label} link answered {response.status}: {href}")
+        kind = response.headers.get("content-type", "")
+        if not kind.startswith("image/") or not response.body():
+            raise Failure(f"{name}: the {label} link answered {kind!r}, {len(response.body())} bytes")
+        answers.append(f"{label} {kind} {len(response.body()) / 1024:.0f} KB")
+    checked.append(f"{name}: completed; shows {'; '.join(sizes)}; links answer 200: {', '.join(answers)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
