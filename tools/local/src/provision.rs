@@ -181,7 +181,6 @@ async fn create_connections_table(
     dynamodb: &aws_sdk_dynamodb::Client,
     table: &str,
 ) -> Result<(), ProvisionError> {
-    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
     let key = |name: &str, kind: KeyType| {
         KeySchemaElement::builder()
             .attribute_name(name)
@@ -216,30 +215,7 @@ async fn create_connections_table(
         )
         .send()
         .await;
-    match result {
-        Ok(_) => {}
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_resource_in_use_exception()) =>
-        {
-            return Ok(());
-        }
-        Err(err) => return Err(fail(err.into())),
-    }
-    dynamodb
-        .update_time_to_live()
-        .table_name(table)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name("expires_at")
-                .enabled(true)
-                .build()?,
-        )
-        .send()
-        .await
-        .map_err(|err| fail(err.into()))?;
-    Ok(())
+    created_with_ttl(dynamodb, table, result, "expires_at").await
 }
 
 /// The jobs table's stream (`NEW_AND_OLD_IMAGES`), as `template.yaml` declares it; added
@@ -465,7 +441,6 @@ async fn create_table(
     table: &str,
     key_name: &str,
 ) -> Result<(), ProvisionError> {
-    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
     let result = dynamodb
         .create_table()
         .table_name(table)
@@ -484,6 +459,24 @@ async fn create_table(
         )
         .send()
         .await;
+    // Retention and tombstones expire through the TTL, as template.yaml declares.
+    created_with_ttl(dynamodb, table, result, JobRecord::TTL_ATTRIBUTE).await
+}
+
+/// After a `CreateTable`: an existing table is left as it is; a new one gets its TTL on
+/// `ttl_attribute`.
+async fn created_with_ttl(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+    result: Result<
+        aws_sdk_dynamodb::operation::create_table::CreateTableOutput,
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::create_table::CreateTableError,
+        >,
+    >,
+    ttl_attribute: &str,
+) -> Result<(), ProvisionError> {
+    let fail = |err: aws_sdk_dynamodb::Error| ProvisionError::Table(table.into(), Box::new(err));
     match result {
         Ok(_) => {}
         Err(err)
@@ -495,13 +488,12 @@ async fn create_table(
         }
         Err(err) => return Err(fail(err.into())),
     }
-    // Retention and tombstones expire through the TTL, as template.yaml declares.
     dynamodb
         .update_time_to_live()
         .table_name(table)
         .time_to_live_specification(
             TimeToLiveSpecification::builder()
-                .attribute_name(JobRecord::TTL_ATTRIBUTE)
+                .attribute_name(ttl_attribute)
                 .enabled(true)
                 .build()?,
         )
