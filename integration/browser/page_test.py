@@ -16,6 +16,7 @@ DIR/page.png is a full-page screenshot, taken also on failure. Exit code 0 only 
 """
 
 import argparse
+import json
 import re
 import shutil
 import sys
@@ -94,15 +95,21 @@ def main() -> int:
         page.set_default_timeout(30_000)
         page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text} ({m.location.get('url', '')})"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        frames: list[tuple[str, str]] = []  # (sent|received, text), for the summary
+        page.on("websocket", lambda ws: (
+            ws.on("framesent", lambda f: frames.append(("sent", f if isinstance(f, str) else str(f)))),
+            ws.on("framereceived", lambda f: frames.append(("received", f if isinstance(f, str) else str(f)))),
+        ))
+        passed = False
         try:
-            run(page, context, args, token, files, problems, checked)
+            run(page, context, args, token, files, problems, checked, frames)
             passed = True
         except (Failure, PlaywrightError) as failure:
             print(f"FAIL: {failure}", file=sys.stderr)
-            passed = False
         finally:
             try:
-                page.screenshot(path=str(screenshot), full_page=True)
+                if not passed:  # else page.png shows the results, before the sign-out checks
+                    page.screenshot(path=str(screenshot), full_page=True)
                 print(f"screenshot: {screenshot}")
             except PlaywrightError as error:
                 print(f"(no screenshot: {error})", file=sys.stderr)
@@ -128,6 +135,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--token-file", required=True, type=Path, help="a file holding an API key or JWT")
     parser.add_argument("--artifacts", required=True, type=Path, help="where page.png and the photos go")
     parser.add_argument("--chromium", help="the browser (default: chromium on PATH)")
+    parser.add_argument("--block-live", action="store_true",
+                        help="refuse the page's WebSocket, to check that it falls back to polling")
     parser.add_argument("--timeout", type=float, default=180, help="seconds for all jobs to end (default 180)")
     return parser.parse_args()
 
@@ -152,8 +161,11 @@ def make_photos(folder: Path) -> dict[str, tuple[Path, str]]:
     return result
 
 
-def run(page, context, args, token, files, problems, checked):
+def run(page, context, args, token, files, problems, checked, frames):
     started = time.monotonic()
+    if args.block_live:
+        # Every WebSocket of the page is closed at once, as a proxy that refuses it would.
+        page.route_web_socket(re.compile(".*"), lambda ws: ws.close(code=1011, reason="blocked by the test"))
     # The first request may start (or rebuild) the page function locally: be patient.
     page.goto(f"{args.url}#token={token}", wait_until="load", timeout=120_000)
     page.evaluate(WATCH_STATES)
@@ -181,9 +193,9 @@ def run(page, context, args, token, files, problems, checked):
             page.keyboard.press("Enter")
         chooser.value.set_files(paths)
         how = "Enter opened the file chooser"
-    except PlaywrightError:
+    except PlaywrightError as error:
         page.set_input_files("#files", paths)
-        how = "Enter opened no chooser; set the files on the input"
+        how = f"Enter opened no chooser ({str(error).splitlines()[0]}); set the files on the input"
     checked.append(f"the file control is reached with Tab ({presses} presses) and shows its focus; {how}")
 
     items = wait_for_end(page, files, args.timeout, problems)
@@ -218,9 +230,15 @@ def run(page, context, args, token, files, problems, checked):
     messages, polls = int(body.get("socketMessages", 0)), int(body.get("polls", 0))
     channel = (f"the live channel {live_url} carried {messages} messages; {polls} polls of GET /images/{{id}}"
                if live_url else f"no live channel on the page: {polls} polls of GET /images/{{id}}")
-    if live_url and messages == 0:
+    if args.block_live:
+        if messages or not polls:
+            raise Failure(f"with the socket blocked the page got {messages} socket messages and made {polls} polls")
+    elif live_url and messages == 0:
         raise Failure(f"the page names a live channel ({live_url}) but no message came over it ({polls} polls instead)")
     checked.append(f"{channel} (data-live={body.get('live')!r} at the end)")
+    if frames:
+        print("\nover the live channel, per job:")
+        print_frames(frames, {items[n]["job"]: n for n in files}, token)
 
     print("\nupload 100% -> end state, as the page saw it:")
     for name in files:
@@ -240,6 +258,83 @@ def run(page, context, args, token, files, problems, checked):
     checked.append("no sideways scrolling at 390 and 360 px wide")
     if problems:
         raise Failure(f"{len(problems)} console or page error(s), listed below")
+    page.screenshot(path=str(args.artifacts / "page.png"), full_page=True)
+
+    check_refusals(page, args.artifacts / "photos", checked)
+    check_sign_out_and_refused_key(page, files, args.artifacts, problems, checked)
+
+
+def check_refusals(page, folder, checked):
+    """A file of another type and one over 50 MiB are refused on the page, with no request."""
+    text = folder / "notes.txt"
+    text.write_text("not a photo\n")
+    huge = folder / "huge.png"
+    with huge.open("wb") as file:  # sparse: 51 MiB on the page, nothing on disk
+        file.truncate(51 * 1024 * 1024)
+    asked = []
+    watcher = lambda request: "/uploads" in request.url and asked.append(request.url)
+    page.on("request", watcher)
+    before = page.locator("li.job").count()
+    page.set_input_files("#files", [str(text), str(huge)])
+    page.wait_for_function(f"document.querySelectorAll('li.job').length === {before + 2}")
+    page.wait_for_timeout(500)  # time for a request, were one made
+    page.remove_listener("request", watcher)
+    huge.unlink()  # sparse here, but 51 MiB wherever the artifacts are copied
+    for name in ("notes.txt", "huge.png"):
+        item = page.locator("li.job", has=page.locator(".name", has_text=name))
+        state, words = item.get_attribute("data-state"), item.locator(".status").inner_text()
+        if state != "error" or not words.startswith("Not uploaded"):
+            raise Failure(f"{name} was not refused on the page: {state!r}, {words!r}")
+        checked.append(f"{name}: refused on the page: {words!r}")
+    if asked:
+        raise Failure(f"refused files still made requests: {asked}")
+    checked.append("the refused files made no request")
+
+
+def check_sign_out_and_refused_key(page, files, artifacts, problems, checked):
+    """Sign out clears the tab; a key the API refuses (401) brings the form back, in words."""
+    page.get_by_role("button", name="Sign out").click()
+    if not page.locator("#sign-in").is_visible() or page.locator("li.job").count():
+        raise Failure("after Sign out the sign-in form is not shown, or the jobs still are")
+    if page.evaluate("sessionStorage.length"):
+        raise Failure("after Sign out the credential is still in sessionStorage")
+    checked.append("Sign out shows the sign-in form, clears the list and sessionStorage")
+
+    page.get_by_label("API key or token").fill("ftk_0000000000000000_not-a-real-key")
+    page.keyboard.press("Enter")  # the form submits from the keyboard
+    if not page.locator("#work").is_visible():
+        raise Failure("signing in with the form did not show the upload area")
+    seen = len(problems)
+    path, _ = next(iter(files.values()))
+    page.set_input_files("#files", [str(path)])
+    message = page.locator("#sign-in-message")
+    message.wait_for(state="visible", timeout=30_000)
+    # The browser itself logs the 401 it was answered: expected here, not the page's fault.
+    problems[seen:] = [p for p in problems[seen:] if "status of 401" not in p]
+    words = message.inner_text()
+    if "not accepted" not in words:
+        raise Failure(f"a refused key shows {words!r}, not why")
+    page.screenshot(path=str(artifacts / "sign-in.png"), full_page=True)
+    checked.append(f"a key the API refuses (401) brings back the form saying {words!r}")
+
+
+def print_frames(frames, names, token):
+    """What the socket carried: the subscribes sent, then each job's statuses in order."""
+    sent = [json.loads(text) for way, text in frames if way == "sent"]
+    print(f"  sent {len(sent)} subscribe message(s) naming {sum(len(m.get('jobs', [])) for m in sent)} job(s)"
+          + ("" if all(m.get("token") == token for m in sent) else " (NOT all with the token)"))
+    statuses = {}
+    for way, text in frames:
+        if way != "received":
+            continue
+        message = json.loads(text)
+        if message.get("type") == "status":
+            job = message["job"]
+            statuses.setdefault(job["id"], []).append(job["status"])
+        else:
+            print(f"  received {text}")
+    for job, seen in statuses.items():
+        print(f"  {names.get(job, job):22} {' -> '.join(seen)}")
 
 
 def wait_for_end(page, files, timeout, problems):

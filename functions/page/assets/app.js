@@ -128,9 +128,6 @@ function signOut(message) {
   showSignIn(message);
 }
 
-const REFUSED =
-  "The API key or token was not accepted (it may be mistyped, expired or revoked). Please sign in again.";
-
 // ---- files --------------------------------------------------------------------------
 
 function setUpDropZone() {
@@ -154,17 +151,15 @@ function setUpDropZone() {
   }
 }
 
+/** The newest pick goes on top, its files in the order they were picked. */
 function addFiles(files) {
-  for (const file of files) {
-    const item = newItem(file);
+  const batch = [...files].map(newItem);
+  ui.jobs.prepend(...batch.map((item) => item.el));
+  for (const item of batch) {
     items.add(item);
-    ui.jobs.prepend(item.el);
-    const refusal = refuse(file);
-    if (refusal) {
-      setState(item, "error", refusal);
-      continue;
-    }
-    queueUpload(item);
+    const refusal = refuse(item.file);
+    if (refusal) setState(item, "error", refusal);
+    else queueUpload(item);
   }
 }
 
@@ -342,7 +337,8 @@ async function api(path, init = {}) {
   }
   const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10) || null;
   if (response.status === 401) {
-    signOut(REFUSED);
+    const why = (await problem(response, null)).replace(/\.$/, "");
+    signOut(`The API key or token was not accepted (${why}). Please sign in again.`);
     throw new ApiError(401, "the API key or token was not accepted.");
   }
   if (!response.ok) {
@@ -410,7 +406,7 @@ async function complete(item, job) {
     return setState(item, "error", "Processed, but the download links could not be fetched. Reload the page to try again.");
   }
   showOutputs(item, doc);
-  setState(item, "completed", "Done. The thumbnail, the preview and the downloads are below.");
+  setState(item, "completed", "Done: ready to download.");
 }
 
 function showOutputs(item, doc) {
@@ -493,7 +489,11 @@ const live = {
   connect() {
     clearTimeout(this.retryTimer);
     this.retryTimer = 0;
-    if (this.socket || !credential || !unfinished().length) return;
+    if (this.socket || !credential) return;
+    if (!unfinished().length) {
+      document.body.dataset.live = "idle"; // opened again on the next need
+      return;
+    }
     const socket = new WebSocket(LIVE_URL);
     this.socket = socket;
     socket.addEventListener("open", () => {
@@ -585,7 +585,8 @@ function el(tag, attributes, ...children) {
 }
 
 function size(bytes) {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
