@@ -125,6 +125,21 @@ impl From<UsageError> for Refusal {
     }
 }
 
+/// The credential of `Authorization: Bearer <credential>`.
+fn bearer(headers: &HeaderMap) -> Result<&str, Refusal> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(Refusal::NoCredential)?
+        .to_str()
+        .map_err(|_| Refusal::NotBearer)?;
+    let (scheme, credential) = value.split_once(' ').ok_or(Refusal::NotBearer)?;
+    let credential = credential.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || credential.is_empty() {
+        return Err(Refusal::NotBearer);
+    }
+    Ok(credential)
+}
+
 /// Callers, limits and CORS, built once at init.
 pub struct Gate {
     mode: AuthMode,
@@ -169,26 +184,35 @@ impl Gate {
 
     /// The caller of a request, once its credential is checked and its request counted.
     pub async fn admit(&self, headers: &HeaderMap) -> Result<CallerId, Refusal> {
+        match self.mode {
+            AuthMode::None => self.count(CallerId::anonymous()).await,
+            AuthMode::Required => {
+                let credential = bearer(headers)?;
+                self.admit_credential(credential).await
+            }
+        }
+    }
+
+    /// As [`Gate::admit`], for a credential that comes without a header (the live
+    /// channel's subscribe message).
+    pub async fn admit_credential(&self, credential: &str) -> Result<CallerId, Refusal> {
         let caller = match self.mode {
             AuthMode::None => CallerId::anonymous(),
-            AuthMode::Required => self.identify(headers).await?,
+            AuthMode::Required => self.identify(credential.trim()).await?,
         };
+        self.count(caller).await
+    }
+
+    async fn count(&self, caller: CallerId) -> Result<CallerId, Refusal> {
         if let Some(usage) = &self.usage {
             usage.admit(&caller, OffsetDateTime::now_utc()).await?;
         }
         Ok(caller)
     }
 
-    async fn identify(&self, headers: &HeaderMap) -> Result<CallerId, Refusal> {
-        let value = headers
-            .get(header::AUTHORIZATION)
-            .ok_or(Refusal::NoCredential)?
-            .to_str()
-            .map_err(|_| Refusal::NotBearer)?;
-        let (scheme, credential) = value.split_once(' ').ok_or(Refusal::NotBearer)?;
-        let credential = credential.trim();
-        if !scheme.eq_ignore_ascii_case("bearer") || credential.is_empty() {
-            return Err(Refusal::NotBearer);
+    async fn identify(&self, credential: &str) -> Result<CallerId, Refusal> {
+        if credential.is_empty() {
+            return Err(Refusal::NoCredential);
         }
         if ApiKey::looks_like(credential) {
             let keys = self.keys.as_ref().ok_or(Refusal::Key(KeyError::Invalid))?;

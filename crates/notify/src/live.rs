@@ -143,22 +143,15 @@ impl Subscriptions {
 
     /// The connections that watch `job`.
     pub async fn of_job(&self, job: JobId) -> Result<Vec<ConnectionId>, LiveError> {
-        let items = self
+        let query = self
             .client
             .query()
-            .table_name(&self.table)
             .key_condition_expression("job_id = :job")
-            .expression_attribute_values(":job", s(job.to_string()))
-            .projection_expression("connection_id")
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| table_error("Query")(e.into()))?;
-        Ok(items
-            .iter()
-            .filter_map(|item| field(item, "connection_id"))
+            .expression_attribute_values(":job", s(job.to_string()));
+        Ok(self
+            .all(query, "connection_id")
+            .await?
+            .into_iter()
             .map(ConnectionId)
             .collect())
     }
@@ -178,27 +171,37 @@ impl Subscriptions {
 
     /// Forgets everything `connection` watched; the number of items removed.
     pub async fn remove_connection(&self, connection: &ConnectionId) -> Result<usize, LiveError> {
-        let items = self
+        let query = self
             .client
             .query()
-            .table_name(&self.table)
             .index_name(BY_CONNECTION_INDEX)
             .key_condition_expression("connection_id = :connection")
-            .expression_attribute_values(":connection", s(connection.as_str()))
+            .expression_attribute_values(":connection", s(connection.as_str()));
+        let jobs = self.all(query, "job_id").await?;
+        for job in &jobs {
+            self.remove(connection, job).await?;
+        }
+        Ok(jobs.len())
+    }
+}
+
+impl Subscriptions {
+    /// Attribute `name` of every item `query` finds in the table, all pages read.
+    async fn all(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        name: &str,
+    ) -> Result<Vec<String>, LiveError> {
+        let items = query
+            .table_name(&self.table)
+            .projection_expression(name)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| table_error("Query")(e.into()))?;
-        let jobs: Vec<String> = items
-            .iter()
-            .filter_map(|item| field(item, "job_id"))
-            .collect();
-        for job in &jobs {
-            self.remove(connection, job).await?;
-        }
-        Ok(jobs.len())
+        Ok(items.iter().filter_map(|item| field(item, name)).collect())
     }
 }
 

@@ -11,7 +11,6 @@
 //! Answers go back through the `@connections` API, as the notifier's pushes do.
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
-use aws_lambda_events::http::{header, HeaderMap, HeaderValue};
 use ferrotype_access::Gate;
 use ferrotype_notify::live::{
     ClientMessage, ConnectionId, LiveChannel, LiveError, LiveMessage, MAX_JOBS_PER_SUBSCRIBE,
@@ -191,12 +190,7 @@ async fn owned(app: &App, id: JobId, caller: &CallerId) -> Result<bool, StoreErr
 /// The token's caller, checked by the same gate as `Authorization: Bearer` on the HTTP
 /// routes; a refusal becomes the error message the browser is sent.
 async fn admit(app: &App, token: &str) -> Result<CallerId, LiveMessage> {
-    let mut headers = HeaderMap::new();
-    let value = HeaderValue::from_str(&format!("Bearer {}", token.trim())).map_err(|_| {
-        LiveMessage::error("invalid-token", "the token is not a credential", vec![])
-    })?;
-    headers.insert(header::AUTHORIZATION, value);
-    app.gate.admit(&headers).await.map_err(|refusal| {
+    app.gate.admit_credential(token).await.map_err(|refusal| {
         if refusal.is_unavailable() {
             error!(error = %DisplayErrorContext(&refusal), "checking the caller failed");
         } else {
