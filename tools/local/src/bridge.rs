@@ -62,6 +62,24 @@ impl HttpInvoker {
     }
 }
 
+/// The command-line arguments every stand-in that invokes a function shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InvokeArgs {
+    /// The function's Lambda Invoke URL (cargo lambda watch serves
+    /// /2015-03-31/functions/{name}/invocations).
+    #[arg(long)]
+    pub invoke_url: String,
+    /// How long one invocation may take, in seconds (the first one compiles the function).
+    #[arg(long, default_value_t = 600)]
+    pub invoke_timeout: u64,
+}
+
+impl InvokeArgs {
+    pub fn invoker(&self) -> Result<HttpInvoker, reqwest::Error> {
+        HttpInvoker::new(&self.invoke_url, Duration::from_secs(self.invoke_timeout))
+    }
+}
+
 impl HttpInvoker {
     /// Invokes the function with `event` and reads its answer.
     pub async fn call<E, R>(&self, event: &E) -> Result<R, InvokeError>

@@ -15,6 +15,14 @@ pub mod live;
 pub mod provision;
 pub mod stream;
 
+/// Logs to stderr at `RUST_LOG`'s level, `info` by default: how the stand-ins' binaries log.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+}
+
 /// Completes on Ctrl-C or SIGTERM: how the bridges' binaries stop.
 pub async fn shutdown_signal() {
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
