@@ -98,6 +98,45 @@ impl Notifications {
             NotifierInProcess(app),
         )
     }
+
+    /// Runs the processor, the notifier (through the stream) and, when given, the webhook
+    /// sender until a round finds nothing more to do; panics after `rounds`.
+    pub async fn settle(
+        &self,
+        stack: &TestStack,
+        notifier: &notifier::App,
+        webhook: Option<&webhook::App>,
+        rounds: usize,
+    ) {
+        let processor = stack.processor_app();
+        let mut stream = self.stream_bridge(stack, notifier).await;
+        for _ in 0..rounds {
+            let processed = stack
+                .bridge(&processor)
+                .await
+                .poll_once()
+                .await
+                .expect("the processor's bridge")
+                .received;
+            let told = stream.poll_once().await.expect("the stream bridge");
+            let attempted = match webhook {
+                Some(app) => {
+                    stack
+                        .webhook_bridge(app)
+                        .await
+                        .poll_once()
+                        .await
+                        .expect("the webhook bridge")
+                        .received
+                }
+                None => 0,
+            };
+            if processed == 0 && told == 0 && attempted == 0 {
+                return;
+            }
+        }
+        panic!("the jobs and their notifications did not settle in {rounds} rounds");
+    }
 }
 
 impl TestStack {
@@ -242,9 +281,9 @@ async fn moved(
     (StatusCode::TEMPORARY_REDIRECT, [("location", "/hook")])
 }
 
-/// Verifies a received webhook with the Standard Webhooks reference library (Python, from
-/// `.venv`), independently of ferrotype's own signing: `Ok` with the parsed body, or the
-/// library's error.
+/// Verifies a received webhook with the Standard Webhooks reference library
+/// (`integration/webhooks/verify.py`, Python from `.venv`), independently of ferrotype's own
+/// signing: `Ok` with the parsed body, or the library's error.
 pub fn verify_with_reference(
     secret: &str,
     received: &Received,
@@ -257,21 +296,10 @@ pub fn verify_with_reference(
             .unwrap_or_default()
             .to_string()
     };
-    let python = crate::workspace_root().join(".venv/bin/python");
-    let script = r#"
-import json, sys
-from standardwebhooks.webhooks import Webhook
-secret, wid, ts, sig = sys.argv[1:5]
-body = sys.stdin.read()
-try:
-    print(json.dumps(Webhook(secret).verify(body, {"webhook-id": wid, "webhook-timestamp": ts, "webhook-signature": sig})))
-except Exception as err:
-    print(f"{type(err).__name__}: {err}", file=sys.stderr)
-    sys.exit(3)
-"#;
+    let root = crate::workspace_root();
+    let python = root.join(".venv/bin/python");
     let mut child = std::process::Command::new(&python)
-        .arg("-c")
-        .arg(script)
+        .arg(root.join("integration/webhooks/verify.py"))
         .arg(secret)
         .arg(header("webhook-id"))
         .arg(header("webhook-timestamp"))

@@ -62,23 +62,7 @@ impl Live {
     async fn settle(&self) {
         let mut notifier = self.notify.notifier_app(&self.stack);
         notifier.live = Some(self.harness.channel());
-        let processor = self.stack.processor_app();
-        let mut stream = self.notify.stream_bridge(&self.stack, &notifier).await;
-        for _ in 0..20 {
-            let processed = self
-                .stack
-                .bridge(&processor)
-                .await
-                .poll_once()
-                .await
-                .unwrap()
-                .received;
-            let told = stream.poll_once().await.unwrap();
-            if processed == 0 && told == 0 {
-                return;
-            }
-        }
-        panic!("the jobs did not settle");
+        self.notify.settle(&self.stack, &notifier, None, 20).await;
     }
 }
 

@@ -30,39 +30,6 @@ fn upload_notifying(callback_url: &str, notify_email: Option<&str>) -> lambda_ht
     post_image("image/jpeg", photo()).with_query_string_parameters(query)
 }
 
-/// Processes every queued job, reads the stream to its end, and runs every due webhook
-/// attempt, until a round does nothing.
-async fn settle(
-    stack: &TestStack,
-    notify: &Notifications,
-    notifier: &notifier::App,
-    webhook: &webhook::App,
-) {
-    let processor = stack.processor_app();
-    let mut stream = notify.stream_bridge(stack, notifier).await;
-    for _ in 0..30 {
-        let processed = stack
-            .bridge(&processor)
-            .await
-            .poll_once()
-            .await
-            .unwrap()
-            .received;
-        let told = stream.poll_once().await.unwrap();
-        let attempted = stack
-            .webhook_bridge(webhook)
-            .await
-            .poll_once()
-            .await
-            .unwrap()
-            .received;
-        if processed == 0 && told == 0 && attempted == 0 {
-            return;
-        }
-    }
-    panic!("the notifications did not settle in 30 rounds");
-}
-
 fn events_of(receiver: &Receiver) -> Vec<String> {
     receiver
         .received()
@@ -100,7 +67,7 @@ async fn each_transition_is_told_once_signed_even_when_the_job_is_delivered_twic
 
     let notifier = notify.notifier_app(&stack);
     let webhook = notify.webhook_app(&stack, RetrySchedule::standard(), Duration::from_secs(5));
-    settle(&stack, &notify, &notifier, &webhook).await;
+    notify.settle(&stack, &notifier, Some(&webhook), 30).await;
 
     assert_eq!(
         events_of(&receiver),
@@ -189,7 +156,7 @@ async fn a_failing_receiver_is_retried_on_the_schedule_until_it_answers_410() {
     // Four attempts, none delayed, each bounded to 1 s.
     let schedule = RetrySchedule::parse("0,0,0,0").unwrap();
     let webhook = notify.webhook_app(&stack, schedule, Duration::from_secs(1));
-    settle(&stack, &notify, &notifier, &webhook).await;
+    notify.settle(&stack, &notifier, Some(&webhook), 30).await;
 
     let status = json(&status::handle(&stack.status_app(), get_status(&id)).await);
     let processing = &status["webhooks"]["image.processing"];
@@ -246,7 +213,7 @@ async fn the_retry_schedule_ends_as_failed_after_its_last_attempt() {
         RetrySchedule::parse("0,0").unwrap(),
         Duration::from_secs(1),
     );
-    settle(&stack, &notify, &notifier, &webhook).await;
+    notify.settle(&stack, &notifier, Some(&webhook), 30).await;
     let status = json(&status::handle(&stack.status_app(), get_status(&id)).await);
     for event in ["image.processing", "image.completed"] {
         assert_eq!(status["webhooks"][event]["state"], "failed", "{status}");

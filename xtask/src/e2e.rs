@@ -3,8 +3,9 @@
 //!
 //! Upload `scripts/fixtures/photo.jpg` (1200×800), expect `202` and a `Location`, poll it
 //! until `completed`, download every output through its presigned link (status, size,
-//! type, dimensions), then a multipart upload and the 400/404/415 answers. Each check is a
-//! named result; the run ends with `N passed, M failed`.
+//! type, dimensions), then a multipart upload and the 400/404/415 answers, a job's signed
+//! webhooks on a receiver of this process, and the web page in headless Chromium. Each
+//! check is a named result; the run ends with `N passed, M failed`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -18,6 +19,7 @@ use crate::interrupt::{self, Interrupted};
 use crate::ports;
 use crate::stack::{self, Bridge, Emulator, Queue, Settings};
 use crate::supervise::{Output, Supervisor};
+use crate::webhooks::{verify_with_reference, Delivery, Receiver};
 use crate::workspace::Workspace;
 
 /// The fixture's size.
@@ -115,10 +117,23 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Checks> {
         .build_binaries()
         .and_then(|()| start_stack(workspace, &mut supervisor, &logs, &work));
     match started {
-        Ok(stack::Stack { api, token, .. }) => {
+        Ok(stack::Stack {
+            api,
+            token,
+            webhook_secret,
+            ..
+        }) => {
             checks.pass(STACK_STARTS);
             let fixture = workspace.root.join("scripts/fixtures/photo.jpg");
+            let hooked = Hooked {
+                api: &api,
+                token: &token,
+                secret: &webhook_secret,
+                fixture: &fixture,
+                timeout: options.poll_timeout,
+            };
             let run = run_checks(&api, &token, &fixture, &work, options, &mut checks)
+                .and_then(|()| check_webhooks(workspace, &hooked, &mut checks))
                 .and_then(|()| check_page_in_browser(workspace, &api, &token, &work, &mut checks));
             if let Err(error) = run {
                 interrupted = error.downcast_ref::<Interrupted>().copied();
@@ -271,6 +286,138 @@ fn check_page_in_browser(
         );
     }
     Ok(())
+}
+
+/// What the webhook check needs of the stack.
+struct Hooked<'a> {
+    api: &'a str,
+    token: &'a str,
+    /// The `whsec_` secret the stack signs with.
+    secret: &'a str,
+    fixture: &'a std::path::Path,
+    timeout: Duration,
+}
+
+/// A job whose `callback_url` is a receiver of this process, through make dev's webhook
+/// pipeline (the table's stream, the notifier, the webhook queue and its sender):
+/// `image.processing` and `image.completed` arrive, each verified by the Standard Webhooks
+/// reference library, with no presigned link in the body, and the status document then
+/// shows both delivered.
+fn check_webhooks(
+    workspace: &Workspace,
+    hooked: &Hooked,
+    checks: &mut Checks,
+) -> anyhow::Result<()> {
+    const ARRIVE: &str = "a job's callback_url receives image.processing and image.completed";
+    let receiver = Receiver::start()?;
+    let client = http::client_of(Duration::from_secs(300), hooked.token)?;
+    let upload = Answer::of(
+        client
+            .post(format!("{}/images", hooked.api))
+            .query(&[("callback_url", receiver.url())])
+            .header("content-type", "image/jpeg")
+            .body(std::fs::read(hooked.fixture)?),
+    );
+    let Some(id) = (upload.status == 202)
+        .then(|| upload.json()["id"].as_str().map(str::to_owned))
+        .flatten()
+    else {
+        let why = format!(
+            "the upload answered {}: {}",
+            upload.status,
+            upload.excerpt()
+        );
+        checks.fail(ARRIVE, why);
+        return Ok(());
+    };
+    // One per webhook-id (a retry repeats it), this job's only, sorted by event.
+    let of_job = |received: &[Delivery]| {
+        let mut mine: Vec<Delivery> = received
+            .iter()
+            .filter(|d| d.json()["data"]["id"] == id.as_str())
+            .cloned()
+            .collect();
+        mine.sort_by(|a, b| a.json()["type"].as_str().cmp(&b.json()["type"].as_str()));
+        mine.dedup_by(|a, b| a.header("webhook-id") == b.header("webhook-id"));
+        mine
+    };
+    let events = |mine: &[Delivery]| mine.iter().map(event_of).collect::<Vec<_>>().join(", ");
+    const EXPECTED: &str = "image.completed, image.processing";
+    let arrived = receiver.wait_for(hooked.timeout, |received| {
+        events(&of_job(received)) == EXPECTED
+    });
+    interrupt::check()?;
+    let mine = match arrived {
+        Ok(received) => of_job(&received),
+        Err(received) => {
+            let why = format!(
+                "within {} s only: [{}]",
+                hooked.timeout.as_secs(),
+                events(&of_job(&received))
+            );
+            checks.fail(ARRIVE, why);
+            return Ok(());
+        }
+    };
+    checks.pass(ARRIVE);
+
+    let python = workspace.venv_bin("python");
+    let mut verdicts = Vec::new();
+    for delivery in &mine {
+        match verify_with_reference(&python, &workspace.root, hooked.secret, delivery)? {
+            Ok(payload) if payload == delivery.json() => {}
+            Ok(payload) => verdicts.push(format!("verified a different payload: {payload}")),
+            Err(why) => verdicts.push(why),
+        }
+    }
+    checks.record(
+        "each webhook verifies with the Standard Webhooks reference library",
+        if verdicts.is_empty() {
+            Ok(())
+        } else {
+            Err(verdicts.join("; "))
+        },
+    );
+    let linked: Vec<String> = mine
+        .iter()
+        .filter(|d| d.body.contains("X-Amz-"))
+        .map(event_of)
+        .collect();
+    checks.record(
+        "no webhook body carries a presigned link",
+        if linked.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("in {}", linked.join(", ")))
+        },
+    );
+
+    // The sender writes the delivery state after the receiver's answer: give it a moment.
+    let status_url = format!("{}/images/{id}", hooked.api);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let states = loop {
+        let job = Answer::of(client.get(&status_url)).json();
+        let states = format!(
+            "{}, {}",
+            job["webhooks"]["image.processing"]["state"],
+            job["webhooks"]["image.completed"]["state"]
+        );
+        if states == r#""delivered", "delivered""# || Instant::now() > deadline {
+            break states;
+        }
+        interrupt::check()?;
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    checks.expect(
+        "the status document shows both webhooks delivered",
+        states,
+        r#""delivered", "delivered""#.to_owned(),
+    );
+    Ok(())
+}
+
+fn event_of(delivery: &Delivery) -> String {
+    delivery.json()["type"].as_str().unwrap_or("?").to_owned()
 }
 
 fn run_checks(

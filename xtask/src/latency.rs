@@ -8,7 +8,6 @@
 //! process reads it. The figures are medians over the jobs.
 
 use std::net::TcpStream;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -21,6 +20,7 @@ use crate::e2e::{self, Logs};
 use crate::http;
 use crate::interrupt;
 use crate::supervise::Supervisor;
+use crate::webhooks::Receiver;
 use crate::workspace::Workspace;
 
 /// How long one job may take to be told both ways.
@@ -43,21 +43,8 @@ pub fn run(workspace: &Workspace, jobs: usize) -> anyhow::Result<Vec<Sample>> {
     let stack =
         e2e::start_stack(workspace, &mut supervisor, &logs, &work).inspect_err(|_| logs.show())?;
 
-    // The webhook receiver: every POST's arrival time and body.
-    let receiver = tiny_http::Server::http("127.0.0.1:0").map_err(|e| anyhow::anyhow!(e))?;
-    let hook = format!("http://{}/hook", receiver.server_addr());
-    let (arrivals, arrived) = mpsc::channel::<(OffsetDateTime, Value)>();
-    std::thread::spawn(move || {
-        for mut request in receiver.incoming_requests() {
-            let at = OffsetDateTime::now_utc();
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            let _ = request.respond(tiny_http::Response::empty(204));
-            if let Ok(value) = serde_json::from_str(&body) {
-                let _ = arrivals.send((at, value));
-            }
-        }
-    });
+    let receiver = Receiver::start()?;
+    let hook = receiver.url().to_owned();
 
     let client = http::client_of(Duration::from_secs(300), &stack.token)?;
     let photo = std::fs::read(workspace.root.join("scripts/fixtures/photo.jpg"))?;
@@ -100,9 +87,10 @@ pub fn run(workspace: &Workspace, jobs: usize) -> anyhow::Result<Vec<Sample>> {
             if browser.is_none() {
                 browser = completed_on_socket(&mut socket, &id)?;
             }
-            while let Ok((at, body)) = arrived.try_recv() {
+            for delivery in receiver.arrived() {
+                let body = delivery.json();
                 if body["type"] == "image.completed" && body["data"]["id"] == id.as_str() {
-                    webhook = Some((at, updated_at(&body["data"])?));
+                    webhook = Some((delivery.at, updated_at(&body["data"])?));
                 }
             }
         }

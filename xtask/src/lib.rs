@@ -19,6 +19,7 @@
 //! - [`moto`], [`aws_env`]: the emulator and the environment that points the SDK at it.
 //! - [`stack`]: provision, the functions' env file, `cargo lambda watch`, the SQS bridges.
 //! - [`http`]: the checks' HTTP client and request bodies.
+//! - [`webhooks`]: a webhook receiver on loopback and the reference library's verdict.
 //! - [`workspace`]: where the checkout, `target/` and `.venv/` are; the venv and build steps.
 
 pub mod aws_env;
@@ -33,4 +34,5 @@ pub mod reliability;
 pub mod stack;
 pub mod suite;
 pub mod supervise;
+pub mod webhooks;
 pub mod workspace;
