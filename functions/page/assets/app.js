@@ -66,7 +66,6 @@ const stats = { socketMessages: 0, polls: 0 };
 // ---- sign-in ------------------------------------------------------------------------
 
 function start() {
-  addIcon();
   const fragment = new URLSearchParams(location.hash.slice(1));
   if (fragment.has("token")) {
     sessionStorage.setItem(STORAGE_KEY, fragment.get("token").trim());
@@ -568,14 +567,6 @@ const live = {
 };
 
 // ---- small helpers ------------------------------------------------------------------
-
-// The API serves no /favicon.ico, and the page's policy allows no data: images; a blob:
-// icon keeps the browser from asking for one (a 404 in the console).
-function addIcon() {
-  const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5cad"/><path d="M5 13V4h6M5 8h5" stroke="#fff" stroke-width="2" fill="none"/></svg>';
-  const href = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
-  document.head.append(el("link", { rel: "icon", type: "image/svg+xml", href }));
-}
 
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);

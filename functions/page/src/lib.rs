@@ -1,4 +1,4 @@
-//! `GET /`, `/app.js`, `/app.css`: the web page, served by the API itself so that its calls
+//! `GET /`, `/app.js`, `/app.css`, `/favicon.svg`: the web page, served by the API itself so that its calls
 //! to the API are same-origin. The files are compiled in (`assets/`, no build step); the
 //! page learns the live channel's URL from a `<meta>` the handler fills in.
 
@@ -9,6 +9,7 @@ use lambda_http::{Body, Request, Response};
 const INDEX: &str = include_str!("../assets/index.html");
 const SCRIPT: &str = include_str!("../assets/app.js");
 const STYLE: &str = include_str!("../assets/app.css");
+const ICON: &str = include_str!("../assets/favicon.svg");
 /// What `index.html` holds where the live channel's URL goes.
 const LIVE_URL_SLOT: &str = "{{LIVE_URL}}";
 
@@ -92,6 +93,7 @@ impl App {
             "/" | "/index.html" => (self.index.as_str(), "text/html; charset=utf-8"),
             "/app.js" => (SCRIPT, "text/javascript; charset=utf-8"),
             "/app.css" => (STYLE, "text/css; charset=utf-8"),
+            "/favicon.svg" => (ICON, "image/svg+xml"),
             _ => return plain(StatusCode::NOT_FOUND, "no such page\n"),
         };
         let body = if request.method() == Method::HEAD {
@@ -169,7 +171,11 @@ mod tests {
     #[test]
     fn each_asset_has_its_type_and_anything_else_is_404() {
         let app = app(None);
-        for (path, kind) in [("/app.js", "text/javascript"), ("/app.css", "text/css")] {
+        for (path, kind) in [
+            ("/app.js", "text/javascript"),
+            ("/app.css", "text/css"),
+            ("/favicon.svg", "image/svg+xml"),
+        ] {
             let response = get(&app, path);
             assert_eq!(response.status(), 200);
             assert!(response.headers()[header::CONTENT_TYPE]
