@@ -14,6 +14,7 @@ mod huffman;
 mod libjpeg;
 mod markers;
 mod transcoder;
+mod transupp;
 
 pub(crate) use huffman::{EncodeError, Encoding};
 pub(crate) use libjpeg::{

@@ -11,7 +11,7 @@
 //! rounding. No marker of the source is copied.
 //!
 //! Raw libjpeg through `mozjpeg-sys`: the `mozjpeg` crate has neither buffered-image mode
-//! nor a transcoding API.
+//! nor a transcoding API; the transforms' declarations are in `transupp.rs`.
 
 use std::marker::PhantomData;
 use std::mem;
@@ -24,6 +24,10 @@ use mozjpeg_sys as ffi;
 use super::chroma::{self, Ratio};
 use super::coefficients::{zigzag_order, Block, Frame, Plane, Rescale};
 use super::libjpeg::{guarded, JpegColour, LibjpegError, Samples};
+use super::transupp::{
+    jtransform_adjust_parameters, jtransform_execute_transform, jtransform_request_workspace,
+    TransformInfo,
+};
 use crate::memory;
 use crate::parallel::beside;
 
@@ -81,59 +85,6 @@ const JPEG_SUSPENDED: c_int = 0;
 const JPEG_REACHED_EOI: c_int = 2;
 
 extern "C-unwind" fn silence(_cinfo: &mut ffi::jpeg_common_struct, _level: c_int) {}
-
-/// `jpeg_transform_info` from the `transupp.h` that mozjpeg-sys compiles. Declared here
-/// because mozjpeg-sys 2.2's own binding of it lacks the `drop_*` fields the C struct has,
-/// so libjpeg would write past the end of it.
-#[repr(C)]
-struct TransformInfo {
-    transform: ffi::JXFORM_CODE,
-    perfect: ffi::boolean,
-    trim: ffi::boolean,
-    force_grayscale: ffi::boolean,
-    crop: ffi::boolean,
-    slow_hflip: ffi::boolean,
-    crop_width: ffi::JDIMENSION,
-    crop_width_set: ffi::JCROP_CODE,
-    crop_height: ffi::JDIMENSION,
-    crop_height_set: ffi::JCROP_CODE,
-    crop_xoffset: ffi::JDIMENSION,
-    crop_xoffset_set: ffi::JCROP_CODE,
-    crop_yoffset: ffi::JDIMENSION,
-    crop_yoffset_set: ffi::JCROP_CODE,
-    drop_ptr: *mut ffi::jpeg_decompress_struct,
-    drop_coef_arrays: *mut *mut ffi::jvirt_barray_control,
-    num_components: c_int,
-    workspace_coef_arrays: *mut *mut ffi::jvirt_barray_control,
-    output_width: ffi::JDIMENSION,
-    output_height: ffi::JDIMENSION,
-    x_crop_offset: ffi::JDIMENSION,
-    y_crop_offset: ffi::JDIMENSION,
-    drop_width: ffi::JDIMENSION,
-    drop_height: ffi::JDIMENSION,
-    imcu_sample_width: c_int,
-    imcu_sample_height: c_int,
-}
-
-#[allow(clashing_extern_declarations)]
-extern "C-unwind" {
-    fn jtransform_request_workspace(
-        src: *mut ffi::jpeg_decompress_struct,
-        info: *mut TransformInfo,
-    ) -> ffi::boolean;
-    fn jtransform_adjust_parameters(
-        src: *mut ffi::jpeg_decompress_struct,
-        dst: *mut ffi::jpeg_compress_struct,
-        src_coefficients: *mut *mut ffi::jvirt_barray_control,
-        info: *mut TransformInfo,
-    ) -> *mut *mut ffi::jvirt_barray_control;
-    fn jtransform_execute_transform(
-        src: *mut ffi::jpeg_decompress_struct,
-        dst: *mut ffi::jpeg_compress_struct,
-        src_coefficients: *mut *mut ffi::jvirt_barray_control,
-        info: *mut TransformInfo,
-    );
-}
 
 /// The lossless transform that stands a JPEG stored with EXIF `orientation` upright.
 fn transform_for(orientation: Orientation) -> ffi::JXFORM_CODE {
