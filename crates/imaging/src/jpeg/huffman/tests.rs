@@ -1,19 +1,6 @@
 use super::*;
 use crate::jpeg::coefficients::Plane;
 
-#[test]
-fn a_byte_of_all_ones_is_followed_by_a_stuffed_zero() {
-    let mut writer = BitWriter::with_capacity(16);
-    writer.put(0xFF, 8);
-    writer.put(0x0F_FFFF, 24);
-    writer.put(0b101, 3);
-    writer.align();
-    assert_eq!(
-        writer.out,
-        vec![0xFF, 0x00, 0x0F, 0xFF, 0x00, 0xFF, 0x00, 0b1011_1111]
-    );
-}
-
 /// A grey frame whose blocks hold only DC values, as rows of blocks.
 fn dc_frame(width: u32, height: u32, dc: impl Fn(u32, u32) -> i16) -> (Frame, Vec<Vec<Block>>) {
     let (columns, rows) = (width.div_ceil(8), height.div_ceil(8));
