@@ -21,7 +21,7 @@ use crate::settings::ProcessorSettings;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition};
 use ferrotype_service::domain::{
-    FailureCode, JobError, JobId, JobMessage, JobStatus, OutputName, Outputs, UploadSource,
+    FailureCode, JobError, JobId, JobMessage, JobStatus, Lease, OutputName, Outputs, UploadSource,
 };
 use ferrotype_service::metrics;
 use ferrotype_service::store::{
@@ -161,23 +161,17 @@ pub async fn process_message(app: &App, message: &SqsMessage) -> Result<Outcome,
 
 /// Takes a job, makes its outputs and records the result.
 pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError> {
-    let lease_token = uuid::Uuid::new_v4().to_string();
-    let source = match app
+    let (lease, source) = match app
         .jobs
-        .start_processing(
-            id,
-            &lease_token,
-            OffsetDateTime::now_utc(),
-            app.settings.lease,
-        )
+        .start_processing(id, OffsetDateTime::now_utc(), app.settings.lease)
         .await?
     {
-        StartOutcome::Started(record) => {
+        StartOutcome::Started { record, lease } => {
             if let Some(owner) = &record.owner {
                 tracing::Span::current().record("caller", owner.as_str());
             }
             info!(job_id = %id, attempt = record.attempts, "processing started");
-            record.upload.source
+            (lease, record.upload.source)
         }
         StartOutcome::AlreadyFinished(JobStatus::Deleted) => {
             // A delivery after a delete: make sure nothing is left behind, whether by an
@@ -205,7 +199,7 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
                 FailureCode::OriginalMissing,
                 "the uploaded image is no longer stored",
             );
-            return fail(app, id, &lease_token, error).await;
+            return fail(app, lease, error).await;
         }
         Err(err) => return Err(err.into()),
     };
@@ -220,7 +214,7 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
         Ok(Err(err)) => {
             let error = job_error(&err);
             info!(job_id = %id, code = %error.code, reason = %DisplayErrorContext(&err), "image rejected");
-            return fail(app, id, &lease_token, error).await;
+            return fail(app, lease, error).await;
         }
         Err(join) => {
             // A panic in the pipeline is a bug that the same bytes would hit again.
@@ -229,7 +223,7 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
                 FailureCode::InternalError,
                 "the image could not be processed because of an internal error",
             );
-            return fail(app, id, &lease_token, error).await;
+            return fail(app, lease, error).await;
         }
     };
     let outputs = store_outputs(app, id, source, original_bytes, processed).await?;
@@ -237,7 +231,7 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
     let elapsed_ms = took.as_millis() as u64;
     match app
         .jobs
-        .complete(id, &lease_token, &outputs, OffsetDateTime::now_utc())
+        .complete(lease, &outputs, OffsetDateTime::now_utc())
         .await?
     {
         Transition::Applied => {
@@ -277,15 +271,11 @@ pub fn job_error(err: &PipelineError) -> JobError {
     JobError::new(code, err.to_string())
 }
 
-async fn fail(
-    app: &App,
-    id: JobId,
-    lease_token: &str,
-    error: JobError,
-) -> Result<Outcome, RetryableError> {
+async fn fail(app: &App, lease: Lease, error: JobError) -> Result<Outcome, RetryableError> {
+    let id = lease.job();
     match app
         .jobs
-        .fail(id, lease_token, &error, OffsetDateTime::now_utc())
+        .fail(lease, &error, OffsetDateTime::now_utc())
         .await?
     {
         Transition::Applied => {

@@ -7,9 +7,10 @@
 //!   DynamoDB-stream mapping does;
 //! - [`live`] serves the live channel's WebSocket API and its `@connections` API.
 //!
-//! The `backfill-sweep-index` binary is the one-off migration of a jobs table whose records
-//! predate the sweeper's index (it works against AWS as well).
+//! [`backfill`] is the one-off migration of a jobs table whose records predate the sweeper's
+//! index, run by the `backfill-sweep-index` binary (it works against AWS as well).
 
+pub mod backfill;
 pub mod bridge;
 pub mod live;
 pub mod provision;

@@ -67,12 +67,12 @@ impl From<JobId> for String {
     }
 }
 
-/// Where a job is in its life. `queued → processing → completed | failed`; the terminal
-/// states never change. A direct upload starts as `awaiting_upload` and becomes `queued`
-/// when S3 has its object (or `failed`, if the object never comes or is not what was
-/// declared). Any job may become `deleted`: a tombstone that keeps a late delivery from
+/// Where a job is in its life; the moves between states are [`super::Move`]'s table.
+/// `queued → processing → completed | failed`; the terminal states never change. A direct
+/// upload starts as `awaiting_upload` and becomes `queued` when S3 has its object (or
+/// `failed`, if the object never comes or is not what was declared). Any job may become `deleted`: a tombstone that keeps a late delivery from
 /// bringing the job back, and that reads as "no such job".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     AwaitingUpload,
@@ -98,25 +98,6 @@ impl JobStatus {
     /// Nothing more happens to the job: it is finished or deleted.
     pub fn is_terminal(self) -> bool {
         matches!(self, Self::Completed | Self::Failed | Self::Deleted)
-    }
-
-    /// Whether a job may move from `self` to `next`. Re-entering `processing` is allowed
-    /// because a processor that died leaves the job there until its lease expires.
-    pub fn can_move_to(self, next: JobStatus) -> bool {
-        use JobStatus::*;
-        matches!(
-            (self, next),
-            (AwaitingUpload, Queued)
-                | (AwaitingUpload, Failed)
-                | (Queued, Processing)
-                | (Processing, Processing)
-                | (Processing, Completed)
-                | (Processing, Failed)
-                | (
-                    AwaitingUpload | Queued | Processing | Completed | Failed,
-                    Deleted
-                )
-        )
     }
 }
 
@@ -345,43 +326,6 @@ mod tests {
         // Stored as a number of seconds, as DynamoDB's TTL needs.
         let json = serde_json::to_value(&day).unwrap();
         assert_eq!(json[JobRecord::TTL_ATTRIBUTE], 1_800_086_400);
-    }
-
-    #[test]
-    fn terminal_states_never_move() {
-        use JobStatus::*;
-        for from in [Completed, Failed] {
-            for to in [Queued, Processing, Completed, Failed] {
-                assert!(!from.can_move_to(to), "{from} -> {to}");
-            }
-            assert!(from.can_move_to(Deleted), "{from} can be deleted");
-        }
-        for to in [Queued, Processing, Completed, Failed, Deleted] {
-            assert!(
-                !Deleted.can_move_to(to),
-                "a deleted job never comes back: {to}"
-            );
-        }
-        assert!(Queued.can_move_to(Processing));
-        assert!(!Queued.can_move_to(Completed));
-        assert!(!Processing.can_move_to(Queued));
-    }
-
-    #[test]
-    fn a_direct_upload_waits_then_is_queued_or_fails_and_never_waits_again() {
-        use JobStatus::*;
-        assert!(AwaitingUpload.can_move_to(Queued));
-        assert!(AwaitingUpload.can_move_to(Failed));
-        assert!(AwaitingUpload.can_move_to(Deleted));
-        assert!(!AwaitingUpload.can_move_to(Processing));
-        assert!(!AwaitingUpload.can_move_to(Completed));
-        for from in [Queued, Processing, Completed, Failed, Deleted] {
-            assert!(
-                !from.can_move_to(AwaitingUpload),
-                "{from} -> awaiting_upload"
-            );
-        }
-        assert!(!AwaitingUpload.is_terminal());
     }
 
     #[test]

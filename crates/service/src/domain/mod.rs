@@ -4,6 +4,7 @@ mod caller;
 mod failure;
 mod idempotency;
 mod job;
+mod lifecycle;
 mod message;
 mod notification;
 mod outputs;
@@ -12,6 +13,7 @@ pub use caller::{CallerId, CallerNameError};
 pub use failure::{FailureCode, JobError};
 pub use idempotency::{Fingerprint, IdempotencyKey, IdempotencyKeyError, StoredResponse};
 pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload, UploadSource};
+pub use lifecycle::{Guard, Lease, LeaseToken, Move, Start};
 pub use message::{JobMessage, MessageError};
 pub use notification::{
     is_public, CallbackUrl, CallbackUrlError, DeliveryState, Notifications, NotifyEmail,

@@ -4,8 +4,8 @@
 //! operator's credentials, or an emulator with `AWS_ENDPOINT_URL`. Safe to repeat.
 
 use clap::Parser;
+use ferrotype_local::backfill;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::store::JobTable;
 
 /// Mark the waiting jobs written before the sweeper's index, once, after the deploy.
 #[derive(Parser)]
@@ -19,9 +19,7 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let clients = Clients::from_env().await;
-    let marked = JobTable::new(clients.dynamodb, &args.table)
-        .index_unmarked_waiting()
-        .await?;
+    let marked = backfill::index_unmarked_waiting(&clients.dynamodb, &args.table).await?;
     println!(
         "{marked} waiting jobs marked for the sweeper in {}",
         args.table
