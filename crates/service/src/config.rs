@@ -1,6 +1,10 @@
 //! Settings from the environment. `template.yaml` sets them in AWS; the local tooling sets
 //! them at home. Every function reads only what it needs, and a missing or malformed value
 //! is an error at init, not at the first request.
+//!
+//! Each function parses its settings in its own `settings.rs`, with what is here: [`Env`], [`ConfigError`],
+//! [`Resources`], and the parsers of variables that several functions read
+//! ([`unavailable_retry_after`], [`max_direct_upload_bytes`], [`receiver_policy`]).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -122,49 +126,8 @@ pub fn retention<F: Fn(&str) -> Option<String>>(
     Ok((days > 0).then(|| Duration::from_secs(days * 86_400)))
 }
 
-/// The upload function's settings.
-#[derive(Debug, Clone)]
-pub struct UploadSettings {
-    pub queue_url: String,
-    /// The table of `Idempotency-Key`s and the answers kept under them.
-    pub idempotency_table: String,
-    /// The largest image accepted inline. 4 MiB is 5.6 MB once API Gateway base64-encodes
-    /// it, which fits Lambda's 6 MB request payload.
-    pub max_upload_bytes: usize,
-    pub retry_after: Duration,
-    /// `Retry-After` on a `503` (S3, DynamoDB or SQS failed).
-    pub unavailable_retry_after: Duration,
-    /// How long a job is kept (`RETENTION_DAYS`); `None` keeps it forever.
-    pub retention: Option<Duration>,
-    /// The largest direct upload (`POST /uploads`) accepted.
-    pub max_direct_upload_bytes: u64,
-    /// How long a direct upload's presigned `PUT` works (`UPLOAD_URL_TTL_SECONDS`).
-    pub upload_url_ttl: Duration,
-    /// Which webhook receivers a job may name (`WEBHOOK_LOCAL_RECEIVERS`).
-    pub receivers: ReceiverPolicy,
-    /// Whether `notify_email` is accepted: the stack has a sender (`NOTIFY_EMAIL_FROM`).
-    pub email_enabled: bool,
-}
-
-impl UploadSettings {
-    pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
-    pub const DEFAULT_UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
-
-    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        Ok(Self {
-            queue_url: env.required("QUEUE_URL")?,
-            idempotency_table: env.required("IDEMPOTENCY_TABLE_NAME")?,
-            max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", Self::DEFAULT_MAX_UPLOAD_BYTES)?,
-            retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
-            unavailable_retry_after: unavailable_retry_after(env)?,
-            retention: retention(env)?,
-            max_direct_upload_bytes: max_direct_upload_bytes(env)?,
-            upload_url_ttl: upload_url_ttl(env)?,
-            receivers: receiver_policy(env)?,
-            email_enabled: env.optional("NOTIFY_EMAIL_FROM").is_some(),
-        })
-    }
-}
+/// How long a direct upload's presigned `PUT` works unless `UPLOAD_URL_TTL_SECONDS` says.
+pub const DEFAULT_UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
 
 /// `WEBHOOK_LOCAL_RECEIVERS=true` lets webhooks go to `http://` and loopback receivers, for
 /// `make dev` and the tests. The template never sets it: in AWS a receiver is `https` on a
@@ -198,10 +161,10 @@ pub fn max_direct_upload_bytes<F: Fn(&str) -> Option<String>>(
 /// `UPLOAD_URL_TTL_SECONDS`: how long a direct upload's URL works (15 minutes by default).
 /// At most an hour: the URL is signed with the function's role credentials, and a
 /// presigned URL stops working when they expire, whatever it says.
-fn upload_url_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Duration, ConfigError> {
+pub fn upload_url_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Duration, ConfigError> {
     let secs = env.positive(
         "UPLOAD_URL_TTL_SECONDS",
-        UploadSettings::DEFAULT_UPLOAD_URL_TTL.as_secs(),
+        DEFAULT_UPLOAD_URL_TTL.as_secs(),
     )?;
     if secs > 3600 {
         return Err(ConfigError::Invalid {
@@ -213,52 +176,8 @@ fn upload_url_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Duratio
     Ok(Duration::from_secs(secs))
 }
 
-/// The status function's settings.
-#[derive(Debug, Clone)]
-pub struct StatusSettings {
-    /// How long a presigned download link stays valid.
-    pub presign_ttl: Duration,
-    pub retry_after: Duration,
-    /// `Retry-After` on a `503` (DynamoDB or S3 failed).
-    pub unavailable_retry_after: Duration,
-}
-
-impl StatusSettings {
-    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let presign_ttl = env.positive("PRESIGN_TTL_SECONDS", 900u64)?;
-        // SigV4 presigned URLs cannot outlive seven days.
-        if presign_ttl > 7 * 24 * 3600 {
-            return Err(ConfigError::Invalid {
-                name: "PRESIGN_TTL_SECONDS",
-                value: presign_ttl.to_string(),
-                reason: "must be at most 604800 (seven days)".into(),
-            });
-        }
-        Ok(Self {
-            presign_ttl: Duration::from_secs(presign_ttl),
-            retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
-            unavailable_retry_after: unavailable_retry_after(env)?,
-        })
-    }
-}
-
-/// The delete function's settings.
-#[derive(Debug, Clone)]
-pub struct DeleteSettings {
-    /// `Retry-After` on a `503` (DynamoDB or S3 failed).
-    pub unavailable_retry_after: Duration,
-}
-
-impl DeleteSettings {
-    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        Ok(Self {
-            unavailable_retry_after: unavailable_retry_after(env)?,
-        })
-    }
-}
-
 /// `UNAVAILABLE_RETRY_AFTER_SECONDS`: how long a client should wait after a `503`.
-fn unavailable_retry_after<F: Fn(&str) -> Option<String>>(
+pub fn unavailable_retry_after<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,
 ) -> Result<Duration, ConfigError> {
     Ok(Duration::from_secs(
@@ -275,18 +194,6 @@ mod tests {
     }
 
     #[test]
-    fn upload_settings_use_defaults_when_unset() {
-        let settings = UploadSettings::from_env(&env(&[
-            ("QUEUE_URL", "http://q"),
-            ("IDEMPOTENCY_TABLE_NAME", "i"),
-        ]))
-        .unwrap();
-        assert_eq!(settings.max_upload_bytes, 4 * 1024 * 1024);
-        assert_eq!(settings.retry_after, Duration::from_secs(2));
-        assert_eq!(settings.unavailable_retry_after, Duration::from_secs(5));
-    }
-
-    #[test]
     fn retention_is_off_by_default_and_counted_in_days() {
         assert_eq!(retention(&env(&[])).unwrap(), None);
         assert_eq!(retention(&env(&[("RETENTION_DAYS", "0")])).unwrap(), None);
@@ -298,57 +205,9 @@ mod tests {
     }
 
     #[test]
-    fn the_retry_after_of_a_503_comes_from_the_environment() {
-        let settings =
-            StatusSettings::from_env(&env(&[("UNAVAILABLE_RETRY_AFTER_SECONDS", "30")])).unwrap();
-        assert_eq!(settings.unavailable_retry_after, Duration::from_secs(30));
-        assert!(
-            StatusSettings::from_env(&env(&[("UNAVAILABLE_RETRY_AFTER_SECONDS", "0")])).is_err()
-        );
-    }
-
-    #[test]
     fn a_missing_required_variable_is_named_in_the_error() {
         let err = Resources::from_env(&env(&[("BUCKET_NAME", "b")])).unwrap_err();
         assert!(err.to_string().contains("TABLE_NAME"), "{err}");
     }
 
-    #[test]
-    fn malformed_and_non_positive_numbers_are_rejected() {
-        for value in ["ten", "-1", "0"] {
-            let err = UploadSettings::from_env(&env(&[
-                ("QUEUE_URL", "http://q"),
-                ("IDEMPOTENCY_TABLE_NAME", "i"),
-                ("MAX_UPLOAD_BYTES", value),
-            ]))
-            .unwrap_err();
-            assert!(err.to_string().contains("MAX_UPLOAD_BYTES"), "{err}");
-        }
-    }
-
-    #[test]
-    fn presign_ttl_is_capped_at_seven_days() {
-        assert!(StatusSettings::from_env(&env(&[("PRESIGN_TTL_SECONDS", "604801")])).is_err());
-        let ok = StatusSettings::from_env(&env(&[("PRESIGN_TTL_SECONDS", "60")])).unwrap();
-        assert_eq!(ok.presign_ttl, Duration::from_secs(60));
-    }
-
-    #[test]
-    fn direct_uploads_default_to_50_mib_and_15_minutes_within_bounds() {
-        let base = [("QUEUE_URL", "q"), ("IDEMPOTENCY_TABLE_NAME", "i")];
-        let settings = UploadSettings::from_env(&env(&base)).unwrap();
-        assert_eq!(settings.max_direct_upload_bytes, 50 * 1024 * 1024);
-        assert_eq!(settings.upload_url_ttl, Duration::from_secs(900));
-        for bad in [
-            ("UPLOAD_URL_TTL_SECONDS", "3601"),
-            ("UPLOAD_URL_TTL_SECONDS", "0"),
-            ("MAX_DIRECT_UPLOAD_BYTES", "5368709121"),
-            ("MAX_DIRECT_UPLOAD_BYTES", "-1"),
-        ] {
-            let mut pairs = base.to_vec();
-            pairs.push(bad);
-            let err = UploadSettings::from_env(&env(&pairs)).unwrap_err();
-            assert!(err.to_string().contains(bad.0), "{err}");
-        }
-    }
 }

@@ -111,7 +111,7 @@ struct Created {
     id: String,
     status: &'static str,
     upload: Upload,
-    links: crate::Links,
+    links: crate::accept::Links,
 }
 
 #[derive(Serialize)]
@@ -167,7 +167,7 @@ pub async fn create(
             headers: presigned.headers.into_iter().collect(),
             expires_at,
         },
-        links: crate::Links {
+        links: crate::accept::Links {
             status: location.clone(),
         },
     };

@@ -4,6 +4,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use super::JobId;
 use sha2::{Digest, Sha256};
 
 /// A client's idempotency key, validated.
@@ -107,6 +109,11 @@ pub struct StoredResponse {
     /// The headers worth replaying (name in lower case, value).
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The job the answer made (a `202` or `201`), so a retry can tell whether it is gone
+    /// since. Answers kept before this field existed have none and are replayed as they
+    /// are until their key expires ([`crate::store::KEY_LIFETIME`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobId>,
 }
 
 #[cfg(test)]
