@@ -14,18 +14,20 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use delete::settings::DeleteSettings;
 use ferrotype_access::{AccessSettings, ApiKeyTable, AuthMode, Gate, IssuerConfig, Limits};
 use ferrotype_imaging::PipelineSettings;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{DeleteSettings, StatusSettings, UploadSettings};
+use upload::settings::UploadSettings;
 use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::domain::ReceiverPolicy;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
 use processor::settings::ProcessorSettings;
+use status::settings::StatusSettings;
 
 /// `MAX_DIRECT_UPLOAD_BYTES` in the tests, as its default.
 pub const DEFAULT_MAX_DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;

@@ -1,6 +1,7 @@
 //! The metrics a job emits, as CloudWatch would read them: an upload, a completed job and a
 //! failed one through the real handlers, then the collector's embedded-metric-format line.
-//! Its own test binary, because the collector is the process's one metrics recorder.
+//! Its own test binary (not a module of `api/`), because the collector is the process's one
+//! metrics recorder.
 
 use ferrotype_samples as samples;
 use image::DynamicImage;

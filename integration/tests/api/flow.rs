@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use ferrotype_samples as samples;
-use ferrotype_service::config::UploadSettings;
+use upload::settings::UploadSettings;
 use ferrotype_service::domain::{JobId, JobStatus, UploadSource};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, post_multipart, TestStack};
@@ -345,12 +345,12 @@ async fn a_live_lease_keeps_a_second_processor_off_the_job() {
     let jobs = stack.jobs();
     let now = time::OffsetDateTime::now_utc();
     let first = jobs
-        .start_processing(id, "first", now, Duration::from_secs(60))
+        .start_processing(id, now, Duration::from_secs(60))
         .await
         .unwrap();
     assert!(matches!(
         first,
-        ferrotype_service::store::StartOutcome::Started(_)
+        ferrotype_service::store::StartOutcome::Started { .. }
     ));
     let err = processor::process_job(&stack.processor_app(), id)
         .await
@@ -382,15 +382,15 @@ async fn processors_racing_for_one_job_start_it_exactly_once() {
             .unwrap();
     }
     let race = |id: JobId| async move {
-        let takes = join_all((0..RACERS).map(|racer| async move {
-            jobs.start_processing(id, &racer.to_string(), now, Duration::from_secs(60))
+        let takes = join_all((0..RACERS).map(|_| async move {
+            jobs.start_processing(id, now, Duration::from_secs(60))
                 .await
                 .unwrap()
         }))
         .await;
         let started = takes
             .iter()
-            .filter(|t| matches!(t, StartOutcome::Started(_)))
+            .filter(|t| matches!(t, StartOutcome::Started { .. }))
             .count();
         let busy = takes
             .iter()

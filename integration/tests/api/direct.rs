@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use ferrotype_samples as samples;
-use ferrotype_service::config::UploadSettings;
+use upload::settings::UploadSettings;
 use ferrotype_service::domain::{FailureCode, JobId, JobStatus};
 use image::{DynamicImage, Rgb, RgbImage};
 use integration::{

@@ -231,7 +231,7 @@ async fn the_retry_schedule_ends_as_failed_after_its_last_attempt() {
 async fn private_addresses_are_refused_at_upload_and_after_resolution() {
     let stack = TestStack::new().await;
     // As deployed: https only, public addresses only.
-    let settings = ferrotype_service::config::UploadSettings {
+    let settings = upload::settings::UploadSettings {
         receivers: ReceiverPolicy { allow_local: false },
         ..stack.upload_app().settings
     };

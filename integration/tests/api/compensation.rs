@@ -84,12 +84,7 @@ impl Intercept for ProcessorTakesJobFirst {
                 .block_on(async {
                     let clients = Clients::from_env().await;
                     JobTable::new(clients.dynamodb, table)
-                        .start_processing(
-                            id,
-                            "another-processor",
-                            OffsetDateTime::now_utc(),
-                            Duration::from_secs(1),
-                        )
+                        .start_processing(id, OffsetDateTime::now_utc(), Duration::from_secs(1))
                         .await
                 })
         })

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use ferrotype_local::backfill;
 use ferrotype_local::provision::QueueSettings;
 use ferrotype_samples as samples;
 use ferrotype_service::domain::{FailureCode, JobId, JobRecord, JobStatus, OriginalUpload};
@@ -494,10 +495,10 @@ async fn a_resend_is_claimed_once_released_after_a_failed_send_and_never_for_a_j
 
     // Taken by a processor: out of the index, and no resend can be claimed.
     let started = jobs
-        .start_processing(lost.id, "holder", now, Duration::from_secs(120))
+        .start_processing(lost.id, now, Duration::from_secs(120))
         .await
         .unwrap();
-    let ferrotype_service::store::StartOutcome::Started(record) = started else {
+    let ferrotype_service::store::StartOutcome::Started { record, .. } = started else {
         panic!("{started:?}");
     };
     assert_eq!(record.sweep_from, None, "the move on removed the index key");
@@ -515,12 +516,12 @@ async fn a_dead_letter_leaves_a_job_held_under_a_live_lease_until_the_lease_laps
     let lease = Duration::from_secs(2);
     let taken = stack
         .jobs()
-        .start_processing(id, "holder", OffsetDateTime::now_utc(), lease)
+        .start_processing(id, OffsetDateTime::now_utc(), lease)
         .await
         .unwrap();
     assert!(matches!(
         taken,
-        ferrotype_service::store::StartOutcome::Started(_)
+        ferrotype_service::store::StartOutcome::Started { .. }
     ));
     let held = stack.jobs().get(id).await.unwrap().unwrap();
 
@@ -591,9 +592,16 @@ async fn waiting_jobs_written_before_the_index_are_swept_after_the_one_off_backf
         "invisible to the index until marked"
     );
 
-    assert_eq!(stack.jobs().index_unmarked_waiting().await.unwrap(), 2);
     assert_eq!(
-        stack.jobs().index_unmarked_waiting().await.unwrap(),
+        backfill::index_unmarked_waiting(&stack.clients.dynamodb, &stack.stack.table)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        backfill::index_unmarked_waiting(&stack.clients.dynamodb, &stack.stack.table)
+            .await
+            .unwrap(),
         0,
         "repeatable"
     );

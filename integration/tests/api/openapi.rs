@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use ferrotype_samples as samples;
-use ferrotype_service::config::UploadSettings;
+use upload::settings::UploadSettings;
 use ferrotype_service::domain::{FailureCode, JobId};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, post_session, TestStack};
