@@ -7,8 +7,10 @@
 //! output is left behind whichever finishes last. Deleting again repeats the erasure and
 //! answers `204` too.
 
+pub mod settings;
+
+use crate::settings::DeleteSettings;
 use ferrotype_access::Gate;
-use ferrotype_service::config::DeleteSettings;
 use ferrotype_service::domain::{CallerId, JobId, JobStatus};
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};

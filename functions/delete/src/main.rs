@@ -1,23 +1,25 @@
-use ferrotype_access::{AccessSettings, Gate};
+use delete::settings::Settings;
+use ferrotype_access::Gate;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{DeleteSettings, Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::store::{ImageStore, JobTable};
 use lambda_http::{run, service_fn, tracing, Error, Request};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
-    let env = Env::process();
-    let resources = Resources::from_env(&env)?;
-    let settings = DeleteSettings::from_env(&env)?;
-    let access = AccessSettings::from_env(&env)?;
+    let Settings {
+        resources,
+        access,
+        handler,
+    } = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
-    let gate = Gate::new(access, &clients.dynamodb, settings.unavailable_retry_after);
+    let gate = Gate::new(access, &clients.dynamodb, handler.unavailable_retry_after);
     let app = delete::App {
         gate,
         images: ImageStore::new(clients.s3, resources.bucket),
         jobs: JobTable::new(clients.dynamodb, resources.table),
-        settings,
+        settings: handler,
     };
     let app = &app;
     run(service_fn(move |request: Request| async move {

@@ -1,10 +1,12 @@
 //! `GET /images/{id}`: a job's status, with presigned download links once it is done;
 //! and `GET /health`, the one route that needs no caller.
 
+pub mod settings;
+
 use std::time::Duration;
 
+use crate::settings::StatusSettings;
 use ferrotype_access::Gate;
-use ferrotype_service::config::StatusSettings;
 use ferrotype_service::domain::{
     CallerId, JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs, WebhookDeliveries,
 };
