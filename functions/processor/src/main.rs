@@ -1,23 +1,21 @@
 use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobTable};
 use lambda_runtime::{tracing, Error, LambdaEvent};
-use processor::settings::ProcessorSettings;
+use processor::settings::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let collector = metrics::collector("processor")?;
-    let env = Env::process();
-    let resources = Resources::from_env(&env)?;
-    let settings = ProcessorSettings::from_env(&env)?;
+    let Settings { resources, handler } = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
     let app = processor::App {
         images: ImageStore::new(clients.s3, resources.bucket),
         jobs: JobTable::new(clients.dynamodb, resources.table),
-        settings,
+        settings: handler,
     };
     let app = &app;
     metrics::run(collector, move |event: LambdaEvent<SqsEvent>| async move {

@@ -6,23 +6,22 @@ use std::time::Duration;
 use ferrotype_local::bridge::{Bridge, BridgeSettings};
 use ferrotype_local::provision::queue_arn;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::store::{ImageStore, JobTable};
 use integration::InProcess;
-use processor::settings::ProcessorSettings;
+use processor::settings::Settings;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let env = Env::process();
-    let resources = Resources::from_env(&env)?;
-    let settings = ProcessorSettings::from_env(&env)?;
+    let Settings { resources, handler } = Settings::from_env(&env)?;
     let queue_url = env.required("QUEUE_URL")?;
     let batch_size = env.parsed_or("BATCH_SIZE", 10)?;
     let clients = Clients::from_env().await;
     let app = processor::App {
         images: ImageStore::new(clients.s3, resources.bucket),
         jobs: JobTable::new(clients.dynamodb, resources.table),
-        settings,
+        settings: handler,
     };
     let arn = queue_arn(&clients.sqs, &queue_url).await?;
     let bridge = Bridge::new(
