@@ -8,6 +8,8 @@
 //! queue's visibility timeout, when the job is finished (nothing to do) or its lease has
 //! lapsed (it is failed then).
 
+pub mod settings;
+
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use ferrotype_service::domain::{FailureCode, JobError, JobMessage, JobStatus};
 use ferrotype_service::store::{DisplayErrorContext, JobTable, Transition};

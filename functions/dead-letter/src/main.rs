@@ -1,6 +1,7 @@
 use aws_lambda_events::event::sqs::SqsEvent;
+use dead_letter::settings::Settings;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use ferrotype_service::store::JobTable;
 use lambda_runtime::{tracing, Error, LambdaEvent};
@@ -9,7 +10,7 @@ use lambda_runtime::{tracing, Error, LambdaEvent};
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let collector = metrics::collector("dead-letter")?;
-    let resources = Resources::from_env(&Env::process())?;
+    let Settings { resources } = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
     let app = dead_letter::App {
         jobs: JobTable::new(clients.dynamodb, resources.table),

@@ -7,6 +7,8 @@
 //! a message whose records could not all be settled (S3, DynamoDB or SQS failed) is
 //! reported as a batch item failure, so SQS delivers it again.
 
+pub mod settings;
+
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use ferrotype_service::direct_upload::{DirectUploads, Settled, Trigger};
 use ferrotype_service::domain::JobId;

@@ -1,26 +1,24 @@
 use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{max_direct_upload_bytes, Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
+use ingest::settings::Settings;
 use lambda_runtime::{tracing, Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let collector = metrics::collector("ingest")?;
-    let env = Env::process();
-    let resources = Resources::from_env(&env)?;
-    let queue_url = env.required("QUEUE_URL")?;
-    let max_bytes = max_direct_upload_bytes(&env)?;
+    let settings = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
     let app = ingest::App {
         uploads: DirectUploads {
-            images: ImageStore::new(clients.s3, resources.bucket),
-            jobs: JobTable::new(clients.dynamodb, resources.table),
-            queue: JobQueue::new(clients.sqs, queue_url),
-            max_bytes,
+            images: ImageStore::new(clients.s3, settings.resources.bucket),
+            jobs: JobTable::new(clients.dynamodb, settings.resources.table),
+            queue: JobQueue::new(clients.sqs, settings.queue_url),
+            max_bytes: settings.max_direct_upload_bytes,
         },
     };
     let app = &app;

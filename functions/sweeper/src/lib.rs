@@ -11,6 +11,8 @@
 //! came (and whose S3 notification was lost) starts its job; one whose object never came
 //! ends `failed` with `upload_expired`.
 
+pub mod settings;
+
 use std::time::Duration;
 
 use ferrotype_service::direct_upload::{DirectUploads, Settled, Trigger};

@@ -1,38 +1,31 @@
-use std::time::Duration;
-
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{max_direct_upload_bytes, Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use lambda_runtime::{tracing, Error, LambdaEvent};
+use sweeper::settings::Settings;
 use time::OffsetDateTime;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let collector = metrics::collector("sweeper")?;
-    let env = Env::process();
-    let resources = Resources::from_env(&env)?;
-    let queue_url = env.required("QUEUE_URL")?;
-    // 360 s visibility x 5 receives, the job queue's settings in template.yaml.
-    let resend_after = Duration::from_secs(env.parsed_or("RESEND_AFTER_SECONDS", 1800u64)?);
-    let upload_grace = Duration::from_secs(env.parsed_or("UPLOAD_GRACE_SECONDS", 300u64)?);
-    let max_bytes = max_direct_upload_bytes(&env)?;
+    let settings = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
-    let jobs = JobTable::new(clients.dynamodb, resources.table);
-    let queue = JobQueue::new(clients.sqs, queue_url);
+    let jobs = JobTable::new(clients.dynamodb, settings.resources.table);
+    let queue = JobQueue::new(clients.sqs, settings.queue_url);
     let app = sweeper::App {
         jobs: jobs.clone(),
         queue: queue.clone(),
-        resend_after,
+        resend_after: settings.resend_after,
         uploads: DirectUploads {
-            images: ImageStore::new(clients.s3, resources.bucket),
+            images: ImageStore::new(clients.s3, settings.resources.bucket),
             jobs,
             queue,
-            max_bytes,
+            max_bytes: settings.max_direct_upload_bytes,
         },
-        upload_grace,
+        upload_grace: settings.upload_grace,
     };
     let app = &app;
     // The scheduled event's content is not needed: each run queries what is due now.
