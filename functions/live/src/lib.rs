@@ -10,6 +10,8 @@
 //!
 //! Answers go back through the `@connections` API, as the notifier's pushes do.
 
+pub mod settings;
+
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use ferrotype_access::Gate;
 use ferrotype_notify::live::{

@@ -7,6 +7,8 @@
 //! be sent is reported with its sequence number, and Lambda delivers the batch again from
 //! there: each transition is told at least once, and a repeat carries the same webhook id.
 
+pub mod settings;
+
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use ferrotype_notify::attempt::{WebhookAttempt, WebhookQueue};
@@ -15,7 +17,6 @@ use ferrotype_notify::events::EventBus;
 use ferrotype_notify::live::LiveChannel;
 use ferrotype_notify::payload::{JobSummary, WebhookPayload};
 use ferrotype_notify::transition::{self, Transition};
-use ferrotype_service::config::{ConfigError, Env};
 use ferrotype_service::store::DisplayErrorContext;
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
@@ -29,36 +30,6 @@ pub struct App {
     pub mailer: Option<Mailer>,
     /// `None` when the stack has no live channel (`CONNECTIONS_TABLE` unset).
     pub live: Option<LiveChannel>,
-}
-
-/// The notifier's settings.
-#[derive(Debug, Clone)]
-pub struct NotifierSettings {
-    pub webhook_queue_url: String,
-    pub event_bus: Option<String>,
-    /// The sender and the API's base URL (for the status link), when e-mail is on.
-    pub email: Option<(String, String)>,
-    /// The connections table and the `@connections` endpoint, when the live channel is on.
-    pub live: Option<(String, String)>,
-}
-
-impl NotifierSettings {
-    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let email = match env.optional("NOTIFY_EMAIL_FROM") {
-            Some(from) => Some((from, env.required("API_URL")?)),
-            None => None,
-        };
-        let live = match env.optional("CONNECTIONS_TABLE") {
-            Some(table) => Some((table, env.required("LIVE_ENDPOINT_URL")?)),
-            None => None,
-        };
-        Ok(Self {
-            live,
-            webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
-            event_bus: env.optional("EVENT_BUS_NAME"),
-            email,
-        })
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

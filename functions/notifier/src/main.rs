@@ -8,13 +8,14 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use lambda_runtime::{tracing, Error, LambdaEvent};
-use notifier::{App, NotifierSettings};
+use notifier::settings::Settings;
+use notifier::App;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let collector = metrics::collector("notifier")?;
-    let settings = NotifierSettings::from_env(&Env::process())?;
+    let settings = Settings::from_env(&Env::process())?;
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let app = App {
         webhooks: WebhookQueue::new(

@@ -2,7 +2,9 @@
 //! to the API are same-origin. The files are compiled in (`assets/`, no build step); the
 //! page learns the live channel's URL from a `<meta>` the handler fills in.
 
-use ferrotype_service::config::{ConfigError, Env};
+pub mod settings;
+
+use crate::settings::Settings;
 use lambda_http::http::{header, HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 
@@ -13,60 +15,13 @@ const ICON: &str = include_str!("../assets/favicon.svg");
 /// What `index.html` holds where the live channel's URL goes.
 const LIVE_URL_SLOT: &str = "{{LIVE_URL}}";
 
-/// The page's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageSettings {
-    /// The live channel (`ws://` or `wss://`); `None`: the page polls.
-    pub live_url: Option<String>,
-    /// Where presigned links point (the bucket's origin), for the page's
-    /// Content-Security-Policy: uploads go there and the images come from there.
-    pub storage_origin: String,
-}
-
-impl PageSettings {
-    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let live_url = env.optional("LIVE_URL").filter(|url| !url.is_empty());
-        if let Some(url) = &live_url {
-            if !(url.starts_with("wss://") || url.starts_with("ws://")) || !is_plain(url) {
-                return Err(ConfigError::Invalid {
-                    name: "LIVE_URL",
-                    value: url.clone(),
-                    reason: "must be a ws:// or wss:// URL".into(),
-                });
-            }
-        }
-        let storage_origin = env.required("PAGE_STORAGE_ORIGIN")?;
-        if !(storage_origin.starts_with("https://") || storage_origin.starts_with("http://"))
-            || !is_plain(&storage_origin)
-        {
-            return Err(ConfigError::Invalid {
-                name: "PAGE_STORAGE_ORIGIN",
-                value: storage_origin,
-                reason: "must be an http(s) origin, e.g. https://bucket.s3.us-east-1.amazonaws.com"
-                    .into(),
-            });
-        }
-        Ok(Self {
-            live_url,
-            storage_origin,
-        })
-    }
-}
-
-/// A URL that can go into an HTML attribute and a CSP header as it is.
-fn is_plain(url: &str) -> bool {
-    url.bytes().all(|b| {
-        b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'&' | b';' | b',')
-    })
-}
-
 pub struct App {
     index: String,
     policy: HeaderValue,
 }
 
 impl App {
-    pub fn new(settings: PageSettings) -> Self {
+    pub fn new(settings: Settings) -> Self {
         let live = settings.live_url.clone().unwrap_or_default();
         let policy = format!(
             "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -81,7 +36,7 @@ impl App {
         );
         Self {
             index: INDEX.replace(LIVE_URL_SLOT, &live),
-            policy: HeaderValue::from_str(&policy).expect("checked by PageSettings"),
+            policy: HeaderValue::from_str(&policy).expect("checked by Settings::from_env"),
         }
     }
 
@@ -128,7 +83,7 @@ mod tests {
     use super::*;
 
     fn app(live: Option<&str>) -> App {
-        App::new(PageSettings {
+        App::new(Settings {
             live_url: live.map(str::to_owned),
             storage_origin: "http://127.0.0.1:4566".into(),
         })
@@ -185,15 +140,5 @@ mod tests {
         }
         assert_eq!(get(&app, "/../Cargo.toml").status(), 404);
         assert_eq!(get(&app, "/images").status(), 404);
-    }
-
-    #[test]
-    fn urls_that_could_break_out_of_the_attribute_or_header_are_refused() {
-        for live in ["http://x", "ws://x\" onload=\"y", "ws://x; script-src *"] {
-            let env = Env::from_pairs(&[("LIVE_URL", live), ("PAGE_STORAGE_ORIGIN", "https://b")]);
-            assert!(PageSettings::from_env(&env).is_err(), "{live}");
-        }
-        let env = Env::from_pairs(&[("PAGE_STORAGE_ORIGIN", "https://b.s3.amazonaws.com")]);
-        assert_eq!(PageSettings::from_env(&env).unwrap().live_url, None);
     }
 }

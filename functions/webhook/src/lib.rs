@@ -4,6 +4,8 @@
 //! An attempt not yet due goes back to the queue with the time left (SQS holds a message
 //! 15 minutes at most).
 
+pub mod settings;
+
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -11,7 +13,6 @@ use ferrotype_notify::attempt::{WebhookAttempt, WebhookQueue};
 use ferrotype_notify::delivery::{Outcome, Sender};
 use ferrotype_notify::schedule::RetrySchedule;
 use ferrotype_notify::secrets::SecretSource;
-use ferrotype_service::config::{receiver_policy, ConfigError, Env};
 use ferrotype_service::domain::{DeliveryState, JobStatus, WebhookDelivery};
 use ferrotype_service::store::{DisplayErrorContext, JobTable};
 use futures_util::stream::{self, StreamExt};
@@ -25,42 +26,6 @@ pub struct App {
     pub secrets: SecretSource,
     pub sender: Sender,
     pub schedule: RetrySchedule,
-}
-
-/// The webhook function's settings.
-#[derive(Debug, Clone)]
-pub struct WebhookSettings {
-    pub webhook_queue_url: String,
-    /// The Secrets Manager secret holding the `whsec_` secrets.
-    pub secret_id: String,
-    pub secret_refresh: Duration,
-    pub sender: Sender,
-    pub schedule: RetrySchedule,
-}
-
-impl WebhookSettings {
-    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let schedule = match env.optional("WEBHOOK_RETRY_SCHEDULE_SECONDS") {
-            None => RetrySchedule::standard(),
-            Some(text) => RetrySchedule::parse(&text).map_err(|err| ConfigError::Invalid {
-                name: "WEBHOOK_RETRY_SCHEDULE_SECONDS",
-                value: text.clone(),
-                reason: err.to_string(),
-            })?,
-        };
-        Ok(Self {
-            webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
-            secret_id: env.required("WEBHOOK_SECRET_ID")?,
-            secret_refresh: Duration::from_secs(
-                env.positive("WEBHOOK_SECRET_REFRESH_SECONDS", 300u64)?,
-            ),
-            sender: Sender {
-                policy: receiver_policy(env)?,
-                timeout: Duration::from_secs(env.positive("WEBHOOK_TIMEOUT_SECONDS", 15u64)?),
-            },
-            schedule,
-        })
-    }
 }
 
 /// Attempts sent at once. Each is bounded by the sender's timeout, so a batch of ten takes

@@ -3,23 +3,22 @@ use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_notify::attempt::WebhookQueue;
 use ferrotype_notify::secrets::SecretSource;
 use ferrotype_service::aws::Clients;
-use ferrotype_service::config::{Env, Resources};
+use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use ferrotype_service::store::JobTable;
 use lambda_runtime::{tracing, Error, LambdaEvent};
-use webhook::{App, WebhookSettings};
+use webhook::settings::Settings;
+use webhook::App;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let collector = metrics::collector("webhook")?;
-    let env = Env::process();
-    let resources = Resources::from_env(&env)?;
-    let settings = WebhookSettings::from_env(&env)?;
+    let settings = Settings::from_env(&Env::process())?;
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let clients = Clients::from_config(&config, false);
     let app = App {
-        jobs: JobTable::new(clients.dynamodb, resources.table),
+        jobs: JobTable::new(clients.dynamodb, settings.resources.table),
         queue: WebhookQueue::new(clients.sqs, settings.webhook_queue_url),
         secrets: SecretSource::new(
             aws_sdk_secretsmanager::Client::new(&config),
