@@ -2,9 +2,9 @@
 //! them at home. Every function reads only what it needs, and a missing or malformed value
 //! is an error at init, not at the first request.
 //!
-//! Each function parses its settings in its own `settings.rs`, with what is here: [`Env`], [`ConfigError`],
-//! [`Resources`], and the parsers of variables that several functions read
-//! ([`unavailable_retry_after`], [`max_direct_upload_bytes`], [`receiver_policy`]).
+//! Each function parses its settings in its own `settings.rs`, with what is here: [`Env`],
+//! [`ConfigError`], [`Resources`], and the parsers of variables that several functions
+//! read ([`unavailable_retry_after`], [`max_direct_upload_bytes`], [`receiver_policy`]).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -161,11 +161,10 @@ pub fn max_direct_upload_bytes<F: Fn(&str) -> Option<String>>(
 /// `UPLOAD_URL_TTL_SECONDS`: how long a direct upload's URL works (15 minutes by default).
 /// At most an hour: the URL is signed with the function's role credentials, and a
 /// presigned URL stops working when they expire, whatever it says.
-pub fn upload_url_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Duration, ConfigError> {
-    let secs = env.positive(
-        "UPLOAD_URL_TTL_SECONDS",
-        DEFAULT_UPLOAD_URL_TTL.as_secs(),
-    )?;
+pub fn upload_url_ttl<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<Duration, ConfigError> {
+    let secs = env.positive("UPLOAD_URL_TTL_SECONDS", DEFAULT_UPLOAD_URL_TTL.as_secs())?;
     if secs > 3600 {
         return Err(ConfigError::Invalid {
             name: "UPLOAD_URL_TTL_SECONDS",
@@ -209,5 +208,4 @@ mod tests {
         let err = Resources::from_env(&env(&[("BUCKET_NAME", "b")])).unwrap_err();
         assert!(err.to_string().contains("TABLE_NAME"), "{err}");
     }
-
 }

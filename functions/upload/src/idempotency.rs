@@ -21,7 +21,6 @@ use crate::{App, UploadError};
 /// The request header of the IETF httpapi draft (version 07).
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
-
 /// The request's `Idempotency-Key`, if it has one.
 pub(crate) fn key_of(request: &Request) -> Result<Option<IdempotencyKey>, UploadError> {
     request
@@ -179,4 +178,3 @@ fn replay(stored: &StoredResponse) -> Response<Body> {
         .body(Body::Text(stored.body.clone()))
         .expect("a stored answer was a valid response")
 }
-

@@ -19,7 +19,9 @@ use ferrotype_access::{Charge, Gate};
 use ferrotype_service::domain::{
     CallbackUrl, CallerId, Fingerprint, IdempotencyKey, JobId, Notifications, NotifyEmail,
 };
-use ferrotype_service::store::{DisplayErrorContext, IdempotencyStore, ImageStore, JobQueue, JobTable};
+use ferrotype_service::store::{
+    DisplayErrorContext, IdempotencyStore, ImageStore, JobQueue, JobTable,
+};
 use lambda_http::http::{header, Method};
 use lambda_http::{Body, Request, RequestExt, Response};
 use tracing::{error, info, Instrument};
@@ -230,4 +232,3 @@ fn post_with_key(request: &Request) -> Result<Option<IdempotencyKey>, UploadErro
     }
     idempotency::key_of(request)
 }
-

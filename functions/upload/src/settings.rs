@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use ferrotype_access::AccessSettings;
 use ferrotype_service::config::{
-    max_direct_upload_bytes, receiver_policy, retention, unavailable_retry_after,
-    upload_url_ttl, ConfigError, Env, Resources, DEFAULT_UPLOAD_URL_TTL,
+    max_direct_upload_bytes, receiver_policy, retention, unavailable_retry_after, upload_url_ttl,
+    ConfigError, Env, Resources, DEFAULT_UPLOAD_URL_TTL,
 };
 use ferrotype_service::domain::ReceiverPolicy;
 

@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use ferrotype_samples as samples;
-use upload::settings::UploadSettings;
 use ferrotype_service::domain::{FailureCode, JobId, JobStatus};
 use image::{DynamicImage, Rgb, RgbImage};
 use integration::{
@@ -14,6 +13,7 @@ use integration::{
 };
 use lambda_http::http::header::HeaderValue;
 use time::OffsetDateTime;
+use upload::settings::UploadSettings;
 
 /// A photo-sized JPEG whose bytes do not compress: grain over a gradient, as a phone's
 /// high-ISO shot. About 1.1 bytes per pixel.

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use ferrotype_samples as samples;
-use upload::settings::UploadSettings;
 use ferrotype_service::domain::{JobId, JobStatus, UploadSource};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, post_multipart, TestStack};
+use upload::settings::UploadSettings;
 
 fn photo(width: u32, height: u32) -> Vec<u8> {
     samples::jpeg(&DynamicImage::ImageRgb8(samples::two_halves(width, height)))

@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use ferrotype_samples as samples;
-use upload::settings::UploadSettings;
 use ferrotype_service::domain::{FailureCode, JobId};
 use image::DynamicImage;
 use integration::{get_status, header_of, json, post_image, post_session, TestStack};
 use lambda_http::{Body, Response};
+use upload::settings::UploadSettings;
 
 fn document() -> serde_json::Value {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
