@@ -20,7 +20,6 @@ use ferrotype_imaging::PipelineSettings;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
 use ferrotype_service::aws::Clients;
-use upload::settings::UploadSettings;
 use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::domain::ReceiverPolicy;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
@@ -28,6 +27,7 @@ use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
 use processor::settings::ProcessorSettings;
 use status::settings::StatusSettings;
+use upload::settings::UploadSettings;
 
 /// `MAX_DIRECT_UPLOAD_BYTES` in the tests, as its default.
 pub const DEFAULT_MAX_DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
