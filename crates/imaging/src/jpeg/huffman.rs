@@ -12,16 +12,18 @@
 
 mod bits;
 mod tables;
+mod zigzag;
 
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
-use super::coefficients::{Block, Frame, Grid, Rescale, NATURAL};
+use super::coefficients::{Block, Frame, Grid, NATURAL};
 use crate::memory;
 use bits::BitWriter;
 use tables::{Table, Tables};
+use zigzag::zigzag;
 
 /// Chunks the MCU rows are cut into: enough for two threads to share the work evenly.
 const CHUNKS: u32 = 32;
@@ -295,66 +297,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// A block in zigzag order, requantized, and its AC coefficients that are not zero.
-/// Requantizing (a division) is done only for coefficients that are not already zero.
-#[inline]
-fn zigzag(source: &Block, rescale: Option<&Rescale>) -> (Block, u64) {
-    let mut block = [0i16; 64];
-    for (out, &k) in block.iter_mut().zip(&NATURAL) {
-        *out = source[k];
-    }
-    let mut mask = nonzero(&block);
-    if let Some(steps) = rescale {
-        block[0] = steps.rescale(block[0], 0);
-        let mut rest = mask & !1;
-        while rest != 0 {
-            let k = rest.trailing_zeros() as usize;
-            let value = steps.rescale(block[k], k);
-            block[k] = value;
-            if value == 0 {
-                mask &= !(1u64 << k);
-            }
-            rest &= rest - 1;
-        }
-    }
-    (block, mask & !1)
-}
-
-/// Bit `k` set when coefficient `k` is not zero.
-#[inline]
-fn nonzero(block: &Block) -> u64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: SSE2 is part of x86-64; the eight loads read the block's 128 bytes.
-        unsafe {
-            use std::arch::x86_64::*;
-            let p = block.as_ptr().cast::<__m128i>();
-            let zero = _mm_setzero_si128();
-            let mut mask = 0u64;
-            for i in 0..4 {
-                let a = _mm_cmpeq_epi16(_mm_loadu_si128(p.add(2 * i)), zero);
-                let b = _mm_cmpeq_epi16(_mm_loadu_si128(p.add(2 * i + 1)), zero);
-                let zeros = _mm_movemask_epi8(_mm_packs_epi16(a, b)) as u32;
-                mask |= u64::from(!zeros & 0xFFFF) << (16 * i);
-            }
-            mask
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        nonzero_scalar(block)
-    }
-}
-
-/// [`nonzero`] without SIMD: what arm64 (Lambda's Graviton) runs.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn nonzero_scalar(block: &Block) -> u64 {
-    block
-        .iter()
-        .enumerate()
-        .fold(0u64, |mask, (k, &c)| mask | (u64::from(c != 0) << k))
 }
 
 /// The magnitude category of `value` and its extra bits.

@@ -62,27 +62,3 @@ fn planes_with_too_few_rows_are_refused() {
     frame.planes[0].rows.pop();
     assert!(matches!(Encoding::new(&frame), Err(EncodeError::Geometry)));
 }
-
-#[test]
-fn the_simd_and_scalar_masks_of_non_zero_coefficients_agree() {
-    let mut block = [0i16; 64];
-    assert_eq!(nonzero(&block), 0);
-    assert_eq!(nonzero_scalar(&block), 0);
-    let mut state = 0x9E37_79B9u32;
-    for _ in 0..2000 {
-        for c in block.iter_mut() {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            // Mostly zeros, as in a quantized block, with extremes among the rest.
-            *c = match state >> 28 {
-                0 => i16::MIN,
-                1 => i16::MAX,
-                2 => -1,
-                3 => (state >> 8) as i16,
-                _ => 0,
-            };
-        }
-        assert_eq!(nonzero(&block), nonzero_scalar(&block), "{block:?}");
-    }
-    block = [1; 64];
-    assert_eq!(nonzero(&block), u64::MAX);
-}
