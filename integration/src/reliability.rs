@@ -1,6 +1,7 @@
 //! Fault-injection scenarios against the emulator: each runs the real handlers and the
 //! local bridge on its own stack, injects faults from outside (SDK interceptors, killed
-//! processes), and reports its figures.
+//! processes), and reports its figures as a [`Report`], the type `xtask reliability` reads
+//! back.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use ferrotype_local::provision::QueueSettings;
+use ferrotype_reliability_report::Report;
 use ferrotype_samples as samples;
 use ferrotype_service::domain::{JobId, JobMessage, JobStatus};
 use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
@@ -18,58 +20,6 @@ use image::DynamicImage;
 
 use crate::faults::{intercepted, FaultInjector, Matcher, PutCounter};
 use crate::{json, post_image, TestStack};
-
-/// One scenario's outcome: named figures and whether every expectation held.
-#[derive(Debug)]
-pub struct Report {
-    pub name: String,
-    pub figures: Vec<(&'static str, String)>,
-    pub failures: Vec<String>,
-    pub seconds: f64,
-}
-
-impl Report {
-    fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            figures: Vec::new(),
-            failures: Vec::new(),
-            seconds: 0.0,
-        }
-    }
-
-    fn figure(&mut self, name: &'static str, value: impl ToString) {
-        self.figures.push((name, value.to_string()));
-    }
-
-    fn expect(&mut self, what: &str, actual: usize, expected: usize) {
-        if actual != expected {
-            self.failures
-                .push(format!("{what}: {actual}, expected {expected}"));
-        }
-    }
-
-    pub fn passed(&self) -> bool {
-        self.failures.is_empty()
-    }
-
-    /// The report as data: `{"name", "passed", "figures": [{"name", "value"}], "failures",
-    /// "seconds"}`, figures in the order they were taken.
-    pub fn to_json(&self) -> serde_json::Value {
-        let figures: Vec<serde_json::Value> = self
-            .figures
-            .iter()
-            .map(|(name, value)| serde_json::json!({ "name": name, "value": value }))
-            .collect();
-        serde_json::json!({
-            "name": self.name,
-            "passed": self.passed(),
-            "figures": figures,
-            "failures": self.failures,
-            "seconds": self.seconds,
-        })
-    }
-}
 
 /// How long any scenario may wait for its jobs to finish.
 const DEADLINE: Duration = Duration::from_secs(600);
@@ -637,39 +587,4 @@ async fn completed_jobs(stack: &TestStack) -> Vec<JobId> {
 fn worker_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("the running binary's path");
     exe.with_file_name("reliability-worker")
-}
-
-/// The reports as one JSON document: `{"reports": [...], "passed": n, "failed": m}`.
-pub fn reports_json(reports: &[Report]) -> serde_json::Value {
-    let passed = reports.iter().filter(|r| r.passed()).count();
-    serde_json::json!({
-        "reports": reports.iter().map(Report::to_json).collect::<Vec<_>>(),
-        "passed": passed,
-        "failed": reports.len() - passed,
-    })
-}
-
-/// The reports as a Markdown table.
-pub fn table(reports: &[Report]) -> String {
-    let mut out = String::from("| scenario | figures | result | seconds |\n|---|---|---|---|\n");
-    for report in reports {
-        let figures: Vec<String> = report
-            .figures
-            .iter()
-            .map(|(name, value)| format!("{name}: {value}"))
-            .collect();
-        let result = if report.passed() {
-            "PASS".to_string()
-        } else {
-            format!("FAIL ({})", report.failures.join("; "))
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {:.1} |\n",
-            report.name,
-            figures.join(", "),
-            result,
-            report.seconds
-        ));
-    }
-    out
 }

@@ -2,10 +2,11 @@
 //!
 //! 1. The fault scenarios (`target/debug/reliability --json`) against a moto on a free
 //!    port: duplicate deliveries, killed processors, failing upload writes, poison
-//!    messages. Their reports are read back as JSON.
+//!    messages. Their reports are read back as JSON, into the types they were written from
+//!    (`ferrotype-reliability-report`).
 //! 2. The local system over real HTTP (moto, `cargo lambda watch`, both SQS bridges): a
-//!    load test (`target/debug/load`, which prints JSON), hostile requests, and a
-//!    schemathesis run generated from `api/openapi.yaml`.
+//!    load test (`target/debug/load`, which prints a `LoadSummary` as JSON), hostile
+//!    requests, and a schemathesis run generated from `api/openapi.yaml`.
 //!
 //! Then one table of every scenario with its figures. Loopback only, bounded.
 
@@ -14,8 +15,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use ferrotype_reliability_report::{LoadSummary, Reports, Row, Table};
 use reqwest::blocking::{Client, RequestBuilder};
-use serde::{Deserialize, Serialize};
 
 use crate::http::{self, Answer, Part};
 use crate::interrupt;
@@ -25,22 +26,8 @@ use crate::stack::{self, Bridge, Emulator, Queue, Settings};
 use crate::supervise::{self, Output, Supervised, Supervisor};
 use crate::workspace::Workspace;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Scale {
-    /// The sizes the reliability issue asks for.
-    Full,
-    /// A bounded run for CI.
-    Ci,
-}
-
-impl Scale {
-    fn as_arg(self) -> &'static str {
-        match self {
-            Scale::Full => "full",
-            Scale::Ci => "ci",
-        }
-    }
-}
+/// How big a run is; the harness takes the same value.
+pub use ferrotype_reliability_report::Scale;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -49,58 +36,6 @@ pub struct Options {
     pub load_concurrency: usize,
     /// schemathesis's time budget at full scale (CI runs a fixed number of examples).
     pub fuzz_seconds: u64,
-}
-
-/// One row of the final table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Row {
-    pub scenario: String,
-    pub figures: String,
-    /// `None` when it passed, else why not.
-    pub failure: Option<String>,
-    pub seconds: f64,
-}
-
-impl Row {
-    pub fn passed(&self) -> bool {
-        self.failure.is_none()
-    }
-}
-
-/// Every row, and the Markdown table of them.
-#[derive(Debug, Default, Serialize)]
-pub struct Table {
-    pub rows: Vec<Row>,
-}
-
-impl Table {
-    pub fn failed(&self) -> usize {
-        self.rows.iter().filter(|r| !r.passed()).count()
-    }
-
-    pub fn markdown(&self) -> String {
-        let mut out =
-            String::from("| scenario | figures | result | seconds |\n|---|---|---|---|\n");
-        for row in &self.rows {
-            let result = match &row.failure {
-                None => "PASS".to_string(),
-                Some(why) => format!("FAIL ({why})"),
-            };
-            out.push_str(&format!(
-                "| {} | {} | {} | {:.1} |\n",
-                row.scenario, row.figures, result, row.seconds
-            ));
-        }
-        out
-    }
-
-    pub fn summary(&self) -> String {
-        format!(
-            "{} passed, {} failed",
-            self.rows.len() - self.failed(),
-            self.failed()
-        )
-    }
 }
 
 pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Table> {
@@ -144,47 +79,6 @@ fn ensure_schemathesis(workspace: &Workspace) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The harness's JSON (`reliability --json`).
-#[derive(Debug, Deserialize)]
-pub struct HarnessOutput {
-    pub reports: Vec<HarnessReport>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct HarnessReport {
-    pub name: String,
-    pub passed: bool,
-    pub figures: Vec<Figure>,
-    pub failures: Vec<String>,
-    pub seconds: f64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Figure {
-    pub name: String,
-    pub value: String,
-}
-
-impl HarnessReport {
-    pub fn row(&self) -> Row {
-        let figures: Vec<String> = self
-            .figures
-            .iter()
-            .map(|f| format!("{}: {}", f.name, f.value))
-            .collect();
-        Row {
-            scenario: self.name.clone(),
-            figures: figures.join(", "),
-            failure: match (self.passed, self.failures.is_empty()) {
-                (true, _) => None,
-                (false, true) => Some("failed".into()),
-                (false, false) => Some(self.failures.join("; ")),
-            },
-            seconds: self.seconds,
-        }
-    }
-}
-
 fn fault_scenarios(
     workspace: &Workspace,
     options: &Options,
@@ -210,8 +104,8 @@ fn fault_scenarios(
     supervisor.stop_all();
 
     let text = std::fs::read_to_string(&results)?;
-    let mut rows = match serde_json::from_str::<HarnessOutput>(&text) {
-        Ok(output) => output.reports.iter().map(HarnessReport::row).collect(),
+    let mut rows = match serde_json::from_str::<Reports>(&text) {
+        Ok(output) => output.reports.iter().map(|r| r.row()).collect(),
         Err(error) => Vec::from([Row {
             scenario: "fault scenarios".into(),
             figures: format!("no report ({error}); output in {}", results.display()),
@@ -302,36 +196,6 @@ fn start_local_system(
 struct LocalApi {
     url: String,
     token: String,
-}
-
-/// What `target/debug/load` prints.
-#[derive(Debug, Deserialize)]
-pub struct LoadSummary {
-    pub requests: usize,
-    pub accepted: usize,
-    pub throughput_rps: f64,
-    pub p50_ms: Option<f64>,
-    pub p99_ms: Option<f64>,
-    pub seconds_until_all_finished: f64,
-    pub failed_jobs: usize,
-    pub unfinished_jobs: usize,
-}
-
-impl LoadSummary {
-    pub fn figures(&self) -> String {
-        let ms = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
-        format!(
-            "accepted: {}/{}, throughput: {:.1}/s, 202 p50: {} ms, p99: {} ms, all finished after: {:.1} s, failed: {}, unfinished: {}",
-            self.accepted,
-            self.requests,
-            self.throughput_rps,
-            ms(self.p50_ms),
-            ms(self.p99_ms),
-            self.seconds_until_all_finished,
-            self.failed_jobs,
-            self.unfinished_jobs
-        )
-    }
 }
 
 fn load(
@@ -682,49 +546,6 @@ fn schemathesis(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const HARNESS: &str = r#"{"reports":[
-        {"name":"duplicates: 200 jobs x3","passed":true,
-         "figures":[{"name":"completed","value":"200"},{"name":"stuck","value":"0"}],
-         "failures":[],"seconds":12.34},
-        {"name":"poison","passed":false,"figures":[],
-         "failures":["completed: 80, expected 90","stuck: 10, expected 0"],"seconds":3.0}],
-        "passed":1,"failed":1}"#;
-
-    #[test]
-    fn harness_reports_become_rows_with_their_figures_in_order() {
-        let output: HarnessOutput = serde_json::from_str(HARNESS).unwrap();
-        let rows: Vec<Row> = output.reports.iter().map(HarnessReport::row).collect();
-        assert_eq!(rows[0].figures, "completed: 200, stuck: 0");
-        assert!(rows[0].passed());
-        assert_eq!(
-            rows[1].failure.as_deref(),
-            Some("completed: 80, expected 90; stuck: 10, expected 0")
-        );
-        let table = Table { rows };
-        assert_eq!(table.summary(), "1 passed, 1 failed");
-        let markdown = table.markdown();
-        assert!(markdown
-            .contains("| duplicates: 200 jobs x3 | completed: 200, stuck: 0 | PASS | 12.3 |"));
-        assert!(
-            markdown.contains("| FAIL (completed: 80, expected 90; stuck: 10, expected 0) | 3.0 |")
-        );
-    }
-
-    #[test]
-    fn the_load_summary_reads_as_figures() {
-        let summary: LoadSummary = serde_json::from_str(
-            r#"{"requests":100,"concurrency":8,"accepted":100,"upload_errors":0,
-            "throughput_rps":41.26,"p50_ms":150.2,"p99_ms":380.9,
-            "seconds_until_all_finished":20.04,"failed_jobs":0,"unfinished_jobs":0}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            summary.figures(),
-            "accepted: 100/100, throughput: 41.3/s, 202 p50: 150 ms, p99: 381 ms, \
-             all finished after: 20.0 s, failed: 0, unfinished: 0"
-        );
-    }
 
     #[test]
     fn hostile_expectations_accept_only_their_answers() {

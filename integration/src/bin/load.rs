@@ -1,10 +1,12 @@
 //! Load test through the real HTTP path of the local system: N uploads at concurrency C,
 //! then polling until every job is finished. Loopback only; bounded in count and time.
+//! Prints a [`LoadSummary`] as JSON, which `xtask reliability` reads.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use ferrotype_reliability_report::LoadSummary;
 use ferrotype_samples as samples;
 use futures_util::stream::{self, StreamExt};
 use image::DynamicImage;
@@ -134,19 +136,19 @@ async fn main() -> anyhow::Result<()> {
     let all_done = started.elapsed().as_secs_f64();
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let summary = serde_json::json!({
-        "requests": args.requests,
-        "concurrency": args.concurrency,
-        "accepted": latencies.len(),
-        "upload_errors": errors,
-        "throughput_rps": latencies.len() as f64 / upload_secs,
-        "p50_ms": latencies.first().map(|_| ms(percentile(&latencies, 50.0))),
-        "p99_ms": latencies.first().map(|_| ms(percentile(&latencies, 99.0))),
-        "seconds_until_all_finished": all_done,
-        "failed_jobs": failed,
-        "unfinished_jobs": pending.len(),
-    });
-    println!("{summary}");
+    let summary = LoadSummary {
+        requests: args.requests,
+        concurrency: args.concurrency,
+        accepted: latencies.len(),
+        upload_errors: errors,
+        throughput_rps: latencies.len() as f64 / upload_secs,
+        p50_ms: latencies.first().map(|_| ms(percentile(&latencies, 50.0))),
+        p99_ms: latencies.first().map(|_| ms(percentile(&latencies, 99.0))),
+        seconds_until_all_finished: all_done,
+        failed_jobs: failed,
+        unfinished_jobs: pending.len(),
+    };
+    println!("{}", serde_json::to_string(&summary)?);
     if errors > 0 || failed > 0 || !pending.is_empty() {
         bail!(
             "{errors} uploads failed, {failed} jobs failed, {} unfinished",

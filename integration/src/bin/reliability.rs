@@ -3,16 +3,8 @@
 //! `make test-reliability` starts the emulator and reads the JSON.
 
 use clap::{Parser, ValueEnum};
+use ferrotype_reliability_report::{Reports, Scale, Table};
 use integration::reliability;
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Scale {
-    /// The sizes the reliability issue asks for (1,000 / 500 / 500 / 500 jobs; 500 direct
-    /// uploads).
-    Full,
-    /// A bounded run for CI (about a fifth of the jobs).
-    Ci,
-}
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Scenario {
@@ -68,14 +60,17 @@ async fn main() -> anyhow::Result<()> {
         );
         reports.push(report);
     }
-    let passed = reports.iter().filter(|r| r.passed()).count();
+    let all_passed = reports.iter().all(|r| r.passed());
     if args.json {
-        println!("{}", reliability::reports_json(&reports));
+        println!("{}", serde_json::to_string(&Reports { reports })?);
     } else {
-        println!("{}", reliability::table(&reports));
-        println!("{} passed, {} failed", passed, reports.len() - passed);
+        let table = Table {
+            rows: reports.iter().map(|r| r.row()).collect(),
+        };
+        println!("{}", table.markdown());
+        println!("{}", table.summary());
     }
-    if passed != reports.len() {
+    if !all_passed {
         std::process::exit(1);
     }
     Ok(())
