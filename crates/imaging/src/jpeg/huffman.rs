@@ -11,6 +11,7 @@
 //! (cameras write them).
 
 mod bits;
+mod symbols;
 mod tables;
 mod zigzag;
 
@@ -19,9 +20,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
-use super::coefficients::{Block, Frame, Grid, NATURAL};
+use super::coefficients::{Frame, Grid, NATURAL};
 use crate::memory;
 use bits::BitWriter;
+use symbols::{code_block, count_block, Counts};
 use tables::{Table, Tables};
 use zigzag::zigzag;
 
@@ -38,22 +40,6 @@ pub enum EncodeError {
     Geometry,
     #[error("entropy coding panicked")]
     Panicked,
-}
-
-/// Symbol counts of one table slot.
-#[derive(Clone)]
-struct Counts {
-    dc: [u64; 257],
-    ac: [u64; 257],
-}
-
-impl Default for Counts {
-    fn default() -> Self {
-        Self {
-            dc: [0; 257],
-            ac: [0; 257],
-        }
-    }
 }
 
 /// A chunk after the first pass, MCU by MCU, each block requantized and in zigzag order
@@ -297,94 +283,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The magnitude category of `value` and its extra bits.
-#[inline]
-fn magnitude(value: i32) -> (u32, u32) {
-    let size = 32 - value.unsigned_abs().leading_zeros();
-    let bits = if value < 0 { value - 1 } else { value } as u32 & ((1u32 << size) - 1);
-    (size, bits)
-}
-
-/// Counts the symbols of one zigzag block and keeps its DC and non-zero AC values; fails
-/// on values baseline JPEG cannot code.
-#[inline]
-fn count_block(
-    block: &Block,
-    mut mask: u64,
-    prediction: &mut i32,
-    counts: &mut Counts,
-    values: &mut Vec<i16>,
-) -> Result<(), EncodeError> {
-    let dc = i32::from(block[0]);
-    let (size, _) = magnitude(dc - *prediction);
-    *prediction = dc;
-    if size > 11 {
-        return Err(EncodeError::CoefficientRange(size));
-    }
-    counts.dc[size as usize] += 1;
-    values.push(block[0]);
-    let mut last = 0u32;
-    while mask != 0 {
-        let k = mask.trailing_zeros();
-        let mut run = k - last - 1;
-        while run > 15 {
-            counts.ac[0xF0] += 1;
-            run -= 16;
-        }
-        let value = block[k as usize];
-        let (size, _) = magnitude(i32::from(value));
-        if size > 10 {
-            return Err(EncodeError::CoefficientRange(size));
-        }
-        counts.ac[((run << 4) | size) as usize] += 1;
-        values.push(value);
-        last = k;
-        mask &= mask - 1;
-    }
-    if last != 63 {
-        counts.ac[0] += 1;
-    }
-    Ok(())
-}
-
-/// Codes one block from its mask and values as `count_block` kept them (so each of its
-/// symbols has a code); `None` when the values run out.
-#[inline]
-fn code_block<'v>(
-    writer: &mut BitWriter,
-    mut mask: u64,
-    values: &mut impl Iterator<Item = &'v i16>,
-    prediction: &mut i32,
-    dc: &Table,
-    ac: &Table,
-) -> Option<()> {
-    let value = i32::from(*values.next()?);
-    let (size, bits) = magnitude(value - *prediction);
-    *prediction = value;
-    writer.put(
-        (dc.code[size as usize] << size) | bits,
-        dc.size[size as usize] + size,
-    );
-    let mut last = 0u32;
-    while mask != 0 {
-        let k = mask.trailing_zeros();
-        let mut run = k - last - 1;
-        while run > 15 {
-            writer.put(ac.code[0xF0], ac.size[0xF0]);
-            run -= 16;
-        }
-        let (size, bits) = magnitude(i32::from(*values.next()?));
-        let symbol = ((run << 4) | size) as usize;
-        writer.put((ac.code[symbol] << size) | bits, ac.size[symbol] + size);
-        last = k;
-        mask &= mask - 1;
-    }
-    if last != 63 {
-        writer.put(ac.code[0], ac.size[0]);
-    }
-    Some(())
 }
 
 /// Everything before the entropy-coded data: SOI, JFIF, DQT, SOF, DHT, DRI, SOS.

@@ -1,5 +1,5 @@
 use super::*;
-use crate::jpeg::coefficients::Plane;
+use crate::jpeg::coefficients::{Block, Plane};
 
 /// A grey frame whose blocks hold only DC values, as rows of blocks.
 fn dc_frame(width: u32, height: u32, dc: impl Fn(u32, u32) -> i16) -> (Frame, Vec<Vec<Block>>) {
