@@ -41,35 +41,49 @@ impl Condition {
                 values.push((name.to_string(), value));
             }
         };
+        // DynamoDB refuses redundant parentheses: a guard's conjunction is parenthesised
+        // only as one of several alternatives, and the alternatives only when there are
+        // several.
+        let several = step.starts().len() > 1;
         let mut alternatives = Vec::new();
         for start in step.starts() {
             let placeholder = from_placeholder(start.status);
             add(&placeholder, status(start.status));
             let is_state = format!("{STATUS} = {placeholder}");
             let expires = attr::LEASE_EXPIRES_AT;
-            alternatives.push(match start.guard {
-                Guard::None => is_state,
+            let guard = match start.guard {
+                Guard::None => None,
                 Guard::LeaseExpired => {
                     add(":now_epoch", n(context.now.unix_timestamp()));
-                    format!("({is_state} AND {expires} <= :now_epoch)")
+                    Some(format!("{expires} <= :now_epoch"))
                 }
                 Guard::NoLiveLease => {
                     add(":now_epoch", n(context.now.unix_timestamp()));
-                    format!(
-                        "({is_state} AND (attribute_not_exists({expires}) OR {expires} <= :now_epoch))"
-                    )
+                    Some(format!(
+                        "(attribute_not_exists({expires}) OR {expires} <= :now_epoch)"
+                    ))
                 }
                 Guard::LeaseHeld => {
                     let token = context
                         .lease
                         .expect("a move guarded by the lease is made with the lease");
                     add(":lease_token", s(token.to_string()));
-                    format!("({is_state} AND {} = :lease_token)", attr::LEASE_TOKEN)
+                    Some(format!("{} = :lease_token", attr::LEASE_TOKEN))
                 }
+            };
+            alternatives.push(match guard {
+                None => is_state,
+                Some(guard) if several => format!("({is_state} AND {guard})"),
+                Some(guard) => format!("{is_state} AND {guard}"),
             });
         }
+        let states = if several {
+            format!("({})", alternatives.join(" OR "))
+        } else {
+            alternatives.concat()
+        };
         Self {
-            expression: format!("attribute_exists(id) AND ({})", alternatives.join(" OR ")),
+            expression: format!("attribute_exists(id) AND {states}"),
             values,
         }
     }
@@ -157,7 +171,19 @@ mod tests {
         let expression = Condition::of(Move::Complete, context()).expression;
         assert_eq!(
             expression,
-            "attribute_exists(id) AND ((#status = :from_processing AND lease_token = :lease_token))"
+            "attribute_exists(id) AND #status = :from_processing AND lease_token = :lease_token"
+        );
+    }
+
+    #[test]
+    fn no_condition_has_redundant_parentheses() {
+        for step in Move::ALL {
+            let expression = Condition::of(step, context()).expression;
+            assert!(!expression.contains("(("), "{step}: {expression}");
+        }
+        assert_eq!(
+            Condition::of(Move::Uploaded, context()).expression,
+            "attribute_exists(id) AND #status = :from_awaiting_upload"
         );
     }
 
