@@ -20,7 +20,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
-use super::coefficients::{Frame, Grid, NATURAL};
+use super::coefficients::{Frame, Grid};
+use super::markers::{self, DhtTable};
 use crate::memory;
 use bits::BitWriter;
 use symbols::{code_block, count_block, Counts};
@@ -165,12 +166,17 @@ impl<'f> Encoding<'f> {
                 None => return Err(EncodeError::Panicked),
             }
         }
-        let mut out = headers(self.frame, self.grid, &tables);
+        let mut out = markers::headers(
+            self.frame,
+            self.grid,
+            tables.dc.each_ref().map(dht),
+            tables.ac.each_ref().map(dht),
+        );
         out.reserve(parts.iter().map(Vec::len).sum::<usize>() + 2);
         for part in parts {
             out.extend_from_slice(&part);
         }
-        out.extend_from_slice(&[0xFF, 0xD9]);
+        out.extend_from_slice(&[0xFF, markers::EOI]);
         Ok(out)
     }
 
@@ -256,7 +262,7 @@ impl<'f> Encoding<'f> {
         let mut predictions = vec![0i32; planes.len()];
         for row in rows.clone() {
             if row > 0 {
-                writer.marker(0xD0 + ((row - 1) % 8) as u8);
+                writer.marker(markers::RST0 + ((row - 1) % 8) as u8);
             }
             predictions.fill(0);
             for _ in 0..self.grid.columns {
@@ -275,6 +281,14 @@ impl<'f> Encoding<'f> {
     }
 }
 
+/// A table as the DHT segment carries it.
+fn dht(table: &Table) -> DhtTable<'_> {
+    DhtTable {
+        bits: &table.bits,
+        values: &table.values,
+    }
+}
+
 fn empty_slots<T>(n: usize) -> Vec<Mutex<Option<T>>> {
     (0..n).map(|_| Mutex::new(None)).collect()
 }
@@ -283,70 +297,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Everything before the entropy-coded data: SOI, JFIF, DQT, SOF, DHT, DRI, SOS.
-fn headers(frame: &Frame, grid: Grid, tables: &Tables) -> Vec<u8> {
-    let mut out = vec![0xFF, 0xD8];
-    // JFIF 1.01, no density unit, 1:1, no thumbnail.
-    segment(
-        &mut out,
-        0xE0,
-        &[b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0],
-    );
-    let extended = frame.quant.iter().flatten().any(|&q| q > 255);
-    for (slot, table) in frame.quant.iter().enumerate() {
-        let mut body = Vec::with_capacity(129);
-        if extended {
-            body.push(0x10 | slot as u8);
-            for &k in &NATURAL {
-                body.extend_from_slice(&table[k].to_be_bytes());
-            }
-        } else {
-            body.push(slot as u8);
-            body.extend(NATURAL.iter().map(|&k| table[k] as u8));
-        }
-        segment(&mut out, 0xDB, &body);
-    }
-    // Baseline, or extended sequential when a step needs 16 bits.
-    let mut sof = vec![8];
-    sof.extend_from_slice(&(frame.height as u16).to_be_bytes());
-    sof.extend_from_slice(&(frame.width as u16).to_be_bytes());
-    sof.push(frame.planes.len() as u8);
-    let single = frame.planes.len() == 1;
-    for plane in &frame.planes {
-        let sampling = if single {
-            0x11
-        } else {
-            (plane.h_samp << 4) | plane.v_samp
-        };
-        sof.extend_from_slice(&[plane.id, sampling, plane.table as u8]);
-    }
-    segment(&mut out, if extended { 0xC1 } else { 0xC0 }, &sof);
-    let slots = if single { 1 } else { 2 };
-    let mut dht = Vec::new();
-    for slot in 0..slots {
-        for (class, table) in [(0u8, &tables.dc[slot]), (1, &tables.ac[slot])] {
-            dht.push((class << 4) | slot as u8);
-            dht.extend_from_slice(&table.bits);
-            dht.extend_from_slice(&table.values);
-        }
-    }
-    segment(&mut out, 0xC4, &dht);
-    segment(&mut out, 0xDD, &(grid.columns as u16).to_be_bytes());
-    let mut sos = vec![frame.planes.len() as u8];
-    for plane in &frame.planes {
-        sos.extend_from_slice(&[plane.id, ((plane.table as u8) << 4) | plane.table as u8]);
-    }
-    sos.extend_from_slice(&[0, 63, 0]);
-    segment(&mut out, 0xDA, &sos);
-    out
-}
-
-fn segment(out: &mut Vec<u8>, marker: u8, body: &[u8]) {
-    out.extend_from_slice(&[0xFF, marker]);
-    out.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(body);
 }
 
 #[cfg(test)]
