@@ -17,10 +17,12 @@
 //!   `color` (ICC to sRGB).
 //! * `jpeg`, by codec stage: `jpeg::libjpeg` (mozjpeg/libjpeg-turbo: header, scaled and
 //!   banded decodes, encoders), `jpeg::transcoder` (one coefficient read for the scaled
-//!   decode and the optimized output: lossless turns, requantization), `jpeg::chroma`
+//!   decode and the optimized output: lossless turns, requantization; `jpeg::transupp`,
+//!   its FFI), `jpeg::chroma`
 //!   (chroma halving in the DCT domain), `jpeg::huffman` (the entropy coder, on every
 //!   thread), `jpeg::coefficients` (blocks, planes, the frame, zigzag order, rescaling) and
-//!   `jpeg::markers` (the segments before the first scan, where EXIF and ICC are read).
+//!   `jpeg::markers` (reading the segments before the first scan, where EXIF and ICC are
+//!   read, and writing the transcoder's headers).
 //! * The ground floor, importing nothing above it: `settings` ([`PipelineSettings`]),
 //!   `error` ([`PipelineError`]), `outputs` ([`Output`], [`Rendition`], [`Processed`],
 //!   [`SourceInfo`]), `parallel` (`beside`/`run_both`: two pieces of work side by side)
