@@ -6,7 +6,8 @@
 //!    (`ferrotype-reliability-report`).
 //! 2. The local system over real HTTP (moto, `cargo lambda watch`, both SQS bridges): a
 //!    load test (`target/debug/load`, which prints a `LoadSummary` as JSON), hostile
-//!    requests, and a schemathesis run generated from `api/openapi.yaml`.
+//!    requests, and a schemathesis run generated from `api/openapi.yaml`, read from its
+//!    JUnit and JSON reports ([`schemathesis`]).
 //!
 //! Then one table of every scenario with its figures. Loopback only, bounded.
 
@@ -14,7 +15,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use ferrotype_reliability_report::{LoadSummary, Reports, Row, Table};
 use reqwest::blocking::{Client, RequestBuilder};
 
@@ -25,6 +25,8 @@ use crate::ports;
 use crate::stack::{self, Bridge, Emulator, Queue, Settings};
 use crate::supervise::{self, Output, Supervised, Supervisor};
 use crate::workspace::Workspace;
+
+mod schemathesis;
 
 /// How big a run is; the harness takes the same value.
 pub use ferrotype_reliability_report::Scale;
@@ -56,7 +58,7 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<Table> {
     table.rows.push(hostile_requests(&api)?);
     table
         .rows
-        .push(schemathesis(workspace, options, &api, &work)?);
+        .push(schemathesis::run(workspace, options, &api, &work)?);
     supervisor.stop_all();
     Ok(table)
 }
@@ -372,177 +374,6 @@ fn post(client: &Client, url: &str, content_type: &str) -> RequestBuilder {
     client.post(url).header("content-type", content_type)
 }
 
-/// What a schemathesis log says, read from its text (schemathesis is a Python tool; its
-/// console output is what it gives).
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct SchemathesisLog {
-    /// "N generated", the last one printed.
-    pub generated: Option<u64>,
-    /// Responses listed with a 5xx status (`[5xx] …` lines).
-    pub server_errors: usize,
-    /// Of those, the ones `cargo lambda watch` answered itself: it answers 500 before any
-    /// function runs when a `text/*` or JSON body is not UTF-8 (API Gateway base64-encodes
-    /// such bodies instead). Its page names httpstatuses.com; ours are problem documents.
-    pub router_errors: usize,
-    /// Failure kinds in the summary that the router's 500s do not explain: all but ST102
-    /// (server error on an undeclared Content-Type) and, while every 5xx is the router's,
-    /// ST101 (server error) and ST103 (undocumented status) when only 5xx were undocumented.
-    pub other_failure_kinds: Vec<String>,
-}
-
-impl SchemathesisLog {
-    pub fn parse(log: &str) -> Self {
-        let mut parsed = Self::default();
-        let mut kinds = Vec::new();
-        // "Received: 500" under an ST103: which statuses were undocumented.
-        let mut undocumented_non_5xx = false;
-        for line in log.lines() {
-            if let Some(status) = line.trim().strip_prefix("Received: ") {
-                undocumented_non_5xx |= !status.starts_with('5');
-            }
-            if let Some(count) = generated_count(line) {
-                parsed.generated = Some(count);
-            }
-            if line.len() >= 5
-                && line.starts_with("[5")
-                && line.as_bytes()[2].is_ascii_digit()
-                && line.as_bytes()[3].is_ascii_digit()
-                && line.as_bytes()[4] == b']'
-            {
-                parsed.server_errors += 1;
-            }
-            if line.contains("httpstatuses.com/5") {
-                parsed.router_errors += 1;
-            }
-            if let Some(code) = failure_kind(line).filter(|code| *code != "ST102") {
-                kinds.push(code.to_string());
-            }
-        }
-        let routers_only = parsed.router_errors > 0 && parsed.ours() == 0;
-        parsed.other_failure_kinds = kinds
-            .into_iter()
-            .filter(|code| {
-                !(routers_only && (code == "ST101" || (code == "ST103" && !undocumented_non_5xx)))
-            })
-            .collect();
-        parsed
-    }
-
-    /// 5xx answers from ferrotype itself.
-    pub fn ours(&self) -> usize {
-        self.server_errors.saturating_sub(self.router_errors)
-    }
-
-    /// No 5xx of ours, and schemathesis passed or failed only on the router's 500s.
-    pub fn passed(&self, exit_ok: bool) -> bool {
-        self.ours() == 0
-            && (exit_ok || (self.other_failure_kinds.is_empty() && self.router_errors > 0))
-    }
-}
-
-/// "… 40 generated …" → 40 (the number before the last " generated").
-fn generated_count(line: &str) -> Option<u64> {
-    let before = &line[..line.rfind(" generated")?];
-    let digits: String = before
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    digits.parse().ok()
-}
-
-/// A summary line "  ✗ ST101 Some failure kind: 3" → "ST101".
-fn failure_kind(line: &str) -> Option<&str> {
-    let mut chars = line.trim_start_matches(' ').chars();
-    chars.next()?; // the bullet
-    let from_code = chars.as_str().strip_prefix(' ')?;
-    let code = from_code.get(..5)?;
-    let (_, count) = from_code.rsplit_once(": ")?;
-    let well_formed = code.starts_with("ST")
-        && code[2..].bytes().all(|b| b.is_ascii_digit())
-        && from_code[5..].starts_with(' ')
-        && !count.is_empty()
-        && count.bytes().all(|b| b.is_ascii_digit());
-    well_formed.then_some(code)
-}
-
-fn schemathesis(
-    workspace: &Workspace,
-    options: &Options,
-    api: &LocalApi,
-    work: &Path,
-) -> anyhow::Result<Row> {
-    let started = Instant::now();
-    let (api, token) = (api.url.as_str(), api.token.as_str());
-    let budget: Vec<String> = match options.scale {
-        // Reproducible in CI: a fixed seed and a fixed number of examples.
-        Scale::Ci => [
-            "--seed",
-            "1",
-            "--generation-deterministic",
-            "--max-examples",
-            "40",
-        ]
-        .map(String::from)
-        .to_vec(),
-        Scale::Full => vec!["--max-time".into(), options.fuzz_seconds.to_string()],
-    };
-    eprintln!("==> schemathesis ({}) against {api}", budget.join(" "));
-    let log = work.join("schemathesis.log");
-    let mut command = Command::new(workspace.venv_bin("schemathesis"));
-    // Excluded checks, and why: positive_data_acceptance — the schema can only say
-    // "binary" for the body, and random bytes are rightly refused with 415;
-    // unsupported_method — routing answers undeclared methods before any function runs
-    // (404 here, as API Gateway does).
-    command
-        .arg("run")
-        .arg(workspace.root.join("api/openapi.yaml"))
-        .args(["--url", api, "--checks", "all"])
-        // The caller's key; the auth checks also send requests without it (and expect 401).
-        .args(["--header", &format!("Authorization: Bearer {token}")])
-        .args([
-            "--exclude-checks",
-            "positive_data_acceptance,unsupported_method",
-        ])
-        .args(&budget)
-        .args(["--request-timeout", "60", "--workers", "2"])
-        .args(["--suppress-health-check", "all", "--no-color"])
-        .current_dir(&workspace.root);
-    let status = Supervised::spawn("schemathesis", command, &Output::File(log.clone()))?.wait()?;
-    let text =
-        std::fs::read_to_string(&log).with_context(|| format!("reading {}", log.display()))?;
-    eprintln!("{}", stack::tail(&log, 25));
-    let parsed = SchemathesisLog::parse(&text);
-    let generated = parsed
-        .generated
-        .map_or("? generated".to_string(), |n| format!("{n} generated"));
-    Ok(Row {
-        scenario: format!("schemathesis from api/openapi.yaml ({})", budget.join(" ")),
-        figures: format!(
-            "{generated} cases, 5xx from ferrotype: {}, 500s from the local router on non-UTF-8 text/* bodies: {}, schemathesis exit: {} (log: {})",
-            parsed.ours(),
-            parsed.router_errors,
-            status.code().map_or("signal".into(), |c| c.to_string()),
-            log.display()
-        ),
-        failure: (!parsed.passed(status.success())).then(|| {
-            format!(
-                "5xx from ferrotype: {}; failure kinds besides the router's ST102: {}",
-                parsed.ours(),
-                if parsed.other_failure_kinds.is_empty() {
-                    "none".to_string()
-                } else {
-                    parsed.other_failure_kinds.join(", ")
-                }
-            )
-        }),
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,51 +385,5 @@ mod tests {
         assert!(Expected::ClientError.accepts(405));
         assert!(!Expected::ClientError.accepts(502));
         assert!(!Expected::ClientError.accepts(0));
-    }
-
-    #[test]
-    fn a_schemathesis_log_separates_our_5xx_from_the_routers() {
-        let log = "\
-Collected API operations: 3
-[500] Internal Server Error: https://httpstatuses.com/500
-[503] Service Unavailable
-[404] Not Found
-Test cases: 123 generated, 120 passed
-  ✗ ST102 Undocumented Content-Type: 1
-  ✗ ST201 Response violates schema: 2
-";
-        let parsed = SchemathesisLog::parse(log);
-        assert_eq!(
-            parsed,
-            SchemathesisLog {
-                generated: Some(123),
-                server_errors: 2,
-                router_errors: 1,
-                other_failure_kinds: vec!["ST201".to_string()],
-            }
-        );
-        assert_eq!(parsed.ours(), 1);
-        assert!(!parsed.passed(true));
-    }
-
-    #[test]
-    fn router_500s_alone_pass_even_when_schemathesis_fails() {
-        let log = "[500] https://httpstatuses.com/500\n  ✗ ST102 Server error: 1\n40 generated\n";
-        let parsed = SchemathesisLog::parse(log);
-        assert_eq!(parsed.ours(), 0);
-        assert!(parsed.other_failure_kinds.is_empty());
-        assert!(parsed.passed(false));
-        assert!(SchemathesisLog::parse("40 generated\n").passed(true));
-        // The router's 500 on a declared Content-Type: a server error and an undocumented
-        // status, both its own.
-        let declared =
-            "- ST101 Server error\n- ST103 Undocumented status code\n    Received: 500\n\
-            [500] Internal Server Error:\n    `{\"type\":\"https://httpstatuses.com/500\"}`\n\
-            ❌ ST101 Server error: 1\n  ❌ ST103 Undocumented status code: 1\n40 generated\n";
-        assert!(SchemathesisLog::parse(declared).passed(false));
-        // An undocumented status of ours still fails.
-        let ours = format!("{declared}    Received: 418\n");
-        assert!(!SchemathesisLog::parse(&ours).passed(false));
-        assert!(!SchemathesisLog::parse("40 generated\n").passed(false));
     }
 }
