@@ -11,16 +11,19 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use serde_json::Value;
+use serde::Deserialize;
 use time::OffsetDateTime;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
+use uuid::Uuid;
+
+use ::e2e::api::{Accepted, JobStatus, JobSummary};
+use ::e2e::webhooks::Receiver;
 
 use crate::e2e::{self, Logs};
 use crate::http;
 use crate::interrupt;
 use crate::supervise::Supervisor;
-use crate::webhooks::Receiver;
 use crate::workspace::Workspace;
 
 /// How long one job may take to be told both ways.
@@ -69,7 +72,9 @@ pub fn run(workspace: &Workspace, jobs: usize) -> anyhow::Result<Vec<Sample>> {
                 answer.excerpt()
             );
         }
-        let id = answer.json()["id"].as_str().context("an id")?.to_owned();
+        let id = serde_json::from_slice::<Accepted>(&answer.body)
+            .with_context(|| format!("upload {round} answered {}", answer.excerpt()))?
+            .id;
         let subscribe =
             serde_json::json!({"action": "subscribe", "token": stack.token, "jobs": [id]});
         socket.send(Message::Text(subscribe.to_string().into()))?;
@@ -85,12 +90,12 @@ pub fn run(workspace: &Workspace, jobs: usize) -> anyhow::Result<Vec<Sample>> {
                 );
             }
             if browser.is_none() {
-                browser = completed_on_socket(&mut socket, &id)?;
+                browser = completed_on_socket(&mut socket, id)?;
             }
             for delivery in receiver.arrived() {
-                let body = delivery.json();
-                if body["type"] == "image.completed" && body["data"]["id"] == id.as_str() {
-                    webhook = Some((delivery.at, updated_at(&body["data"])?));
+                let told = delivery.webhook()?.data;
+                if told.status == JobStatus::Completed && told.id == id {
+                    webhook = Some((delivery.at, told.updated_at));
                 }
             }
         }
@@ -122,20 +127,31 @@ fn set_read_timeout(socket: &Socket, timeout: Duration) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What the live channel pushes (`crates/notify`'s `LiveMessage`), as far as timing needs.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Pushed {
+    Status {
+        job: JobSummary,
+    },
+    #[serde(other)]
+    Other,
+}
+
 /// Reads one frame (or times out) and returns when it is `id`'s `completed` push.
 fn completed_on_socket(
     socket: &mut Socket,
-    id: &str,
+    id: Uuid,
 ) -> anyhow::Result<Option<(OffsetDateTime, OffsetDateTime)>> {
     match socket.read() {
         Ok(Message::Text(text)) => {
             let at = OffsetDateTime::now_utc();
-            let message: Value = serde_json::from_str(&text)?;
-            let job = &message["job"];
-            if message["type"] == "status" && job["id"] == id && job["status"] == "completed" {
-                return Ok(Some((at, updated_at(job)?)));
+            match serde_json::from_str(&text)? {
+                Pushed::Status { job } if job.id == id && job.status == JobStatus::Completed => {
+                    Ok(Some((at, job.updated_at)))
+                }
+                _ => Ok(None),
             }
-            Ok(None)
         }
         Ok(_) => Ok(None),
         Err(tungstenite::Error::Io(err))
@@ -148,14 +164,6 @@ fn completed_on_socket(
         }
         Err(err) => Err(err).context("reading the live channel"),
     }
-}
-
-fn updated_at(job: &Value) -> anyhow::Result<OffsetDateTime> {
-    let text = job["updated_at"].as_str().context("updated_at")?;
-    Ok(OffsetDateTime::parse(
-        text,
-        &time::format_description::well_known::Rfc3339,
-    )?)
 }
 
 fn millis(duration: time::Duration) -> f64 {

@@ -3,9 +3,10 @@
 //!
 //! Commands, one module each:
 //! - [`dev`]: the whole system locally until Ctrl-C (`make dev`).
-//! - [`suite`]: `cargo test --workspace` against moto, then the end-to-end checks
-//!   (`make test`, after the lints).
-//! - [`e2e`]: the end-to-end checks over real HTTP on a stack of their own (`make e2e`).
+//! - [`suite`]: `cargo test --workspace --exclude e2e` against moto, then the end-to-end
+//!   tests (`make test`, after the lints).
+//! - [`e2e`]: the end-to-end tests (the `e2e` crate, `cargo test -p e2e`) over real HTTP on
+//!   a stack of their own, which it starts and describes to them (`make e2e`).
 //! - [`reliability`]: faults, load and hostile input, one table of figures
 //!   (`make test-reliability`).
 //! - [`latency`]: from a transition to its webhook and its live push (`make bench-notify`).
@@ -18,8 +19,8 @@
 //! - [`ports`]: free loopback ports.
 //! - [`moto`], [`aws_env`]: the emulator and the environment that points the SDK at it.
 //! - [`stack`]: provision, the functions' env file, `cargo lambda watch`, the SQS bridges.
-//! - [`http`]: the checks' HTTP client and request bodies.
-//! - [`webhooks`]: a webhook receiver on loopback and the reference library's verdict.
+//! - [`http`]: the blocking HTTP client of the reliability suite and the latency bench.
+//!   The webhook receiver and the multipart bodies they use are the `e2e` crate's.
 //! - [`workspace`]: where the checkout, `target/` and `.venv/` are; the venv and build steps.
 
 pub mod aws_env;
@@ -34,5 +35,4 @@ pub mod reliability;
 pub mod stack;
 pub mod suite;
 pub mod supervise;
-pub mod webhooks;
 pub mod workspace;

@@ -18,15 +18,12 @@ struct Cli {
 
 #[derive(clap::Args)]
 struct E2eArgs {
-    /// Seconds until the uploaded job must be completed.
+    /// Seconds a test may wait for a job to finish (given to the tests as POLL_TIMEOUT).
     #[arg(long, env = "POLL_TIMEOUT", default_value_t = 120)]
     poll_timeout: u64,
-    /// Keep the directory of logs even when every check passes.
+    /// Keep the directory of logs even when every test passes.
     #[arg(long, env = "KEEP_LOGS")]
     keep_logs: bool,
-    /// Also print the checks as one JSON document.
-    #[arg(long)]
-    json: bool,
 }
 
 impl E2eArgs {
@@ -66,16 +63,22 @@ enum Command {
         #[arg(long, env = "RUST_LOG", default_value = "info")]
         rust_log: String,
     },
-    /// cargo test --workspace against moto on a free port, then the end-to-end checks.
+    /// cargo test --workspace against moto on a free port, then the end-to-end tests.
     Test {
         #[command(flatten)]
         e2e: E2eArgs,
-        /// Passed to `cargo test` (after `--`).
+        /// Passed to both `cargo test` runs (after `--`): a filter, or `-- --nocapture`.
         #[arg(last = true)]
         cargo_args: Vec<String>,
     },
-    /// The end-to-end checks over HTTP, on a stack of their own on free ports.
-    E2e(E2eArgs),
+    /// The end-to-end tests (cargo test -p e2e) over HTTP, on a stack of their own on free ports.
+    E2e {
+        #[command(flatten)]
+        args: E2eArgs,
+        /// Passed to `cargo test -p e2e` (after `--`): a filter, or `-- --nocapture`.
+        #[arg(last = true)]
+        cargo_args: Vec<String>,
+    },
     /// Faults, load and hostile input; one table of figures.
     Reliability {
         #[arg(long, env = "SCALE", value_enum, default_value = "full")]
@@ -114,7 +117,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Ok(true) when everything passed, Ok(false) when a check or test failed.
+/// Ok(true) when everything passed, Ok(false) when a test or a check failed.
 fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
     match command {
         Command::Latency { jobs } => {
@@ -154,13 +157,7 @@ fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
             suite::run(workspace, &cargo_args, &e2e.options())?;
             Ok(true)
         }
-        Command::E2e(args) => {
-            let checks = e2e::run(workspace, &args.options())?;
-            if args.json {
-                println!("{}", serde_json::to_string_pretty(&checks)?);
-            }
-            Ok(checks.failed() == 0)
-        }
+        Command::E2e { args, cargo_args } => e2e::run(workspace, &args.options(), &cargo_args),
         Command::Reliability {
             scale,
             load_requests,

@@ -1,7 +1,7 @@
 //! The test half of `make test` (the Makefile runs fmt, clippy, cfn-lint and the OpenAPI
-//! validation first): `cargo test --workspace --no-fail-fast` against a moto on a free
-//! loopback port (each integration test creates its own uniquely named bucket, table and
-//! queue), then the end-to-end checks on a stack of their own.
+//! validation first): `cargo test --workspace --exclude e2e --no-fail-fast` against a moto on
+//! a free loopback port (each integration test creates its own uniquely named bucket, table
+//! and queue), then the end-to-end tests (`cargo test -p e2e`) on a stack of their own.
 
 use std::process::Command;
 
@@ -14,7 +14,7 @@ use crate::stack;
 use crate::supervise::{Output, Supervised, Supervisor};
 use crate::workspace::Workspace;
 
-/// Ok when cargo test and every end-to-end check passed. `cargo_args` go to `cargo test`.
+/// Ok when every test passed. `cargo_args` go to both `cargo test` runs.
 pub fn run(
     workspace: &Workspace,
     cargo_args: &[String],
@@ -22,10 +22,9 @@ pub fn run(
 ) -> anyhow::Result<()> {
     workspace.ensure_venv()?;
     cargo_tests(workspace, cargo_args)?;
-    // Its own moto, watch and bridge, on other free ports.
-    let checks = e2e::run(workspace, e2e_options)?;
-    if checks.failed() > 0 {
-        bail!("{} of the end-to-end checks failed", checks.failed());
+    // Its own moto, watch and bridges, on other free ports.
+    if !e2e::run(workspace, e2e_options, cargo_args)? {
+        bail!("end-to-end tests failed (cargo test -p e2e, above)");
     }
     Ok(())
 }
@@ -48,13 +47,14 @@ fn cargo_tests(workspace: &Workspace, cargo_args: &[String]) -> anyhow::Result<(
     };
 
     // --no-fail-fast: one failing test binary should not hide the results of the others.
+    // The end-to-end tests need a whole stack: they run next, against their own.
     eprintln!(
-        "==> cargo test --workspace --no-fail-fast {}",
+        "==> cargo test --workspace --exclude e2e --no-fail-fast {}",
         cargo_args.join(" ")
     );
     let mut command: Command = workspace.cargo();
     command
-        .args(["test", "--workspace", "--no-fail-fast"])
+        .args(["test", "--workspace", "--exclude", "e2e", "--no-fail-fast"])
         .args(cargo_args);
     aws.apply(&mut command);
     let status = Supervised::spawn("cargo test", command, &Output::Terminal)?.wait()?;

@@ -1,16 +1,16 @@
-//! A webhook receiver on loopback for the checks and the latency bench, and the
-//! independent verification of what it received (the Standard Webhooks reference library,
-//! through `integration/webhooks/verify.py`).
+//! A webhook receiver on loopback, for the end-to-end tests and the xtask's latency bench,
+//! and the independent verification of what it received (the Standard Webhooks reference
+//! library, through `integration/webhooks/verify.py`).
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use serde_json::Value;
 use time::OffsetDateTime;
+
+use crate::api::Webhook;
+use crate::Env;
 
 /// One POST as it arrived.
 #[derive(Debug, Clone)]
@@ -29,13 +29,15 @@ impl Delivery {
             .map_or("", |(_, value)| value.as_str())
     }
 
-    /// The body as JSON (`Null` when it is not).
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    /// The body as a webhook payload.
+    pub fn webhook(&self) -> anyhow::Result<Webhook> {
+        serde_json::from_str(&self.body)
+            .with_context(|| format!("a webhook body that is no payload: {}", self.body))
     }
 }
 
-/// Answers every request `204` and keeps it; stops when dropped.
+/// Answers every request `204` and keeps it; stops when dropped. It serves on a thread of
+/// its own, so blocking and async callers alike read what arrived with [`Receiver::arrived`].
 pub struct Receiver {
     server: Arc<tiny_http::Server>,
     url: String,
@@ -86,32 +88,6 @@ impl Receiver {
     pub fn arrived(&self) -> Vec<Delivery> {
         self.deliveries.try_iter().collect()
     }
-
-    /// Waits until `done` holds for everything received so far (which is returned), or
-    /// `timeout` passes (`Err` with what did arrive).
-    pub fn wait_for(
-        &self,
-        timeout: Duration,
-        done: impl Fn(&[Delivery]) -> bool,
-    ) -> Result<Vec<Delivery>, Vec<Delivery>> {
-        let deadline = Instant::now() + timeout;
-        let mut received = Vec::new();
-        loop {
-            if done(&received) {
-                return Ok(received);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || crate::interrupt::check().is_err() {
-                return Err(received);
-            }
-            if let Ok(delivery) = self
-                .deliveries
-                .recv_timeout(left.min(Duration::from_millis(200)))
-            {
-                received.push(delivery);
-            }
-        }
-    }
 }
 
 impl Drop for Receiver {
@@ -120,16 +96,16 @@ impl Drop for Receiver {
     }
 }
 
-/// Verifies `delivery` with the Standard Webhooks reference library in `.venv` (`python`),
+/// Verifies `delivery` with the Standard Webhooks reference library in `.venv`,
 /// independently of ferrotype's own signing: the verified payload, or the library's error.
 pub fn verify_with_reference(
-    python: &Path,
-    root: &Path,
+    env: &Env,
     secret: &str,
     delivery: &Delivery,
-) -> anyhow::Result<Result<Value, String>> {
-    let mut child = Command::new(python)
-        .arg(root.join("integration/webhooks/verify.py"))
+) -> anyhow::Result<Result<Webhook, String>> {
+    let python = env.python();
+    let mut child = Command::new(&python)
+        .arg(env.root.join("integration/webhooks/verify.py"))
         .arg(secret)
         .arg(delivery.header("webhook-id"))
         .arg(delivery.header("webhook-timestamp"))
@@ -146,8 +122,47 @@ pub fn verify_with_reference(
         .write_all(delivery.body.as_bytes())?;
     let output = child.wait_with_output()?;
     Ok(if output.status.success() {
-        Ok(serde_json::from_slice(&output.stdout).context("the verifier prints JSON")?)
+        Ok(serde_json::from_slice(&output.stdout).context("the verifier prints the payload")?)
     } else {
         Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_receiver_keeps_each_post_with_its_headers_and_answers_204() {
+        let receiver = Receiver::start().unwrap();
+        let mut stream = std::net::TcpStream::connect(
+            receiver
+                .url()
+                .trim_start_matches("http://")
+                .trim_end_matches("/hook"),
+        )
+        .unwrap();
+        let body = r#"{"type":"image.completed"}"#;
+        write!(
+            stream,
+            "POST /hook HTTP/1.1\r\nHost: x\r\nWebhook-Id: msg_1\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
+        // It is recorded just after its answer.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut arrived = receiver.arrived();
+        while arrived.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            arrived = receiver.arrived();
+        }
+        assert_eq!(arrived.len(), 1);
+        assert_eq!(arrived[0].header("webhook-id"), "msg_1");
+        assert_eq!(arrived[0].body, body);
+        assert!(receiver.arrived().is_empty(), "each delivery is read once");
+    }
 }
