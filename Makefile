@@ -22,7 +22,7 @@ venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
 dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
 	$(XTASK) dev
 
-test: venv browser lint ## Lints, then cargo test against moto, then the end-to-end checks (the page in Chromium too)
+test: venv browser lint ## Lints, then cargo test against moto, then the end-to-end tests (the page in Chromium too)
 	$(XTASK) test
 
 test-arm64: ## The imaging tests for aarch64 under qemu (installs the cross tools if missing)
@@ -83,7 +83,7 @@ sam-build: venv ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the
 		.venv-sam/bin/pip install --quiet -r requirements-sam.txt; }
 	PATH="$$PWD/.venv/bin:$$PATH" .venv-sam/bin/sam build
 
-e2e: venv browser ## Only the end-to-end smoke test (its own moto, watch and bridge)
+e2e: venv browser ## Only the end-to-end tests (cargo test -p e2e) on a stack of their own
 	$(XTASK) e2e
 
 clean-local: ## Remove .venv/, .venv-sam/, .local/ and .aws-sam/ (the next make recreates them)
