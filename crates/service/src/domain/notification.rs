@@ -159,7 +159,17 @@ pub struct NotifyEmail(String);
 pub struct NotifyEmailError(String);
 
 impl NotifyEmail {
+    /// The longest address accepted, in characters: RFC 5321's limit, and the API
+    /// document's `maxLength`.
+    pub const MAX_LEN: usize = 254;
+
     pub fn parse(input: &str) -> Result<Self, NotifyEmailError> {
+        if input.chars().count() > Self::MAX_LEN {
+            return Err(NotifyEmailError(format!(
+                "longer than {} characters",
+                Self::MAX_LEN
+            )));
+        }
         let input = input.trim();
         // Display names ("Ann <ann@example.com>") are refused: one plain address.
         let address = email_address::EmailAddress::parse_with_options(
@@ -368,6 +378,21 @@ mod tests {
         assert_eq!(
             CallbackUrl::parse("http://10.0.0.1/", LOCAL),
             Err(CallbackUrlError::PrivateAddress)
+        );
+    }
+
+    #[test]
+    fn an_email_longer_than_254_characters_is_refused() {
+        // A shape the e-mail parser accepts: a 64-character local part and labels of at
+        // most 63 characters, 255 characters in all.
+        let label = "d".repeat(63);
+        let long = format!("{}@{label}.{label}.{}.com", "a".repeat(64), "e".repeat(58));
+        assert_eq!(long.len(), 255);
+        let err = NotifyEmail::parse(&long).unwrap_err();
+        assert!(err.to_string().contains("254"), "{err}");
+        assert!(
+            NotifyEmail::parse(&long[1..]).is_ok(),
+            "254 characters are fine"
         );
     }
 
