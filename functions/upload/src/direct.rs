@@ -23,11 +23,27 @@ pub struct SessionRequest {
     pub content_type: String,
     pub content_length: u64,
     /// Where to send the job's webhooks (checked by [`crate::notifications`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "string_if_present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub callback_url: Option<String>,
     /// Whom to e-mail when the job ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "string_if_present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notify_email: Option<String>,
+}
+
+/// An optional field that, when present, is a string: `null` is refused, as the API
+/// document's schema (`type: string`, not nullable) says.
+fn string_if_present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
 }
 
 /// Why a session request was refused.
@@ -185,6 +201,22 @@ pub async fn create(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_null_callback_url_or_notify_email_is_malformed_and_an_absent_one_is_none() {
+        for field in ["callback_url", "notify_email"] {
+            let body =
+                format!(r#"{{"content_type": "image/gif", "content_length": 1, "{field}": null}}"#);
+            let err = SessionRequest::parse(Some("application/json"), body.as_bytes(), 10);
+            assert!(
+                matches!(err, Err(SessionError::Malformed(_))),
+                "{field}: {err:?}"
+            );
+        }
+        let plain = br#"{"content_type": "image/gif", "content_length": 1}"#;
+        let request = SessionRequest::parse(Some("application/json"), plain, 10).unwrap();
+        assert_eq!((request.callback_url, request.notify_email), (None, None));
+    }
 
     const LIMIT: u64 = 50 * 1024 * 1024;
 
