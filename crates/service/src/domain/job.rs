@@ -84,6 +84,16 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    /// Every status, in the order of a job's life.
+    pub const ALL: [JobStatus; 6] = [
+        Self::AwaitingUpload,
+        Self::Queued,
+        Self::Processing,
+        Self::Completed,
+        Self::Failed,
+        Self::Deleted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::AwaitingUpload => "awaiting_upload",

@@ -186,14 +186,7 @@ mod tests {
     use super::*;
     use JobStatus::*;
 
-    const STATUSES: [JobStatus; 6] = [
-        AwaitingUpload,
-        Queued,
-        Processing,
-        Completed,
-        Failed,
-        Deleted,
-    ];
+    const STATUSES: [JobStatus; 6] = JobStatus::ALL;
 
     #[test]
     fn terminal_states_never_move_except_to_deleted() {

@@ -117,14 +117,7 @@ impl Condition {
 mod tests {
     use super::*;
 
-    const ALL_STATES: [JobStatus; 6] = [
-        JobStatus::AwaitingUpload,
-        JobStatus::Queued,
-        JobStatus::Processing,
-        JobStatus::Completed,
-        JobStatus::Failed,
-        JobStatus::Deleted,
-    ];
+    const ALL_STATES: [JobStatus; 6] = JobStatus::ALL;
 
     fn context() -> Context {
         Context {
