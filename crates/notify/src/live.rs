@@ -290,6 +290,31 @@ impl LiveChannel {
         }
         Ok(sent)
     }
+
+    /// Pushes every job of a stream batch to its watchers; best effort: a push that fails
+    /// is logged and counted, never returned, so the stream is never held back by it.
+    pub async fn push_all(&self, jobs: &[JobSummary]) -> PushReport {
+        let mut report = PushReport::default();
+        for job in jobs {
+            match self.push(job).await {
+                Ok(sent) => report.sent += sent,
+                Err(err) => {
+                    tracing::warn!(job_id = %job.id, error = %ferrotype_service::store::DisplayErrorContext(&err), "pushing a status failed");
+                    report.failed += 1;
+                }
+            }
+        }
+        report
+    }
+}
+
+/// What [`LiveChannel::push_all`] came to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Messages posted.
+    pub sent: usize,
+    /// Jobs whose push failed (or was cut short).
+    pub failed: usize,
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use ferrotype_notify::payload::{JobSummary, WebhookPayload};
 use ferrotype_notify::transition::{self, Transition};
 use ferrotype_service::store::DisplayErrorContext;
 use time::OffsetDateTime;
-use tracing::{error, info, warn};
+use tracing::{error, info};
 
 /// What the notifier needs, built once at init.
 pub struct App {
@@ -47,6 +47,7 @@ pub enum NotifyError {
 pub async fn handle(app: &App, event: Event) -> DynamoDbEventResponse {
     let mut response = DynamoDbEventResponse::default();
     let mut failed = false;
+    let mut pushes = Vec::new();
     for record in event.records {
         let sequence = record.change.sequence_number.clone().unwrap_or_default();
         if failed {
@@ -61,9 +62,9 @@ pub async fn handle(app: &App, event: Event) -> DynamoDbEventResponse {
                 continue;
             }
         };
-        if let (Some(live), Some(job)) = (&app.live, &new) {
+        if let Some(job) = &new {
             if transition::status_changed(old.as_ref(), Some(job)) {
-                push(live, job).await;
+                pushes.push(JobSummary::from(job));
             }
         }
         let Some(event) = transition::event_of(old.as_ref(), new.as_ref()) else {
@@ -79,6 +80,11 @@ pub async fn handle(app: &App, event: Event) -> DynamoDbEventResponse {
             failed = true;
         }
     }
+    // Live pushes are best effort and come last, so they never delay a notification.
+    if let (Some(live), false) = (&app.live, pushes.is_empty()) {
+        let report = live.push_all(&pushes).await;
+        info!(jobs = pushes.len(), sent = report.sent, failed = report.failed, "statuses pushed");
+    }
     response
 }
 
@@ -86,18 +92,6 @@ fn failure(sequence: String) -> DynamoDbBatchItemFailure {
     let mut failure = DynamoDbBatchItemFailure::default();
     failure.item_identifier = Some(sequence);
     failure
-}
-
-/// Shows the job's new status to the browsers that watch it. Best effort, so it never
-/// holds the stream back: a page that misses a push sees the status when it subscribes
-/// again or polls.
-async fn push(live: &LiveChannel, job: &ferrotype_service::domain::JobRecord) {
-    match live.push(&JobSummary::from(job)).await {
-        Ok(sent) => info!(job_id = %job.id, status = %job.status, sent, "status pushed"),
-        Err(err) => {
-            warn!(job_id = %job.id, error = %DisplayErrorContext(&err), "pushing a status failed")
-        }
-    }
 }
 
 /// Everything one transition tells.
