@@ -171,6 +171,7 @@ fn start_local_system(
             ("RATE_LIMIT_REQUESTS", "0".into()),
             ("DAILY_UPLOAD_LIMIT", "0".into()),
             ("DAILY_UPLOAD_BYTES", "0".into()),
+            ("DAILY_EMAIL_LIMIT", "0".into()),
         ],
         stream_bridge: None,
     };

@@ -6,6 +6,7 @@ use std::time::Duration;
 use ferrotype_service::domain::CallerId;
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::DisplayErrorContext;
+use jsonwebtoken::AlgorithmFamily;
 use lambda_http::http::{header, HeaderMap};
 use lambda_http::{Body, Request, Response};
 use time::OffsetDateTime;
@@ -20,6 +21,68 @@ use crate::usage::{Charge, Limited, UsageError, UsageTable};
 /// The realm every challenge names.
 const REALM: &str = "ferrotype";
 
+/// The longest credential looked at. API keys have 64 characters; the JWTs of common
+/// issuers (Cognito, Entra ID, Auth0, Google) have 1 to 4 KB; API Gateway takes 10 KB of
+/// headers in all.
+pub const MAX_CREDENTIAL_LEN: usize = 8192;
+
+/// The longest `kid` a token header may name (issuers use UUIDs, thumbprints or short
+/// names).
+const MAX_KID_LEN: usize = 256;
+
+/// A credential whose form alone shows it cannot be valid. Refused before anything is
+/// read or counted, so a flood of junk credentials costs no DynamoDB call and no fetch of
+/// an issuer's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Malformed {
+    #[error("the credential is longer than {MAX_CREDENTIAL_LEN} characters")]
+    TooLong,
+    #[error("an API key reads ftk_<16 hex digits>_<43 URL-safe base64 characters>")]
+    ApiKey,
+    #[error("the credential is neither an API key (ftk_…) nor a JWT (three base64url parts)")]
+    NotJwt,
+    #[error("the token's header is not JSON naming an accepted algorithm (and a short kid)")]
+    Header,
+}
+
+impl Malformed {
+    /// Why `credential` cannot be valid, or `None` when it has the form of an API key or
+    /// of a token this gate would check.
+    pub fn of(credential: &str) -> Option<Self> {
+        if credential.len() > MAX_CREDENTIAL_LEN {
+            return Some(Self::TooLong);
+        }
+        if ApiKey::looks_like(credential) {
+            return ApiKey::key_id(credential).is_none().then_some(Self::ApiKey);
+        }
+        let base64url = |part: &str| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let parts: Vec<&str> = credential.split('.').collect();
+        // An empty signature is `alg: none`'s: never accepted.
+        if parts.len() != 3 || !parts.iter().all(|part| base64url(part)) {
+            return Some(Self::NotJwt);
+        }
+        // Every asymmetric algorithm passes here; the verifier holds the exact list. An
+        // HMAC token could only be "signed" with a published key.
+        match jsonwebtoken::decode_header(credential) {
+            Ok(header)
+                if header.alg.family() != AlgorithmFamily::Hmac
+                    && header
+                        .kid
+                        .as_ref()
+                        .is_none_or(|kid| !kid.is_empty() && kid.len() <= MAX_KID_LEN) =>
+            {
+                None
+            }
+            _ => Some(Self::Header),
+        }
+    }
+}
+
 /// Why a request was not let in. [`Refusal::problem`] is the one place these become
 /// problem documents.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +91,8 @@ pub enum Refusal {
     NoCredential,
     #[error("the Authorization header is not a bearer credential")]
     NotBearer,
+    #[error("the credential is malformed")]
+    Malformed(#[source] Malformed),
     #[error("the bearer token was refused")]
     Token(#[source] TokenError),
     #[error("the API key was refused")]
@@ -79,6 +144,16 @@ impl Refusal {
                 invalid("the token is not valid"),
                 format!("{err}"),
             ),
+            Self::Malformed(Malformed::ApiKey) => Problem::unauthorized(
+                "invalid-api-key",
+                invalid("the API key is not valid"),
+                format!("{}", Malformed::ApiKey),
+            ),
+            Self::Malformed(malformed) => Problem::unauthorized(
+                "invalid-token",
+                invalid("the token is not valid"),
+                format!("{malformed}"),
+            ),
             Self::Key(KeyError::Revoked { .. }) | Self::Key(_) => Problem::unauthorized(
                 "invalid-api-key",
                 invalid("the API key is not valid"),
@@ -112,6 +187,16 @@ fn limited_problem(limited: &Limited) -> Problem {
             "upload-quota-exceeded",
             retry_after,
             format!("at most {limit} bytes of uploads per day (UTC) are accepted from one caller"),
+        ),
+        Limited::DailyEmails { limit, .. } => Problem::too_many_requests(
+            "email-quota-exceeded",
+            retry_after,
+            format!(
+                "at most {limit} uploads naming notify_email per day (UTC) are accepted from one \
+                 caller; this upload was not counted: send it without notify_email (and use a \
+                 webhook) or after {} s",
+                retry_after.as_secs()
+            ),
         ),
     }
 }
@@ -214,6 +299,10 @@ impl Gate {
         if credential.is_empty() {
             return Err(Refusal::NoCredential);
         }
+        // Before any lookup: see [`Malformed`].
+        if let Some(malformed) = Malformed::of(credential) {
+            return Err(Refusal::Malformed(malformed));
+        }
         if ApiKey::looks_like(credential) {
             let keys = self.keys.as_ref().ok_or(Refusal::Key(KeyError::Invalid))?;
             keys.verify(credential).await.map_err(Refusal::Key)
@@ -222,17 +311,19 @@ impl Gate {
         }
     }
 
-    /// Counts an upload of `bytes` against the caller's day.
+    /// Counts an upload of `bytes`, and its e-mail when it names `notify_email`, against
+    /// the caller's day: all of it, or nothing when a quota refuses.
     pub async fn charge_upload(
         &self,
         caller: &CallerId,
         bytes: u64,
+        email: bool,
     ) -> Result<Option<Charge>, Refusal> {
         match &self.usage {
             None => Ok(None),
             Some(usage) => Ok(Some(
                 usage
-                    .charge_upload(caller, bytes, OffsetDateTime::now_utc())
+                    .charge_upload(caller, bytes, email, OffsetDateTime::now_utc())
                     .await?,
             )),
         }
@@ -278,5 +369,78 @@ impl Gate {
         };
         self.cors.decorate(&headers, &mut response);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    use super::*;
+
+    fn jwt(header: &str) -> String {
+        format!(
+            "{}.{}.c2lnbmF0dXJl",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(r#"{"iss":"https://id.example","sub":"a","exp":1}"#)
+        )
+    }
+
+    #[test]
+    fn credentials_of_a_checkable_form_pass_the_form_check() {
+        let key = format!("ftk_0123456789abcdef_{}", "A".repeat(43));
+        assert_eq!(Malformed::of(&key), None);
+        for header in [
+            r#"{"alg":"RS256","kid":"k1"}"#,
+            r#"{"alg":"ES256","typ":"JWT"}"#,
+            r#"{"alg":"EdDSA","kid":"0f3a"}"#,
+        ] {
+            assert_eq!(Malformed::of(&jwt(header)), None, "{header}");
+        }
+    }
+
+    #[test]
+    fn credentials_whose_form_shows_them_invalid_are_told_apart() {
+        let key = |secret: &str| format!("ftk_0123456789abcdef_{secret}");
+        for (credential, why) in [
+            (key("short"), Malformed::ApiKey),
+            (key(&"A".repeat(44)), Malformed::ApiKey),
+            (key(&"*".repeat(43)), Malformed::ApiKey),
+            ("ftk_".to_string(), Malformed::ApiKey),
+            ("x".to_string(), Malformed::NotJwt),
+            ("not.a.jwt!".to_string(), Malformed::NotJwt),
+            ("a.b".to_string(), Malformed::NotJwt),
+            ("a.b.c.d".to_string(), Malformed::NotJwt),
+            (
+                format!("{}.", &jwt(r#"{"alg":"none"}"#).rsplit_once('.').unwrap().0),
+                Malformed::NotJwt,
+            ),
+            ("YQ.YQ.YQ".to_string(), Malformed::Header),
+            (jwt(r#"{"alg":"HS256","kid":"k1"}"#), Malformed::Header),
+            (jwt(r#"{"alg":"none"}"#), Malformed::Header),
+            (jwt(r#"{"alg":"RS256","kid":""}"#), Malformed::Header),
+            (
+                jwt(&format!(r#"{{"alg":"RS256","kid":"{}"}}"#, "k".repeat(257))),
+                Malformed::Header,
+            ),
+            ("a".repeat(MAX_CREDENTIAL_LEN + 1), Malformed::TooLong),
+        ] {
+            assert_eq!(Malformed::of(&credential), Some(why), "{credential}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_api_key_reads_as_an_invalid_key_and_anything_else_as_an_invalid_token() {
+        let problem = |m| Refusal::Malformed(m).problem(Duration::from_secs(5));
+        assert_eq!(problem(Malformed::ApiKey).status, 401);
+        assert_eq!(
+            problem(Malformed::ApiKey).kind,
+            "urn:ferrotype:problem:invalid-api-key"
+        );
+        assert_eq!(
+            problem(Malformed::NotJwt).kind,
+            "urn:ferrotype:problem:invalid-token"
+        );
     }
 }

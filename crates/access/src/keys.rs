@@ -18,6 +18,13 @@ use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
 const PREFIX: &str = "ftk_";
+/// The key id: 8 random bytes in lowercase hex.
+const KEY_ID_LEN: usize = 16;
+/// The secret: 32 random bytes in unpadded URL-safe base64.
+const SECRET_BYTES: usize = 32;
+const SECRET_LEN: usize = 43;
+/// A whole key's length: `ftk_` + id + `_` + secret.
+pub const KEY_LEN: usize = PREFIX.len() + KEY_ID_LEN + 1 + SECRET_LEN;
 
 /// A whole API key, as the caller sends it. Never logged, never stored.
 pub struct ApiKey(String);
@@ -32,11 +39,26 @@ impl ApiKey {
         credential.starts_with(PREFIX)
     }
 
-    fn key_id(credential: &str) -> Option<&str> {
+    /// The key id of a credential of exactly the form [`ApiKeyTable::create`] makes, or
+    /// `None`: a key of any other form cannot be one of ours, so it is refused without a
+    /// lookup (a flood of made-up keys costs no DynamoDB read).
+    pub fn key_id(credential: &str) -> Option<&str> {
+        if credential.len() != KEY_LEN {
+            return None;
+        }
         let rest = credential.strip_prefix(PREFIX)?;
         let (id, secret) = rest.split_once('_')?;
-        let valid_id = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
-        (valid_id && !secret.is_empty()).then_some(id)
+        let valid_id = id.len() == KEY_ID_LEN
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        // Decoding also refuses a last character with stray low bits: one encoding per
+        // secret.
+        let valid_secret = secret.len() == SECRET_LEN
+            && URL_SAFE_NO_PAD
+                .decode(secret)
+                .is_ok_and(|bytes| bytes.len() == SECRET_BYTES);
+        (valid_id && valid_secret).then_some(id)
     }
 
     fn hash(credential: &str) -> String {
@@ -137,8 +159,8 @@ impl ApiKeyTable {
         now: OffsetDateTime,
     ) -> Result<(ApiKey, KeyInfo), KeyError> {
         CallerId::of_key(caller)?;
-        let mut id = [0u8; 8];
-        let mut secret = [0u8; 32];
+        let mut id = [0u8; KEY_ID_LEN / 2];
+        let mut secret = [0u8; SECRET_BYTES];
         getrandom::fill(&mut id).map_err(KeyError::Random)?;
         getrandom::fill(&mut secret).map_err(KeyError::Random)?;
         let key_id = hex::encode(id);
@@ -260,19 +282,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_well_formed_keys_name_a_key_id() {
+    fn only_keys_of_the_form_create_makes_name_a_key_id() {
         let id = "0123456789abcdef";
-        assert_eq!(ApiKey::key_id(&format!("ftk_{id}_secret")), Some(id));
+        let secret = URL_SAFE_NO_PAD.encode([7u8; SECRET_BYTES]);
+        let good = format!("ftk_{id}_{secret}");
+        assert_eq!(good.len(), KEY_LEN);
+        assert_eq!(ApiKey::key_id(&good), Some(id));
+        // The last character of 43 carries 2 unused bits; only one spelling is ours.
+        assert!(secret.ends_with('c'), "{secret}");
+        let stray_bits = format!("ftk_{id}_{}d", &secret[..42]);
         for bad in [
-            "ftk_",
-            "ftk_0123_secret",
-            &format!("ftk_{id}_"),
-            &format!("ftx_{id}_s"),
-            "ftk_0123456789abcdeg_secret",
+            "ftk_".to_string(),
+            "ftk_0123_secret".to_string(),
+            format!("ftk_{id}_"),
+            format!("ftk_{id}_secret"),
+            format!("ftx_{id}_{secret}"),
+            format!("ftk_0123456789abcdeg_{secret}"),
+            format!("ftk_0123456789ABCDEF_{secret}"),
+            format!("ftk_{id}_{}", &secret[..42]),
+            format!("ftk_{id}_{secret}A"),
+            format!("ftk_{id}_{}+", &secret[..42]),
+            format!("ftk_{id}_{}=", &secret[..42]),
+            format!("ftk_{id}_{}é", &secret[..41]),
+            format!("ftk_{id}x{secret}"),
+            stray_bits,
         ] {
-            assert_eq!(ApiKey::key_id(bad), None, "{bad}");
+            assert_eq!(ApiKey::key_id(&bad), None, "{bad}");
         }
         assert!(ApiKey::looks_like("ftk_x") && !ApiKey::looks_like("eyJhbGciOi"));
+    }
+
+    #[test]
+    fn every_key_create_makes_has_the_checked_form() {
+        let mut id = [0u8; KEY_ID_LEN / 2];
+        let mut secret = [0u8; SECRET_BYTES];
+        for _ in 0..200 {
+            getrandom::fill(&mut id).unwrap();
+            getrandom::fill(&mut secret).unwrap();
+            let key = format!(
+                "{PREFIX}{}_{}",
+                hex::encode(id),
+                URL_SAFE_NO_PAD.encode(secret)
+            );
+            assert!(ApiKey::key_id(&key).is_some(), "{key}");
+        }
     }
 
     #[test]

@@ -50,18 +50,30 @@ pub struct Limits {
     pub daily_uploads: u64,
     /// Bytes uploaded per UTC day (a session counts its declared length).
     pub daily_bytes: u64,
+    /// Uploads naming `notify_email` per UTC day: each costs one SES message, from an
+    /// account-wide sending quota that one caller must not spend for all.
+    pub daily_emails: u64,
 }
 
 impl Limits {
+    /// A person's notifications, not a mailing list: a tenth of the default upload quota,
+    /// half of an SES sandbox account's 200 a day, and 500 callers' worth of a new
+    /// production account's 50,000. Bulk callers use webhooks or EventBridge.
+    pub const DEFAULT_DAILY_EMAILS: u64 = 100;
+
     pub const NONE: Self = Self {
         requests: 0,
         window: Duration::from_secs(60),
         daily_uploads: 0,
         daily_bytes: 0,
+        daily_emails: 0,
     };
 
     pub fn is_none(&self) -> bool {
-        self.requests == 0 && self.daily_uploads == 0 && self.daily_bytes == 0
+        self.requests == 0
+            && self.daily_uploads == 0
+            && self.daily_bytes == 0
+            && self.daily_emails == 0
     }
 }
 
@@ -96,6 +108,7 @@ impl AccessSettings {
             window: Duration::from_secs(env.positive("RATE_LIMIT_WINDOW_SECONDS", 60)?),
             daily_uploads: env.parsed_or("DAILY_UPLOAD_LIMIT", 1000)?,
             daily_bytes: env.parsed_or("DAILY_UPLOAD_BYTES", 10 * 1024 * 1024 * 1024)?,
+            daily_emails: env.parsed_or("DAILY_EMAIL_LIMIT", Limits::DEFAULT_DAILY_EMAILS)?,
         };
         let api_key_table = match mode {
             AuthMode::Required => Some(env.required("API_KEY_TABLE_NAME")?),
@@ -136,6 +149,7 @@ mod tests {
         let settings = AccessSettings::from_env(&env).unwrap();
         assert_eq!(settings.mode, AuthMode::Required);
         assert_eq!(settings.limits.requests, 120);
+        assert_eq!(settings.limits.daily_emails, 100);
         assert!(settings.issuers.is_empty());
 
         let missing = AccessSettings::from_env(&Env::from_pairs(&[("USAGE_TABLE_NAME", "u")]));
@@ -149,6 +163,7 @@ mod tests {
             ("RATE_LIMIT_REQUESTS", "0"),
             ("DAILY_UPLOAD_LIMIT", "0"),
             ("DAILY_UPLOAD_BYTES", "0"),
+            ("DAILY_EMAIL_LIMIT", "0"),
         ]);
         let off = AccessSettings::from_env(&off).unwrap();
         assert_eq!(

@@ -1,9 +1,11 @@
-//! Per-caller limits, counted in DynamoDB: requests per fixed window, and uploads and
-//! bytes per UTC day.
+//! Per-caller limits, counted in DynamoDB: requests per fixed window, and uploads, bytes
+//! and e-mails (uploads naming `notify_email`) per UTC day.
 //!
 //! Each count is one conditional `UpdateItem` on an item of its own (`rate#<caller>#<window>`,
 //! `day#<caller>#<date>`), so a caller at its limit costs the others nothing: its refusals
-//! are its own item's failed conditions. The table's TTL removes old counters.
+//! are its own item's failed conditions. An upload's count, bytes and e-mail are one write
+//! on the day's item, so an upload refused by any of its quotas spends none of them. The
+//! table's TTL removes old counters.
 
 use std::time::Duration;
 
@@ -27,6 +29,8 @@ pub enum Limited {
     DailyUploads { limit: u64, retry_after: Duration },
     #[error("{limit} bytes of uploads per day reached")]
     DailyBytes { limit: u64, retry_after: Duration },
+    #[error("{limit} uploads naming notify_email per day reached")]
+    DailyEmails { limit: u64, retry_after: Duration },
 }
 
 impl Limited {
@@ -34,7 +38,8 @@ impl Limited {
         match self {
             Self::Rate { retry_after, .. }
             | Self::DailyUploads { retry_after, .. }
-            | Self::DailyBytes { retry_after, .. } => *retry_after,
+            | Self::DailyBytes { retry_after, .. }
+            | Self::DailyEmails { retry_after, .. } => *retry_after,
         }
     }
 }
@@ -52,6 +57,8 @@ pub enum UsageError {
 pub struct Charge {
     key: Option<String>,
     bytes: u64,
+    /// 1 when the upload names `notify_email`.
+    emails: u64,
 }
 
 /// The usage counters.
@@ -113,21 +120,29 @@ impl UsageTable {
         }
     }
 
-    /// Counts one upload of `bytes` against `caller`'s day, or refuses it when the day's
-    /// uploads or bytes would go over.
+    /// Counts one upload of `bytes` (and one e-mail, when it names `notify_email`) against
+    /// `caller`'s day, or refuses it, counting nothing, when the day's uploads, bytes or
+    /// e-mails would go over.
     pub async fn charge_upload(
         &self,
         caller: &CallerId,
         bytes: u64,
+        email: bool,
         now: OffsetDateTime,
     ) -> Result<Charge, UsageError> {
         let Limits {
             daily_uploads,
             daily_bytes,
+            daily_emails,
             ..
         } = self.limits;
-        if daily_uploads == 0 && daily_bytes == 0 {
-            return Ok(Charge { key: None, bytes });
+        let emails = u64::from(email);
+        if daily_uploads == 0 && daily_bytes == 0 && (daily_emails == 0 || !email) {
+            return Ok(Charge {
+                key: None,
+                bytes,
+                emails,
+            });
         }
         let midnight = (now.date() + time::Duration::days(1))
             .with_time(Time::MIDNIGHT)
@@ -151,21 +166,32 @@ impl UsageTable {
         } else {
             daily_bytes - bytes
         };
+        // An upload without e-mail is not held back by the e-mail quota.
+        let max_emails = if daily_emails == 0 || !email {
+            u64::MAX
+        } else {
+            daily_emails
+        };
         let key = format!("day#{caller}#{}", now.date());
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .key(Self::PARTITION_KEY, s(key.clone()))
-            .update_expression("ADD uploads :one, #bytes :bytes SET expires_at = :forget")
+            .update_expression(
+                "ADD uploads :one, #bytes :bytes, emails :emails SET expires_at = :forget",
+            )
             .condition_expression(
-                "attribute_not_exists(uploads) OR (uploads < :max_uploads AND #bytes <= :room)",
+                "attribute_not_exists(uploads) OR (uploads < :max_uploads AND #bytes <= :room \
+                 AND (attribute_not_exists(emails) OR emails < :max_emails))",
             )
             .expression_attribute_names("#bytes", "bytes")
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":bytes", n(bytes))
+            .expression_attribute_values(":emails", n(emails))
             .expression_attribute_values(":max_uploads", n(max_uploads))
             .expression_attribute_values(":room", n(room))
+            .expression_attribute_values(":max_emails", n(max_emails))
             .expression_attribute_values(":forget", n(midnight.unix_timestamp() + 86_400))
             .return_values_on_condition_check_failure(
                 aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
@@ -176,21 +202,28 @@ impl UsageTable {
             Ok(_) => Ok(Charge {
                 key: Some(key),
                 bytes,
+                emails,
             }),
             Err(err) if is_condition_failure(&err) => {
-                let uploads = err
-                    .as_service_error()
-                    .and_then(|e| match e {
-                        aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(e) => e.item(),
-                        _ => None,
-                    })
-                    .and_then(|item| item.get("uploads"))
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(0);
-                Err(if uploads >= max_uploads {
+                let item = err.as_service_error().and_then(|e| match e {
+                    aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(e) => e.item(),
+                    _ => None,
+                });
+                let count = |name: &str| {
+                    item.and_then(|item| item.get(name))
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .unwrap_or(0)
+                };
+                // The upload quota first: a retry without notify_email would not pass it.
+                Err(if count("uploads") >= max_uploads {
                     Limited::DailyUploads {
                         limit: daily_uploads,
+                        retry_after,
+                    }
+                } else if count("emails") >= max_emails {
+                    Limited::DailyEmails {
+                        limit: daily_emails,
                         retry_after,
                     }
                 } else {
@@ -214,10 +247,11 @@ impl UsageTable {
             .update_item()
             .table_name(&self.table)
             .key(Self::PARTITION_KEY, s(key))
-            .update_expression("ADD uploads :minus_one, #bytes :minus_bytes")
+            .update_expression("ADD uploads :minus_one, #bytes :minus_bytes, emails :minus_emails")
             .expression_attribute_names("#bytes", "bytes")
             .expression_attribute_values(":minus_one", n(-1))
             .expression_attribute_values(":minus_bytes", n(-(charge.bytes as i128)))
+            .expression_attribute_values(":minus_emails", n(-(charge.emails as i128)))
             .send()
             .await
             .map_err(|err| UsageError::Store(Box::new(err.into())))?;

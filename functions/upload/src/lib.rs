@@ -130,7 +130,7 @@ async fn inline(
     let notify = notifications(&app.settings, callback_url, notify_email)?;
     let fingerprint = Fingerprint::of_request(media_type, &image, &options_of(&notify));
     idempotency::once(app, id, caller, key, fingerprint, || async {
-        let charge = charge(app, caller, image.len() as u64).await?;
+        let charge = charge(app, caller, image.len() as u64, notify.email.is_some()).await?;
         let accepted = accept::upload(app, id, caller, image, notify).await;
         refund_on_failure(app, charge, accepted).await
     })
@@ -162,7 +162,7 @@ async fn session(
     )?;
     let fingerprint = Fingerprint::of(Some(SESSION_FINGERPRINT_TYPE), &declared.canonical());
     idempotency::once(app, id, caller, key, fingerprint, || async {
-        let charge = charge(app, caller, declared.content_length).await?;
+        let charge = charge(app, caller, declared.content_length, notify.email.is_some()).await?;
         let created = direct::create(app, id, caller, declared, notify).await;
         refund_on_failure(app, charge, created.map_err(UploadError::from)).await
     })
@@ -201,10 +201,16 @@ fn options_of(notify: &Notifications) -> Vec<u8> {
     serde_json::to_vec(notify).expect("notifications serialize")
 }
 
-/// Counts the upload against the caller's daily quota.
-async fn charge(app: &App, caller: &CallerId, bytes: u64) -> Result<Option<Charge>, UploadError> {
+/// Counts the upload (and its e-mail, if it names one) against the caller's daily quotas:
+/// one write, so an upload refused by one quota spends none of the others.
+async fn charge(
+    app: &App,
+    caller: &CallerId,
+    bytes: u64,
+    email: bool,
+) -> Result<Option<Charge>, UploadError> {
     app.gate
-        .charge_upload(caller, bytes)
+        .charge_upload(caller, bytes, email)
         .await
         .map_err(UploadError::Quota)
 }
@@ -231,4 +237,42 @@ fn post_with_key(request: &Request) -> Result<Option<IdempotencyKey>, UploadErro
         return Err(UploadError::MethodNotAllowed(request.method().clone()));
     }
     idempotency::key_of(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use ferrotype_service::config::Env;
+
+    use super::*;
+
+    #[test]
+    fn a_notify_email_ses_would_refuse_is_a_400_naming_the_rule() {
+        let settings = UploadSettings::from_env(&Env::from_pairs(&[
+            ("QUEUE_URL", "q"),
+            ("IDEMPOTENCY_TABLE_NAME", "i"),
+            ("NOTIFY_EMAIL_FROM", "jobs@example.com"),
+        ]))
+        .unwrap();
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        for (email, rule) in [
+            ("jörg@example.com", "ASCII"),
+            ("ann@exämple.com", "ASCII"),
+            ("ann@example.com\r\nBcc: x@example.com", "control"),
+            (" ann@example.com", "spaces"),
+            (long_local.as_str(), "64"),
+            ("ann", "no @"),
+        ] {
+            let err = notifications(&settings, None, Some(email)).unwrap_err();
+            let problem = err.problem(&settings);
+            assert_eq!(problem.status, 400, "{email:?}");
+            assert_eq!(problem.kind, "urn:ferrotype:problem:invalid-notify-email");
+            assert!(
+                problem.detail.contains(rule),
+                "{email:?}: {}",
+                problem.detail
+            );
+        }
+        let fine = notifications(&settings, None, Some("ann+jobs@xn--exmple-cua.com")).unwrap();
+        assert_eq!(fine.email.unwrap().as_str(), "ann+jobs@xn--exmple-cua.com");
+    }
 }

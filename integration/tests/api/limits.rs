@@ -1,6 +1,6 @@
-//! Per-caller limits against the emulator: a caller over its request rate or its daily
-//! upload quota gets `429` with `Retry-After`, recovers when the window ends, and never
-//! slows another caller down.
+//! Per-caller limits against the emulator: a caller over its request rate, its daily
+//! upload quota or its daily e-mail quota gets `429` with `Retry-After`, recovers when the
+//! window ends, and never slows another caller down.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,7 @@ use ferrotype_samples as samples;
 use image::DynamicImage;
 use integration::{bearer, get_status, json, post_image, post_session, TestStack};
 use lambda_http::http::header;
-use lambda_http::{Body, Response};
+use lambda_http::{Body, RequestExt, Response};
 use time::OffsetDateTime;
 
 fn photo() -> Vec<u8> {
@@ -201,5 +201,143 @@ async fn a_refused_upload_keeps_no_idempotent_answer() {
     assert_eq!(
         json(&again)["type"],
         "urn:ferrotype:problem:upload-quota-exceeded"
+    );
+}
+
+/// The usage counters of `caller`'s current UTC day: (uploads, bytes, emails).
+async fn day_counts(stack: &TestStack, caller: &str) -> (u64, u64, u64) {
+    let key = format!("day#key:{caller}#{}", OffsetDateTime::now_utc().date());
+    let item = stack
+        .clients
+        .dynamodb
+        .get_item()
+        .table_name(&stack.stack.usage_table)
+        .key(
+            "key",
+            aws_sdk_dynamodb::types::AttributeValue::S(key.clone()),
+        )
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap_or_default();
+    let count = |name: &str| {
+        item.get(name)
+            .and_then(|v| v.as_n().ok())
+            .map_or(0, |v| v.parse().unwrap())
+    };
+    (count("uploads"), count("bytes"), count("emails"))
+}
+
+#[tokio::test]
+async fn uploads_naming_notify_email_over_the_daily_email_quota_get_429_and_spend_nothing() {
+    let image = photo();
+    let limits = Limits {
+        daily_uploads: 10,
+        daily_emails: 2,
+        ..Limits::NONE
+    };
+    let (stack, upload, _) = stack_with(limits).await;
+    let alice = key(&stack, "alice").await;
+    let bob = key(&stack, "bob").await;
+    let post = |credential: &str, email: Option<&str>| {
+        let mut request = bearer(post_image("image/jpeg", image.clone()), credential);
+        if let Some(email) = email {
+            request = request.with_query_string_parameters(std::collections::HashMap::from([(
+                "notify_email".to_string(),
+                email.to_string(),
+            )]));
+        }
+        upload::handle(&upload, request)
+    };
+    let session = |credential: &str| {
+        upload::handle(
+            &upload,
+            bearer(
+                post_session(&serde_json::json!({
+                    "content_type": "image/jpeg",
+                    "content_length": 1000,
+                    "notify_email": "ann@example.com",
+                })),
+                credential,
+            ),
+        )
+    };
+
+    assert_eq!(post(&alice, Some("ann@example.com")).await.status(), 202);
+    // A direct upload session naming notify_email counts as one e-mail too.
+    assert_eq!(session(&alice).await.status(), 201);
+    let before = day_counts(&stack, "alice").await;
+    assert_eq!(before.2, 2);
+
+    for over in [
+        post(&alice, Some("ann@example.com")).await,
+        session(&alice).await,
+    ] {
+        assert_eq!(over.status(), 429, "{:?}", over.body());
+        let problem = json(&over);
+        assert_eq!(
+            problem["type"],
+            "urn:ferrotype:problem:email-quota-exceeded"
+        );
+        assert!(
+            problem["detail"].as_str().unwrap().contains("notify_email"),
+            "{problem}"
+        );
+        let midnight = (OffsetDateTime::now_utc().date() + time::Duration::days(1))
+            .midnight()
+            .assume_utc();
+        let until_midnight = (midnight - OffsetDateTime::now_utc()).whole_seconds() as u64;
+        assert!(
+            retry_after(&over).abs_diff(until_midnight) <= 2,
+            "Retry-After is the next UTC midnight"
+        );
+    }
+    assert_eq!(
+        day_counts(&stack, "alice").await,
+        before,
+        "a refused upload spends no upload, byte or e-mail of the day"
+    );
+    assert_eq!(stack.job_count().await, 2);
+
+    // Without notify_email the same caller still uploads; another caller still e-mails.
+    assert_eq!(post(&alice, None).await.status(), 202);
+    assert_eq!(post(&bob, Some("bob@example.com")).await.status(), 202);
+    let after = day_counts(&stack, "alice").await;
+    assert_eq!((after.0, after.2), (before.0 + 1, 2));
+}
+
+#[tokio::test]
+async fn an_upload_over_its_upload_quota_spends_no_email_of_the_day() {
+    let limits = Limits {
+        daily_uploads: 1,
+        daily_emails: 5,
+        ..Limits::NONE
+    };
+    let (stack, upload, _) = stack_with(limits).await;
+    let alice = key(&stack, "alice").await;
+    let post = || {
+        upload::handle(
+            &upload,
+            bearer(post_image("image/jpeg", photo()), &alice).with_query_string_parameters(
+                std::collections::HashMap::from([(
+                    "notify_email".to_string(),
+                    "ann@example.com".to_string(),
+                )]),
+            ),
+        )
+    };
+    assert_eq!(post().await.status(), 202);
+    let over = post().await;
+    assert_eq!(over.status(), 429);
+    assert_eq!(
+        json(&over)["type"],
+        "urn:ferrotype:problem:upload-quota-exceeded"
+    );
+    assert_eq!(
+        day_counts(&stack, "alice").await.2,
+        1,
+        "only the accepted one"
     );
 }

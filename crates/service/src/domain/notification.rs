@@ -149,28 +149,62 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// An e-mail address to tell when the job ends.
+/// An e-mail address to tell when the job ends: one plain address of the kind SES sends
+/// to. SES takes ASCII addresses only (no internationalised local part or domain; a domain
+/// is written in punycode, `xn--…`), so anything else is refused here rather than failing
+/// later in the notifier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NotifyEmail(String);
 
+/// Which rule an address broke; each reads as a sentence for the `400` problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("notify_email is not an e-mail address: {0}")]
-pub struct NotifyEmailError(String);
+pub enum NotifyEmailError {
+    #[error("notify_email is longer than {max} characters", max = NotifyEmail::MAX_LEN)]
+    TooLong,
+    #[error(
+        "notify_email must be ASCII: SES sends to no internationalised address \
+         (write the domain in punycode, xn--…)"
+    )]
+    NotAscii,
+    #[error("notify_email must not contain spaces or control characters")]
+    Whitespace,
+    #[error(
+        "the part of notify_email before the @ is longer than {max} characters",
+        max = NotifyEmail::MAX_LOCAL_LEN
+    )]
+    LocalPartTooLong,
+    #[error("notify_email is not an e-mail address: {0}")]
+    Invalid(String),
+}
 
 impl NotifyEmail {
-    /// The longest address accepted, in characters: RFC 5321's limit, and the API
-    /// document's `maxLength`.
+    /// The longest address accepted: RFC 5321's limit, and the API document's `maxLength`.
     pub const MAX_LEN: usize = 254;
+    /// The longest local part (before the `@`), RFC 5321's limit and the API document's
+    /// pattern.
+    pub const MAX_LOCAL_LEN: usize = 64;
 
     pub fn parse(input: &str) -> Result<Self, NotifyEmailError> {
         if input.chars().count() > Self::MAX_LEN {
-            return Err(NotifyEmailError(format!(
-                "longer than {} characters",
-                Self::MAX_LEN
-            )));
+            return Err(NotifyEmailError::TooLong);
         }
-        let input = input.trim();
+        if !input.is_ascii() {
+            return Err(NotifyEmailError::NotAscii);
+        }
+        // ASCII from here, so bytes are characters. No trimming: the API document's
+        // pattern refuses spaces anywhere, and so does this.
+        if input.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return Err(NotifyEmailError::Whitespace);
+        }
+        // A quoted local part may hold an `@`; SES-bound mail has no need of one, and the
+        // API document's pattern allows exactly one `@`.
+        let Some((local, _domain)) = input.split_once('@') else {
+            return Err(NotifyEmailError::Invalid("it has no @".into()));
+        };
+        if local.len() > Self::MAX_LOCAL_LEN {
+            return Err(NotifyEmailError::LocalPartTooLong);
+        }
         // Display names ("Ann <ann@example.com>") are refused: one plain address.
         let address = email_address::EmailAddress::parse_with_options(
             input,
@@ -178,7 +212,7 @@ impl NotifyEmail {
                 .without_display_text()
                 .without_domain_literal(),
         )
-        .map_err(|err| NotifyEmailError(err.to_string()))?;
+        .map_err(|err| NotifyEmailError::Invalid(err.to_string()))?;
         Ok(Self(address.email().to_string()))
     }
 
@@ -276,6 +310,66 @@ pub struct WebhookDelivery {
 
 /// Every webhook of a job, by event.
 pub type WebhookDeliveries = BTreeMap<WebhookEvent, WebhookDelivery>;
+
+/// The channels besides webhooks that tell a job's end: each tells it once per job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeChannel {
+    /// The e-mail to `notify_email`, through SES.
+    Email,
+    /// The event on the stack's EventBridge bus.
+    Events,
+}
+
+impl NoticeChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Events => "events",
+        }
+    }
+}
+
+impl fmt::Display for NoticeChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a notice stands, when it is not simply sent on the first try (the notifier
+/// writes nothing then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeState {
+    /// A try failed in a way that may pass; the next is at `next_attempt_at`.
+    Retrying,
+    /// Sent, after at least one failed try.
+    Delivered,
+    /// Refused for good (SES refused the address), or every try failed: not sent.
+    Failed,
+}
+
+/// One channel's notice of a job, kept on the job record by the notifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeDelivery {
+    pub event: WebhookEvent,
+    pub state: NoticeState,
+    pub attempts: u32,
+    /// Why the last try failed, in words (never an address or a credential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub next_attempt_at: Option<OffsetDateTime>,
+}
+
+/// A job's notices that did not simply go out on the first try, by channel.
+pub type NoticeDeliveries = BTreeMap<NoticeChannel, NoticeDelivery>;
 
 #[cfg(test)]
 mod tests {
@@ -389,6 +483,7 @@ mod tests {
         let long = format!("{}@{label}.{label}.{}.com", "a".repeat(64), "e".repeat(58));
         assert_eq!(long.len(), 255);
         let err = NotifyEmail::parse(&long).unwrap_err();
+        assert_eq!(err, NotifyEmailError::TooLong);
         assert!(err.to_string().contains("254"), "{err}");
         assert!(
             NotifyEmail::parse(&long[1..]).is_ok(),
@@ -397,19 +492,70 @@ mod tests {
     }
 
     #[test]
+    fn a_local_part_longer_than_64_characters_is_refused() {
+        let at_limit = format!("{}@example.com", "a".repeat(64));
+        assert!(NotifyEmail::parse(&at_limit).is_ok());
+        let over = format!("{}@example.com", "a".repeat(65));
+        let err = NotifyEmail::parse(&over).unwrap_err();
+        assert_eq!(err, NotifyEmailError::LocalPartTooLong);
+        assert!(err.to_string().contains("64"), "{err}");
+    }
+
+    #[test]
+    fn only_ascii_addresses_are_accepted_as_ses_sends_to_no_other() {
+        for international in [
+            "jörg@example.com",
+            "ann@exämple.com",
+            "用户@例子.广告",
+            "ann@example.com\u{200b}",
+        ] {
+            assert_eq!(
+                NotifyEmail::parse(international),
+                Err(NotifyEmailError::NotAscii),
+                "{international:?}"
+            );
+        }
+        // The same domain in punycode is ASCII, and fine.
+        assert!(NotifyEmail::parse("ann@xn--exmple-cua.com").is_ok());
+        assert!(NotifyEmail::parse("a.b+tag_1-x!#$%&'*/=?^`{|}~@example.com").is_ok());
+    }
+
+    #[test]
+    fn spaces_and_control_characters_are_refused_anywhere() {
+        for bad in [
+            " ann@example.com",
+            "ann@example.com ",
+            "ann @example.com",
+            "ann@example.com\r\nBcc: all@example.com",
+            "ann\t@example.com",
+            "ann\u{7f}@example.com",
+            "ann@example.com\0",
+        ] {
+            assert_eq!(
+                NotifyEmail::parse(bad),
+                Err(NotifyEmailError::Whitespace),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn an_email_is_one_plain_address() {
         assert_eq!(
-            NotifyEmail::parse(" ann@example.com ").unwrap().as_str(),
+            NotifyEmail::parse("ann@example.com").unwrap().as_str(),
             "ann@example.com"
         );
         for bad in [
             "",
             "ann",
-            "Ann <ann@example.com>",
+            "Ann<ann@example.com>",
             "ann@[127.0.0.1]",
             "a@b@c",
         ] {
-            assert!(NotifyEmail::parse(bad).is_err(), "{bad:?}");
+            assert!(
+                matches!(NotifyEmail::parse(bad), Err(NotifyEmailError::Invalid(_))),
+                "{bad:?}"
+            );
         }
     }
 

@@ -1,0 +1,158 @@
+//! Anonymous floods against the emulator: a credential whose form shows it cannot be valid
+//! is refused with `401` before the gate reads or counts anything, so junk `Bearer` headers
+//! cost no DynamoDB call. Every DynamoDB request the gate makes goes through a counting
+//! interceptor on the real SDK client.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_s3::error::BoxError;
+use base64::Engine;
+use ferrotype_access::gate::MAX_CREDENTIAL_LEN;
+use ferrotype_access::{Gate, Limits};
+use integration::faults::intercepted;
+use integration::{bearer, get_status, json, TestStack};
+use time::OffsetDateTime;
+
+/// Counts the DynamoDB operations sent, by `X-Amz-Target`.
+#[derive(Debug, Clone, Default)]
+struct DynamoDbCalls {
+    count: Arc<AtomicUsize>,
+    targets: Arc<Mutex<Vec<String>>>,
+}
+
+impl DynamoDbCalls {
+    fn take(&self) -> (usize, Vec<String>) {
+        (
+            self.count.swap(0, Ordering::SeqCst),
+            std::mem::take(&mut *self.targets.lock().unwrap()),
+        )
+    }
+}
+
+impl Intercept for DynamoDbCalls {
+    fn name(&self) -> &'static str {
+        "DynamoDbCalls"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(target) = context.request().headers().get("x-amz-target") {
+            if target.starts_with("DynamoDB_") {
+                self.count.fetch_add(1, Ordering::SeqCst);
+                self.targets.lock().unwrap().push(target.to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+fn jwt(header: &str) -> String {
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        B64.encode(header),
+        B64.encode(r#"{"iss":"https://id.example","sub":"mallory","exp":4102444800}"#)
+    )
+}
+
+#[tokio::test]
+async fn credentials_whose_form_is_wrong_are_refused_without_any_dynamodb_call() {
+    let stack = TestStack::new().await;
+    let calls = DynamoDbCalls::default();
+    let clients = intercepted(&stack.clients, calls.clone());
+    // Every limit on, so a counted request would show as an UpdateItem.
+    let limits = Limits {
+        requests: 1000,
+        window: Duration::from_secs(60),
+        daily_uploads: 1000,
+        daily_bytes: 1 << 30,
+        daily_emails: 100,
+    };
+    let gate = Gate::new(
+        stack.access(Vec::new(), limits),
+        &clients.dynamodb,
+        Duration::from_secs(5),
+    );
+    let mut status = stack.status_app();
+    status.gate = gate;
+    let lookup = |credential: String| {
+        status::handle(
+            &status,
+            bearer(get_status(&uuid::Uuid::new_v4().to_string()), &credential),
+        )
+    };
+
+    let (real, _) = stack
+        .api_keys()
+        .create("alice", "test", OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let real = real.expose().to_string();
+    let key_id = &real[4..20];
+    let junk = [
+        ("x".to_string(), "invalid-token"),
+        ("Bearer".to_string(), "invalid-token"),
+        ("not.a.jwt!".to_string(), "invalid-token"),
+        ("a.b".to_string(), "invalid-token"),
+        (jwt(r#"{"alg":"HS256","kid":"k"}"#), "invalid-token"),
+        (jwt(r#"{"alg":"none"}"#), "invalid-token"),
+        (jwt(r#"{"alg":"RS256","kid":""}"#), "invalid-token"),
+        ("e".repeat(MAX_CREDENTIAL_LEN + 1), "invalid-token"),
+        // A real key's id with a secret of the wrong length or alphabet, or a key of the
+        // right shape with upper-case hex: none can be ours.
+        (format!("ftk_{key_id}_short"), "invalid-api-key"),
+        (
+            format!("ftk_{key_id}_{}", "*".repeat(43)),
+            "invalid-api-key",
+        ),
+        (format!("{real}A"), "invalid-api-key"),
+        (
+            format!("ftk_ABCDEF0123456789_{}", &real[21..]),
+            "invalid-api-key",
+        ),
+        ("ftk_".to_string(), "invalid-api-key"),
+    ];
+    calls.take();
+    for (credential, problem) in &junk {
+        let response = lookup(credential.clone()).await;
+        assert_eq!(response.status(), 401, "{credential}");
+        assert_eq!(
+            json(&response)["type"],
+            format!("urn:ferrotype:problem:{problem}"),
+            "{credential}"
+        );
+    }
+    let (count, targets) = calls.take();
+    assert_eq!(
+        count, 0,
+        "junk credentials made DynamoDB calls: {targets:?}"
+    );
+
+    // The counter sees what the gate does read: a key of the right form is looked up
+    // (refused, not counted), and the real key is looked up and its request counted.
+    let forged = format!("ftk_{key_id}_{}", "A".repeat(43));
+    assert_eq!(lookup(forged).await.status(), 401);
+    let (count, targets) = calls.take();
+    assert_eq!(
+        (count, targets.as_slice()),
+        (1, ["DynamoDB_20120810.GetItem".to_string()].as_slice())
+    );
+    assert_eq!(lookup(real).await.status(), 404);
+    let (_, targets) = calls.take();
+    assert!(
+        targets.starts_with(&[
+            "DynamoDB_20120810.GetItem".to_string(),
+            "DynamoDB_20120810.UpdateItem".to_string()
+        ]),
+        "{targets:?}"
+    );
+}
