@@ -21,9 +21,10 @@ use ferrotype_notify::attempt::WebhookQueue;
 use ferrotype_notify::delivery::Sender;
 use ferrotype_notify::email::Mailer;
 use ferrotype_notify::events::EventBus;
+use ferrotype_notify::notice::NoticeQueue;
 use ferrotype_notify::schedule::RetrySchedule;
-use ferrotype_notify::secrets::SecretSource;
-use ferrotype_service::domain::ReceiverPolicy;
+use ferrotype_notify::secrets::{SigningSecrets, WebhookSecrets};
+use ferrotype_service::domain::{CallerId, ReceiverPolicy};
 
 use crate::TestStack;
 
@@ -46,6 +47,10 @@ impl Notifications {
     pub fn notifier_app(&self, stack: &TestStack) -> notifier::App {
         notifier::App {
             webhooks: WebhookQueue::new(stack.clients.sqs.clone(), &stack.stack.webhook_queue_url),
+            jobs: stack.jobs(),
+            notices: NoticeQueue::new(stack.clients.sqs.clone(), &stack.stack.notice_queue_url),
+            // Retries due at once, so a test need not wait for the standard backoff.
+            notice_schedule: RetrySchedule::parse("0,0,0").expect("a schedule"),
             events: Some(EventBus::new(
                 aws_sdk_eventbridge::Client::new(&self.config),
                 &self.resources.event_bus,
@@ -59,7 +64,28 @@ impl Notifications {
         }
     }
 
-    /// The webhook function, allowed to call loopback receivers, on `schedule`.
+    /// Each caller's webhook secrets, as the webhook and webhook-secret functions see them.
+    pub fn webhook_secrets(&self) -> WebhookSecrets {
+        WebhookSecrets::new(
+            aws_sdk_dynamodb::Client::new(&self.config),
+            aws_sdk_kms::Client::new(&self.config),
+            self.resources.secret_store(),
+        )
+    }
+
+    /// `caller`'s current webhook secret (`whsec_…`), made if it has none, as
+    /// `GET /webhook-secret` answers it.
+    pub async fn secret_of(&self, caller: &CallerId) -> String {
+        self.webhook_secrets()
+            .get_or_create(caller, time::OffsetDateTime::now_utc())
+            .await
+            .expect("reading the caller's webhook secret")
+            .current
+            .expose()
+    }
+
+    /// The webhook function, allowed to call loopback receivers, on `schedule`; a
+    /// caller's secrets are kept 60 s, as in AWS.
     pub fn webhook_app(
         &self,
         stack: &TestStack,
@@ -69,10 +95,10 @@ impl Notifications {
         webhook::App {
             jobs: stack.jobs(),
             queue: WebhookQueue::new(stack.clients.sqs.clone(), &stack.stack.webhook_queue_url),
-            secrets: SecretSource::new(
-                aws_sdk_secretsmanager::Client::new(&self.config),
-                &self.resources.webhook_secret_id,
-                Duration::from_secs(300),
+            secrets: SigningSecrets::new(
+                self.webhook_secrets(),
+                Duration::from_secs(60),
+                webhook::SECRET_CACHE_CALLERS,
             ),
             sender: Sender {
                 policy: ReceiverPolicy { allow_local: true },
@@ -119,6 +145,13 @@ impl Notifications {
                 .expect("the processor's bridge")
                 .received;
             let told = stream.poll_once().await.expect("the stream bridge");
+            let retried = stack
+                .notice_bridge(notifier)
+                .await
+                .poll_once()
+                .await
+                .expect("the notice bridge")
+                .received;
             let attempted = match webhook {
                 Some(app) => {
                     stack
@@ -131,7 +164,7 @@ impl Notifications {
                 }
                 None => 0,
             };
-            if processed == 0 && told == 0 && attempted == 0 {
+            if processed == 0 && told == 0 && retried == 0 && attempted == 0 {
                 return;
             }
         }
@@ -146,6 +179,12 @@ impl TestStack {
             .await
     }
 
+    /// The local SQS bridge on the notice queue, invoking the notifier `app` in-process.
+    pub async fn notice_bridge<'a>(&self, app: &'a notifier::App) -> Bridge<NoticesInProcess<'a>> {
+        self.bridge_on(&self.stack.notice_queue_url, NoticesInProcess(app))
+            .await
+    }
+
     /// Messages on the webhook queue, visible, delayed or in flight.
     pub async fn webhook_attempts(&self) -> usize {
         self.messages_on(&self.stack.webhook_queue_url).await
@@ -157,7 +196,16 @@ pub struct NotifierInProcess<'a>(pub &'a notifier::App);
 
 impl InvokeStream for NotifierInProcess<'_> {
     async fn invoke(&self, event: Event) -> Result<DynamoDbEventResponse, InvokeError> {
-        Ok(notifier::handle(self.0, event).await)
+        Ok(notifier::handle(self.0, event, None).await)
+    }
+}
+
+/// Invokes the notifier's handler of the notice queue in this process.
+pub struct NoticesInProcess<'a>(pub &'a notifier::App);
+
+impl Invoke for NoticesInProcess<'_> {
+    async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
+        Ok(notifier::handle_retries(self.0, event).await)
     }
 }
 

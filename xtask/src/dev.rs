@@ -102,6 +102,11 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
                 function: "webhook",
                 output: Output::Terminal,
             },
+            Bridge {
+                queue: Queue::Notices,
+                function: "notifier",
+                output: Output::Terminal,
+            },
         ],
         written_by: "`make dev` (cargo run -p xtask -- dev)",
         caller: "dev",
@@ -223,7 +228,9 @@ pub fn banner(banner: &Banner) -> String {
   Function env   {env_file}
   API key        .local/dev-token (caller 'dev'; every request but /health needs it)
   Webhook secret {webhook_secret}
-                 (verify webhooks to a callback_url with it; see \"Notifications\" in the README)
+                 (the dev caller's own: its jobs' webhooks verify with it; read it with
+                 GET {api}/webhook-secret, rotate it with POST {api}/webhook-secret/rotate;
+                 see \"Notifications\" in the README)
 
   Upload an image (any JPEG, PNG, WebP or GIF; scripts/fixtures/photo.jpg is one):
     curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' {AUTH} {api}/images
@@ -285,6 +292,7 @@ mod tests {
         assert!(text.contains("API base URL   http://127.0.0.1:9000"));
         assert!(text.contains("Web page       http://127.0.0.1:9000/#token=ftk_k_s"));
         assert!(text.contains("Webhook secret whsec_c2VjcmV0"));
+        assert!(text.contains("POST http://127.0.0.1:9000/webhook-secret/rotate"));
         assert!(text.contains(
             "curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' \
              -H \"Authorization: Bearer $(cat .local/dev-token)\" http://127.0.0.1:9000/images"

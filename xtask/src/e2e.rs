@@ -172,6 +172,11 @@ pub fn start_stack(
                 function: "webhook",
                 output: logs.of("webhook-bridge"),
             },
+            Bridge {
+                queue: Queue::Notices,
+                function: "notifier",
+                output: logs.of("notice-bridge"),
+            },
         ],
         written_by: "`cargo run -p xtask -- e2e`",
         caller: "e2e",

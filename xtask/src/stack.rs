@@ -34,6 +34,8 @@ pub enum Queue {
     UploadEvents,
     /// Webhook attempts.
     Webhooks,
+    /// E-mails and events to try again (the notifier's second trigger).
+    Notices,
 }
 
 /// A bridge: which queue feeds which function, and where its output goes.
@@ -82,7 +84,8 @@ pub struct Stack {
     pub provisioned: Provisioned,
     /// An API key of `Settings::caller`, for `Authorization: Bearer <token>`.
     pub token: String,
-    /// What webhook receivers verify signatures with (`whsec_…`).
+    /// What receivers of `Settings::caller`'s webhooks verify them with (`whsec_…`), read
+    /// through the API.
     pub webhook_secret: String,
 }
 
@@ -111,12 +114,7 @@ pub fn start(
         "==> provisioning bucket, table and queues '{}'",
         settings.prefix
     );
-    let secret_file = settings.env_file.with_extension("webhook-secret");
-    let provisioned = provision(workspace, &aws, &settings.prefix, &secret_file)?;
-    let webhook_secret = std::fs::read_to_string(&secret_file)
-        .with_context(|| format!("reading {}", secret_file.display()))?
-        .trim()
-        .to_owned();
+    let provisioned = provision(workspace, &aws, &settings.prefix)?;
     if let Some(dir) = settings.env_file.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -146,6 +144,8 @@ pub fn start(
         settings.api_port
     );
     start_watch(workspace, supervisor, &aws, settings)?;
+    let api = format!("http://127.0.0.1:{}", settings.api_port);
+    let webhook_secret = caller_webhook_secret(&api, &token)?;
 
     for bridge in &settings.bridges {
         let queue_url = match bridge.queue {
@@ -153,6 +153,7 @@ pub fn start(
             Queue::DeadLetters => &provisioned.dlq_url,
             Queue::UploadEvents => &provisioned.upload_events_url,
             Queue::Webhooks => &provisioned.webhook_queue_url,
+            Queue::Notices => &provisioned.notice_queue_url,
         };
         eprintln!(
             "==> starting the SQS bridge {queue_url} -> {}",
@@ -186,13 +187,39 @@ pub fn start(
         }
     }
     Ok(Stack {
-        api: format!("http://127.0.0.1:{}", settings.api_port),
+        api,
         live,
         aws,
         provisioned,
         token,
         webhook_secret,
     })
+}
+
+/// The caller's own webhook secret, as a client reads it: `GET /webhook-secret` (which makes
+/// it on first use).
+fn caller_webhook_secret(api: &str, token: &str) -> anyhow::Result<String> {
+    #[derive(serde::Deserialize)]
+    struct Document {
+        secret: String,
+    }
+    let url = format!("{api}/webhook-secret");
+    // The first request starts the function.
+    let response = reqwest::blocking::Client::builder()
+        .timeout(WATCH_TIMEOUT)
+        .build()?
+        .get(&url)
+        .bearer_auth(token)
+        .send()
+        .with_context(|| format!("GET {url}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("GET {url} answered {status}: {}", response.text()?);
+    }
+    Ok(response
+        .json::<Document>()
+        .with_context(|| format!("reading the answer of GET {url}"))?
+        .secret)
 }
 
 /// Makes an API key for `settings.caller` with `target/debug/ferrotype-keys`, as an
@@ -242,6 +269,7 @@ pub struct Provisioned {
     pub dlq_url: String,
     pub upload_events_url: String,
     pub webhook_queue_url: String,
+    pub notice_queue_url: String,
     pub table: String,
 }
 
@@ -275,23 +303,16 @@ impl Provisioned {
             dlq_url: get("DLQ_URL")?,
             upload_events_url: get("UPLOAD_EVENTS_QUEUE_URL")?,
             webhook_queue_url: get("WEBHOOK_QUEUE_URL")?,
+            notice_queue_url: get("NOTICE_QUEUE_URL")?,
             lines,
         })
     }
 }
 
 /// Create the stack `prefix` on the emulator (idempotent) with `target/debug/provision`.
-pub fn provision(
-    workspace: &Workspace,
-    aws: &AwsEnv,
-    prefix: &str,
-    secret_file: &Path,
-) -> anyhow::Result<Provisioned> {
+pub fn provision(workspace: &Workspace, aws: &AwsEnv, prefix: &str) -> anyhow::Result<Provisioned> {
     let mut command = Command::new(workspace.debug_bin("provision"));
-    command
-        .args(["--prefix", prefix])
-        .arg("--webhook-secret-file")
-        .arg(secret_file);
+    command.args(["--prefix", prefix]);
     aws.apply(&mut command);
     let output = command
         .output()
@@ -432,7 +453,8 @@ mod tests {
         QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs\n\
         DLQ_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-jobs-dlq\n\
         UPLOAD_EVENTS_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-upload-events\n\
-        WEBHOOK_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-webhooks\n";
+        WEBHOOK_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-webhooks\n\
+        NOTICE_QUEUE_URL=http://127.0.0.1:5000/123456789012/ferrotype-e2e-notices\n";
 
     #[test]
     fn provision_output_gives_the_queue_urls() {
@@ -444,6 +466,7 @@ mod tests {
         assert!(provisioned.dlq_url.ends_with("-jobs-dlq"));
         assert!(provisioned.upload_events_url.ends_with("-upload-events"));
         assert!(provisioned.webhook_queue_url.ends_with("-webhooks"));
+        assert!(provisioned.notice_queue_url.ends_with("-notices"));
         assert_eq!(provisioned.lines.len(), 6);
     }
 

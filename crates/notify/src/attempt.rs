@@ -66,8 +66,12 @@ pub struct WebhookQueue {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("SQS SendMessage to the webhook queue failed")]
-pub struct QueueError(#[source] Box<aws_sdk_sqs::Error>);
+#[error("SQS SendMessage to the {queue} queue failed")]
+pub struct QueueError {
+    queue: &'static str,
+    #[source]
+    source: Box<aws_sdk_sqs::Error>,
+}
 
 impl WebhookQueue {
     pub fn new(client: aws_sdk_sqs::Client, queue_url: impl Into<String>) -> Self {
@@ -83,16 +87,31 @@ impl WebhookQueue {
         attempt: &WebhookAttempt,
         delay: std::time::Duration,
     ) -> Result<(), QueueError> {
-        self.client
-            .send_message()
-            .queue_url(&self.queue_url)
-            .message_body(serde_json::to_string(attempt).expect("an attempt serializes"))
-            .delay_seconds(delay.min(MAX_QUEUE_DELAY).as_secs() as i32)
-            .send()
-            .await
-            .map_err(|err| QueueError(Box::new(err.into())))?;
-        Ok(())
+        let body = serde_json::to_string(attempt).expect("an attempt serializes");
+        send_delayed(&self.client, &self.queue_url, "webhook", body, delay).await
     }
+}
+
+/// Sends `body` to the queue at `queue_url`, hidden for `delay` (15 minutes at most).
+pub(crate) async fn send_delayed(
+    client: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    queue: &'static str,
+    body: String,
+    delay: std::time::Duration,
+) -> Result<(), QueueError> {
+    client
+        .send_message()
+        .queue_url(queue_url)
+        .message_body(body)
+        .delay_seconds(delay.min(MAX_QUEUE_DELAY).as_secs() as i32)
+        .send()
+        .await
+        .map_err(|err| QueueError {
+            queue,
+            source: Box::new(err.into()),
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]

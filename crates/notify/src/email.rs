@@ -5,6 +5,7 @@ use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use ferrotype_service::domain::{JobStatus, NotifyEmail};
 use tracing::info;
 
+use crate::notice::Failure;
 use crate::payload::JobSummary;
 
 #[derive(Debug, Clone)]
@@ -49,6 +50,33 @@ pub fn compose(job: &JobSummary, api_url: &str) -> (String, String) {
                     job.id
                 ),
             )
+        }
+    }
+}
+
+impl EmailError {
+    /// Whether another try may pass. SES's answer is named by its code only: its message
+    /// may quote the address.
+    pub fn failure(&self) -> Failure {
+        use aws_sdk_sesv2::error::ProvideErrorMetadata;
+        use aws_sdk_sesv2::Error as Ses;
+        match self {
+            Self::Build(_) => Failure::Permanent("the e-mail could not be built".into()),
+            Self::Send(err) => {
+                let code = err.code().unwrap_or("no error code");
+                match err.as_ref() {
+                    // The address or the message itself: the same again is refused again.
+                    Ses::MessageRejected(_)
+                    | Ses::BadRequestException(_)
+                    | Ses::MailFromDomainNotVerifiedException(_)
+                    | Ses::NotFoundException(_) => {
+                        Failure::Permanent(format!("SES refused the message ({code})"))
+                    }
+                    // Throttling, a paused or over-quota account, a server error or no
+                    // answer at all: it may pass later.
+                    _ => Failure::Transient(format!("SES did not send the message ({code})")),
+                }
+            }
         }
     }
 }

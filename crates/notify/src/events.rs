@@ -5,6 +5,7 @@ use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use ferrotype_service::domain::WebhookEvent;
 use tracing::info;
 
+use crate::notice::Failure;
 use crate::payload::JobSummary;
 
 /// The events' `source`.
@@ -31,6 +32,40 @@ pub enum EventError {
         code: String,
         message: String,
     },
+}
+
+/// Entry error codes a later try may pass (PutEvents' documented retryable ones).
+const TRANSIENT_ENTRY_CODES: [&str; 2] = ["InternalFailure", "ThrottlingException"];
+
+/// Request error codes no later try passes: the request or the bus is wrong.
+const PERMANENT_CODES: [&str; 3] = [
+    "ValidationException",
+    "ResourceNotFoundException",
+    "InvalidEventPatternException",
+];
+
+impl EventError {
+    /// Whether another try may pass.
+    pub fn failure(&self) -> Failure {
+        use aws_sdk_eventbridge::error::ProvideErrorMetadata;
+        match self {
+            Self::Put { source, .. } => {
+                let code = source.code().unwrap_or("no error code");
+                if PERMANENT_CODES.contains(&code) {
+                    Failure::Permanent(format!("EventBridge refused the event ({code})"))
+                } else {
+                    Failure::Transient(format!("EventBridge did not take the event ({code})"))
+                }
+            }
+            Self::Refused { code, .. } => {
+                if TRANSIENT_ENTRY_CODES.contains(&code.as_str()) {
+                    Failure::Transient(format!("EventBridge did not take the event ({code})"))
+                } else {
+                    Failure::Permanent(format!("EventBridge refused the event ({code})"))
+                }
+            }
+        }
+    }
 }
 
 /// The `detail-type` of an event, or `None` for a transition that is not one (a start).

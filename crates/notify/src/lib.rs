@@ -10,6 +10,9 @@
 //! - [`email`]: one message through SES when the job ends;
 //! - [`live`]: every status change to the browsers that watch the job, over WebSockets.
 //!
+//! An e-mail or event that fails is never retried by holding the stream: [`notice`] sorts
+//! the failure, keeps a permanent one on the job and retries the others from a queue.
+//!
 //! [`payload`] is what they all say about the job: never a presigned link (a receiver fetches
 //! fresh ones from the status route).
 
@@ -18,6 +21,7 @@ pub mod delivery;
 pub mod email;
 pub mod events;
 pub mod live;
+pub mod notice;
 pub mod payload;
 pub mod schedule;
 pub mod secrets;

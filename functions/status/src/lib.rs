@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::settings::StatusSettings;
 use ferrotype_access::Gate;
 use ferrotype_service::domain::{
-    CallerId, JobError, JobId, JobRecord, JobStatus, OutputInfo, Outputs, WebhookDeliveries,
+    CallerId, JobError, JobId, JobRecord, JobStatus, NoticeDeliveries, OutputInfo, Outputs,
+    WebhookDeliveries,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
@@ -47,6 +48,9 @@ pub struct StatusBody {
     /// Each webhook's delivery state, by event, when the job has a callback URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookDeliveries>,
+    /// The e-mail's and the event's notice, by channel, once one of them failed a try.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<NoticeDeliveries>,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,6 +177,7 @@ async fn describe(
         outputs,
         error,
         webhooks,
+        notices,
         ..
     } = record;
     let mut body = StatusBody {
@@ -184,6 +189,7 @@ async fn describe(
         expires_at: None,
         error: None,
         webhooks,
+        notifications: notices,
     };
     match status {
         JobStatus::Completed => {

@@ -11,7 +11,6 @@ use aws_sdk_s3::types::{
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use ferrotype_notify::live::BY_CONNECTION_INDEX;
-use ferrotype_notify::signature::WebhookSecret;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::JobRecord;
 use ferrotype_service::store::{JobTable, SweepIndex, DIRECT_UPLOAD_PREFIX};
@@ -33,6 +32,9 @@ pub struct Stack {
     /// Webhook attempts (the webhook function's queue) and their dead letters.
     pub webhook_queue_url: String,
     pub webhook_dlq_url: String,
+    /// E-mails and events to try again (the notifier reads it) and their dead letters.
+    pub notice_queue_url: String,
+    pub notice_dlq_url: String,
     /// The live channel's subscriptions (keys `job_id`, `connection_id`).
     pub connections_table: String,
 }
@@ -43,7 +45,8 @@ impl Stack {
         format!(
             "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nAPI_KEY_TABLE_NAME={}\n\
              USAGE_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\nUPLOAD_EVENTS_QUEUE_URL={}\n\
-             WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\nCONNECTIONS_TABLE={}\n",
+             WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\nNOTICE_QUEUE_URL={}\nNOTICE_DLQ_URL={}\n\
+             CONNECTIONS_TABLE={}\n",
             self.bucket,
             self.table,
             self.idempotency_table,
@@ -54,6 +57,8 @@ impl Stack {
             self.upload_events_url,
             self.webhook_queue_url,
             self.webhook_dlq_url,
+            self.notice_queue_url,
+            self.notice_dlq_url,
             self.connections_table
         )
     }
@@ -133,6 +138,8 @@ pub async fn provision(
     notify_direct_uploads(&clients.s3, &bucket, &events_arn).await?;
     let (webhook_queue_url, webhook_dlq_url) =
         create_queue_with_dlq(&clients.sqs, &format!("{prefix}-webhooks"), queue).await?;
+    let (notice_queue_url, notice_dlq_url) =
+        create_queue_with_dlq(&clients.sqs, &format!("{prefix}-notices"), queue).await?;
     let connections_table = format!("{prefix}-connections");
     create_connections_table(&clients.dynamodb, &connections_table).await?;
     Ok(Stack {
@@ -146,6 +153,8 @@ pub async fn provision(
         upload_events_url,
         webhook_queue_url,
         webhook_dlq_url,
+        notice_queue_url,
+        notice_dlq_url,
         connections_table,
     })
 }
@@ -253,13 +262,15 @@ async fn add_stream(
     Ok(())
 }
 
-/// The notification resources that are not tables or queues: the webhook signing secret,
-/// the event bus and the e-mail sender's verified identity.
+/// The notification resources that are not tables or queues (but the webhook secrets'
+/// table): the KMS key and table of each caller's webhook secrets, the event bus and the
+/// e-mail sender's verified identity.
 #[derive(Debug, Clone)]
 pub struct NotificationStack {
-    pub webhook_secret_id: String,
-    /// One signing secret, as receivers use it (`whsec_…`).
-    pub webhook_secret: String,
+    /// Each caller's webhook secrets (partition key `caller`), encrypted with
+    /// `webhook_secrets_key_id`.
+    pub webhook_secrets_table: String,
+    pub webhook_secrets_key_id: String,
     pub event_bus: String,
     pub email_from: String,
 }
@@ -267,16 +278,25 @@ pub struct NotificationStack {
 impl NotificationStack {
     pub fn env_lines(&self) -> String {
         format!(
-            "WEBHOOK_SECRET_ID={}\nEVENT_BUS_NAME={}\nNOTIFY_EMAIL_FROM={}\n",
-            self.webhook_secret_id, self.event_bus, self.email_from
+            "WEBHOOK_SECRETS_TABLE={}\nWEBHOOK_SECRETS_KEY_ID={}\nEVENT_BUS_NAME={}\nNOTIFY_EMAIL_FROM={}\n",
+            self.webhook_secrets_table, self.webhook_secrets_key_id, self.event_bus, self.email_from
         )
+    }
+
+    /// Where the webhook secrets are, as the functions read it.
+    pub fn secret_store(&self) -> ferrotype_notify::secrets::SecretStoreSettings {
+        ferrotype_notify::secrets::SecretStoreSettings {
+            table: self.webhook_secrets_table.clone(),
+            key_id: self.webhook_secrets_key_id.clone(),
+        }
     }
 }
 
 /// The clients of the notification resources.
 #[derive(Debug, Clone)]
 pub struct NotificationClients {
-    pub secrets: aws_sdk_secretsmanager::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub kms: aws_sdk_kms::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub ses: aws_sdk_sesv2::Client,
 }
@@ -284,7 +304,8 @@ pub struct NotificationClients {
 impl NotificationClients {
     pub fn new(config: &aws_config::SdkConfig) -> Self {
         Self {
-            secrets: aws_sdk_secretsmanager::Client::new(config),
+            dynamodb: aws_sdk_dynamodb::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
             events: aws_sdk_eventbridge::Client::new(config),
             ses: aws_sdk_sesv2::Client::new(config),
         }
@@ -293,59 +314,35 @@ impl NotificationClients {
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotificationError {
-    #[error("creating secret {0} failed")]
-    Secret(String, #[source] Box<aws_sdk_secretsmanager::Error>),
+    #[error("creating the webhook secrets' key {0} failed")]
+    Key(String, #[source] Box<aws_sdk_kms::Error>),
+    #[error("KMS made key {0} without an id")]
+    NoKeyId(String),
+    #[error("creating the webhook secrets' table failed")]
+    Table(#[source] Box<ProvisionError>),
     #[error("creating event bus {0} failed")]
     Bus(String, #[source] Box<aws_sdk_eventbridge::Error>),
     #[error("verifying the e-mail sender {0} failed")]
     Sender(String, #[source] Box<aws_sdk_sesv2::Error>),
 }
 
-/// Creates (or finds) secret `<prefix>-webhook-secret` (a new random `whsec_` secret the
-/// first time), bus `<prefix>-events` and the sender `notify@<prefix>.ferrotype.test`,
-/// marked verified as the emulator allows.
+/// Creates (or finds) the KMS key `alias/<prefix>-webhook-secrets` and table
+/// `<prefix>-webhook-secrets`, bus `<prefix>-events` and the sender
+/// `notify@<prefix>.ferrotype.test`, marked verified as the emulator allows.
 pub async fn provision_notifications(
     clients: &NotificationClients,
     prefix: &str,
 ) -> Result<NotificationStack, NotificationError> {
-    let secret_id = format!("{prefix}-webhook-secret");
-    let random: [u8; 32] = {
-        let mut bytes = [0u8; 32];
-        bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        bytes
-    };
-    let fresh = WebhookSecret::generate_text(random);
-    let created = clients
-        .secrets
-        .create_secret()
-        .name(&secret_id)
-        .secret_string(&fresh)
-        .send()
-        .await;
-    let webhook_secret = match created {
-        Ok(_) => fresh,
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_resource_exists_exception()) =>
-        {
-            clients
-                .secrets
-                .get_secret_value()
-                .secret_id(&secret_id)
-                .send()
-                .await
-                .map_err(|e| NotificationError::Secret(secret_id.clone(), Box::new(e.into())))?
-                .secret_string
-                .unwrap_or_default()
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        }
-        Err(err) => return Err(NotificationError::Secret(secret_id, Box::new(err.into()))),
-    };
+    let webhook_secrets_table = format!("{prefix}-webhook-secrets");
+    create_table(
+        &clients.dynamodb,
+        &webhook_secrets_table,
+        ferrotype_notify::secrets::PARTITION_KEY,
+    )
+    .await
+    .map_err(|err| NotificationError::Table(Box::new(err)))?;
+    let webhook_secrets_key_id =
+        webhook_secrets_key(&clients.kms, &format!("alias/{prefix}-webhook-secrets")).await?;
 
     let event_bus = format!("{prefix}-events");
     let bus = clients
@@ -379,11 +376,49 @@ pub async fn provision_notifications(
         Err(err) => return Err(NotificationError::Sender(email_from, Box::new(err.into()))),
     }
     Ok(NotificationStack {
-        webhook_secret_id: secret_id,
-        webhook_secret,
+        webhook_secrets_table,
+        webhook_secrets_key_id,
         event_bus,
         email_from,
     })
+}
+
+/// The id of the symmetric key named `alias`, made the first time.
+async fn webhook_secrets_key(
+    kms: &aws_sdk_kms::Client,
+    alias: &str,
+) -> Result<String, NotificationError> {
+    let fail = |err: aws_sdk_kms::Error| NotificationError::Key(alias.into(), Box::new(err));
+    match kms.describe_key().key_id(alias).send().await {
+        Ok(found) => {
+            return found
+                .key_metadata
+                .map(|key| key.key_id)
+                .ok_or_else(|| NotificationError::NoKeyId(alias.into()))
+        }
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_not_found_exception()) => {}
+        Err(err) => return Err(fail(err.into())),
+    }
+    let made = kms
+        .create_key()
+        .description("ferrotype: each caller's webhook signing secrets")
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    let key_id = made
+        .key_metadata
+        .map(|key| key.key_id)
+        .ok_or_else(|| NotificationError::NoKeyId(alias.into()))?;
+    kms.create_alias()
+        .alias_name(alias)
+        .target_key_id(&key_id)
+        .send()
+        .await
+        .map_err(|err| fail(err.into()))?;
+    Ok(key_id)
 }
 
 /// The bucket's event notification: every object created under the direct-upload prefix

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{CallerId, JobError, Notifications, Outputs, WebhookDeliveries};
+use super::{CallerId, JobError, NoticeDeliveries, Notifications, Outputs, WebhookDeliveries};
 
 /// A job's id: a random UUID v4. It is the capability to read the job, so only v4 ids
 /// (122 random bits) are accepted; anything else is treated as unknown.
@@ -211,6 +211,10 @@ pub struct JobRecord {
     /// callback URL, so the webhook function can set one entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookDeliveries>,
+    /// The e-mail's and the event's notices, by channel, once one failed a try (the
+    /// notifier writes nothing while every notice goes out at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notices: Option<NoticeDeliveries>,
 }
 
 impl JobRecord {
@@ -230,6 +234,7 @@ impl JobRecord {
             sweep_from: Some(now),
             notify: None,
             webhooks: None,
+            notices: None,
         }
     }
 

@@ -11,13 +11,15 @@ mod outputs;
 
 pub use caller::{CallerId, CallerNameError};
 pub use failure::{FailureCode, JobError};
-pub use idempotency::{Fingerprint, IdempotencyKey, IdempotencyKeyError, StoredResponse};
+pub use idempotency::{
+    Fingerprint, IdempotencyKey, IdempotencyKeyError, ScopedKey, StoredResponse,
+};
 pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload, UploadSource};
 pub use lifecycle::{Guard, Lease, LeaseToken, Move, Start};
 pub use message::{JobMessage, MessageError};
 pub use notification::{
-    is_public, CallbackUrl, CallbackUrlError, DeliveryState, Notifications, NotifyEmail,
-    NotifyEmailError, ReceiverPolicy, WebhookDeliveries, WebhookDelivery, WebhookEvent,
-    MAX_CALLBACK_URL_LEN,
+    is_public, CallbackUrl, CallbackUrlError, DeliveryState, NoticeChannel, NoticeDeliveries,
+    NoticeDelivery, NoticeState, Notifications, NotifyEmail, NotifyEmailError, ReceiverPolicy,
+    WebhookDeliveries, WebhookDelivery, WebhookEvent, MAX_CALLBACK_URL_LEN,
 };
 pub use outputs::{OutputInfo, OutputName, Outputs};

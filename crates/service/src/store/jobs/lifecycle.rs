@@ -1,13 +1,19 @@
 //! A job's creation, a direct upload's arrival or failure, giving up on a job, and a
 //! webhook's delivery state.
 
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
 use super::condition::{Condition, Context, STATUS};
 use super::{
     attr, is_condition_failure, n, s, status, timestamp, JobTable, StoreError, Transition,
 };
-use crate::domain::{JobError, JobId, JobRecord, JobStatus, Move, WebhookDelivery, WebhookEvent};
+use crate::domain::{
+    JobError, JobId, JobRecord, JobStatus, Move, NoticeChannel, NoticeDelivery, WebhookDelivery,
+    WebhookEvent,
+};
 
 /// What taking back a `queued` record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +170,57 @@ impl JobTable {
             .expression_attribute_values(":deleted", status(JobStatus::Deleted))
             .expression_attribute_values(":delivery", value)
             .expression_attribute_values(":attempts", n(delivery.attempts))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+    }
+
+    /// Keeps where a channel's notice of job `id` stands; `false` when the job is gone
+    /// (deleted) or a later try already wrote it. The first notice of a record from before
+    /// the `notices` map existed creates the map.
+    pub async fn record_notice(
+        &self,
+        id: JobId,
+        channel: NoticeChannel,
+        delivery: &NoticeDelivery,
+    ) -> Result<bool, StoreError> {
+        let value: AttributeValue =
+            serde_dynamo::to_attribute_value(delivery).map_err(StoreError::Record)?;
+        let notices = attr::NOTICES;
+        let result = self
+            .update(id)
+            .update_expression(format!("SET {notices}.#channel = :delivery"))
+            .condition_expression(format!(
+                "attribute_exists(id) AND {STATUS} <> :deleted AND attribute_exists({notices}) \
+                 AND (attribute_not_exists({notices}.#channel) OR {notices}.#channel.attempts <= :attempts)"
+            ))
+            .expression_attribute_names(STATUS, attr::STATUS)
+            .expression_attribute_names("#channel", channel.as_str())
+            .expression_attribute_values(":deleted", status(JobStatus::Deleted))
+            .expression_attribute_values(":delivery", value.clone())
+            .expression_attribute_values(":attempts", n(delivery.attempts))
+            .send()
+            .await;
+        match result {
+            Ok(_) => return Ok(true),
+            Err(err) if is_condition_failure(&err) => {}
+            Err(err) => return Err(StoreError::dynamodb("UpdateItem", err)),
+        }
+        // Refused: the job is gone, a later try wrote first, or there is no map yet.
+        let map = AttributeValue::M(HashMap::from([(channel.as_str().to_string(), value)]));
+        let result = self
+            .update(id)
+            .update_expression(format!("SET {notices} = :map"))
+            .condition_expression(format!(
+                "attribute_exists(id) AND {STATUS} <> :deleted AND attribute_not_exists({notices})"
+            ))
+            .expression_attribute_names(STATUS, attr::STATUS)
+            .expression_attribute_values(":deleted", status(JobStatus::Deleted))
+            .expression_attribute_values(":map", map)
             .send()
             .await;
         match result {

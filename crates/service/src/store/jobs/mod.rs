@@ -56,6 +56,7 @@ mod attr {
     pub const OWNER: &str = "owner";
     pub const NOTIFY: &str = "notify";
     pub const WEBHOOKS: &str = "webhooks";
+    pub const NOTICES: &str = "notices";
     pub const SWEEP_FROM: &str = "sweep_from";
     pub const UPLOAD_EXPIRES_AT: &str = "upload_expires_at";
     /// Who holds the job while it is `processing`, and until when (epoch seconds).
@@ -137,8 +138,8 @@ impl JobTable {
 mod tests {
     use super::*;
     use crate::domain::{
-        CallerId, FailureCode, JobError, Notifications, OriginalUpload, OutputInfo, Outputs,
-        WebhookDeliveries,
+        CallerId, FailureCode, JobError, NoticeDeliveries, Notifications, OriginalUpload,
+        OutputInfo, Outputs, WebhookDeliveries,
     };
 
     #[test]
@@ -168,6 +169,7 @@ mod tests {
         });
         record.notify = Some(Notifications::default());
         record.webhooks = Some(WebhookDeliveries::new());
+        record.notices = Some(NoticeDeliveries::new());
         let item: std::collections::HashMap<String, AttributeValue> =
             serde_dynamo::to_item(&record).unwrap();
         for name in [
@@ -179,6 +181,7 @@ mod tests {
             attr::OWNER,
             attr::NOTIFY,
             attr::WEBHOOKS,
+            attr::NOTICES,
             attr::SWEEP_FROM,
             attr::UPLOAD_EXPIRES_AT,
             JobRecord::TTL_ATTRIBUTE,
