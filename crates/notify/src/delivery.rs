@@ -1,6 +1,9 @@
 //! Sending one webhook: resolve the receiver's host, refuse it unless every address is
 //! allowed, then `POST` to exactly those addresses (so a second lookup cannot point
 //! elsewhere), following no redirect and reading no response body, within a time bound.
+//!
+//! An outcome's reason is kept on the job and logged, so it never carries the callback URL,
+//! which often holds a secret in its path or query: at most its scheme and host.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -20,9 +23,10 @@ pub enum Outcome {
     /// `410 Gone`: the receiver wants no more.
     Gone,
     /// Worth another attempt later: another status, a redirect, a timeout, a refused
-    /// connection.
+    /// connection. The reason names the receiver by scheme and host only.
     Retry { status: Option<u16>, reason: String },
-    /// Never worth another attempt: the receiver is not one we may call.
+    /// Never worth another attempt: the receiver is not one we may call. The reason names
+    /// it by scheme and host only.
     Refused { reason: String },
 }
 
@@ -55,6 +59,7 @@ impl Sender {
             Err(outcome) => return outcome,
         };
         let host = parsed.host_str().unwrap_or_default().to_string();
+        let origin = origin(&parsed);
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static("ferrotype-webhooks/1"));
@@ -81,7 +86,10 @@ impl Sender {
             Err(err) => {
                 return Outcome::Retry {
                     status: None,
-                    reason: format!("could not make an HTTP client: {err}"),
+                    reason: format!(
+                        "could not make an HTTP client: {}",
+                        DisplayErrorContext(&err.without_url())
+                    ),
                 }
             }
         };
@@ -90,11 +98,15 @@ impl Sender {
             Ok(response) => classify(response.status().as_u16()),
             Err(err) if err.is_timeout() => Outcome::Retry {
                 status: None,
-                reason: format!("no answer within {} s", self.timeout.as_secs()),
+                reason: format!("{origin}: no answer within {} s", self.timeout.as_secs()),
             },
+            // reqwest's error text names the whole URL; it is left out.
             Err(err) => Outcome::Retry {
                 status: None,
-                reason: format!("the request failed: {}", DisplayErrorContext(&err)),
+                reason: format!(
+                    "{origin}: the request failed: {}",
+                    DisplayErrorContext(&err.without_url())
+                ),
             },
         }
     }
@@ -147,6 +159,12 @@ impl Sender {
     }
 }
 
+/// `scheme://host` of a receiver: what its errors may say about it (the path, query, port
+/// and any user name or password are left out).
+pub fn origin(url: &url::Url) -> String {
+    format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
+}
+
 /// What a receiver's status means.
 pub fn classify(status: u16) -> Outcome {
     match status {
@@ -166,6 +184,102 @@ pub fn classify(status: u16) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signature::WebhookSecret;
+
+    const SECRET_PARTS: [&str; 4] = ["hunter2", "tok3n", "s3cr3t-path", "user"];
+
+    fn keys() -> SigningKeys {
+        SigningKeys::parse(&WebhookSecret::generate_text([9; 32])).unwrap()
+    }
+
+    fn sender(allow_local: bool) -> Sender {
+        Sender {
+            policy: ReceiverPolicy { allow_local },
+            timeout: Duration::from_millis(500),
+        }
+    }
+
+    fn local(url: &str) -> CallbackUrl {
+        CallbackUrl::parse(url, ReceiverPolicy { allow_local: true }).unwrap()
+    }
+
+    fn reason(outcome: Outcome) -> String {
+        match outcome {
+            Outcome::Retry { reason, .. } | Outcome::Refused { reason } => reason,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    fn assert_no_secret(reason: &str) {
+        for part in SECRET_PARTS {
+            assert!(!reason.contains(part), "{part:?} in {reason:?}");
+        }
+    }
+
+    #[test]
+    fn the_origin_is_scheme_and_host_only() {
+        let url =
+            url::Url::parse("https://user:hunter2@hooks.example:8443/s3cr3t-path?token=tok3n#f")
+                .unwrap();
+        assert_eq!(origin(&url), "https://hooks.example");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_reported_without_the_path_or_query() {
+        // A port nothing listens on: bind one, then close it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = local(&format!(
+            "http://127.0.0.1:{port}/hooks/s3cr3t-path?token=tok3n&user=hunter2"
+        ));
+        let reason = reason(
+            sender(true)
+                .send(&url, &keys(), "msg_1", 1, "{}".into())
+                .await,
+        );
+        assert!(reason.starts_with("http://127.0.0.1: "), "{reason}");
+        assert_no_secret(&reason);
+    }
+
+    #[tokio::test]
+    async fn a_receiver_that_never_answers_is_reported_without_the_path_or_query() {
+        // Accepts and then says nothing, so the attempt times out.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hold = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let url = local(&format!(
+            "http://127.0.0.1:{port}/s3cr3t-path?token=tok3n&user=hunter2"
+        ));
+        let reason = reason(
+            sender(true)
+                .send(&url, &keys(), "msg_1", 1, "{}".into())
+                .await,
+        );
+        hold.abort();
+        assert!(reason.contains("no answer"), "{reason}");
+        assert_no_secret(&reason);
+    }
+
+    #[tokio::test]
+    async fn a_refused_receiver_is_reported_without_the_path_or_query() {
+        // Allowed when stored (a name, not an address), refused when it resolves.
+        let url = local("http://localhost:9/s3cr3t-path?token=tok3n&user=hunter2");
+        let reason = reason(
+            sender(false)
+                .send(&url, &keys(), "msg_1", 1, "{}".into())
+                .await,
+        );
+        assert!(reason.contains("loopback"), "{reason}");
+        assert_no_secret(&reason);
+    }
 
     #[test]
     fn only_2xx_delivers_410_stops_and_the_rest_retries() {

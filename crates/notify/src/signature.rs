@@ -1,6 +1,7 @@
 //! Standard Webhooks 1.0 signatures: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`,
-//! one per secret, space-separated in `webhook-signature`. While a secret rotates the
-//! stack holds two, and every receiver that knows either one can verify.
+//! one per secret, space-separated in `webhook-signature`. Each caller has its own secrets
+//! ([`crate::secrets`]); while one rotates the caller has two, and a receiver that knows
+//! either one can verify.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -10,7 +11,7 @@ use sha2::Sha256;
 const PREFIX: &str = "whsec_";
 
 /// One secret: `whsec_` and the base64 of its key bytes (the prefix may be left out, as
-/// the reference libraries allow: the template's generated secret has none).
+/// the reference libraries allow).
 #[derive(Clone, PartialEq, Eq)]
 pub struct WebhookSecret(Vec<u8>);
 
@@ -49,6 +50,19 @@ impl WebhookSecret {
         format!("{PREFIX}{}", STANDARD.encode(random))
     }
 
+    /// A new secret of 32 bytes from the operating system's random numbers.
+    pub fn random() -> Result<Self, getrandom::Error> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key)?;
+        Ok(Self(key.to_vec()))
+    }
+
+    /// The secret as callers and receivers use it: `whsec_` and base64. It is the secret
+    /// itself: it goes only to its caller, and encrypted to the store.
+    pub fn expose(&self) -> String {
+        format!("{PREFIX}{}", STANDARD.encode(&self.0))
+    }
+
     fn sign(&self, content: &[u8]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(content);
@@ -61,7 +75,25 @@ impl WebhookSecret {
 pub struct SigningKeys(Vec<WebhookSecret>);
 
 impl SigningKeys {
-    /// One or more secrets separated by whitespace (the stored secret's value).
+    /// The given secrets, newest first; `None` when there is none.
+    pub fn new(secrets: Vec<WebhookSecret>) -> Result<Self, SecretError> {
+        if secrets.is_empty() {
+            return Err(SecretError::None);
+        }
+        Ok(Self(secrets))
+    }
+
+    /// How many signatures each message carries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never true: there is always at least one secret.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// One or more secrets separated by whitespace.
     pub fn parse(text: &str) -> Result<Self, SecretError> {
         let secrets = text
             .split_whitespace()
@@ -127,6 +159,20 @@ mod tests {
         assert_ne!(
             keys.sign(SPEC_ID, SPEC_TIMESTAMP + 1, SPEC_BODY),
             SPEC_SIGNATURE
+        );
+    }
+
+    #[test]
+    fn a_random_secret_reads_back_from_its_text_and_differs_each_time() {
+        let one = WebhookSecret::random().unwrap();
+        let text = one.expose();
+        assert!(text.starts_with("whsec_"), "{text}");
+        assert_eq!(WebhookSecret::parse(&text).unwrap(), one);
+        assert_ne!(WebhookSecret::random().unwrap(), one);
+        assert_eq!(
+            format!("{one:?}"),
+            "WebhookSecret(…)",
+            "Debug never shows a secret"
         );
     }
 

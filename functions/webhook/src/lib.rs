@@ -1,5 +1,6 @@
-//! Triggered by the webhook queue: one attempt per message. A due attempt is signed and
-//! sent ([`ferrotype_notify::delivery`]); its outcome is kept on the job (the status
+//! Triggered by the webhook queue: one attempt per message. A due attempt is signed with
+//! the job owner's secrets only ([`ferrotype_notify::secrets`]: the current one and a
+//! previous one still in its overlap) and sent ([`ferrotype_notify::delivery`]); its outcome is kept on the job (the status
 //! document shows it), and a failed one is queued again for the next time on the schedule.
 //! An attempt not yet due goes back to the queue with the time left (SQS holds a message
 //! 15 minutes at most).
@@ -12,8 +13,8 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent
 use ferrotype_notify::attempt::{WebhookAttempt, WebhookQueue};
 use ferrotype_notify::delivery::{Outcome, Sender};
 use ferrotype_notify::schedule::RetrySchedule;
-use ferrotype_notify::secrets::SecretSource;
-use ferrotype_service::domain::{DeliveryState, JobStatus, WebhookDelivery};
+use ferrotype_notify::secrets::SigningSecrets;
+use ferrotype_service::domain::{CallerId, DeliveryState, JobStatus, WebhookDelivery};
 use ferrotype_service::store::{DisplayErrorContext, JobTable};
 use futures_util::stream::{self, StreamExt};
 use time::OffsetDateTime;
@@ -23,10 +24,14 @@ use tracing::{error, info, warn, Instrument};
 pub struct App {
     pub jobs: JobTable,
     pub queue: WebhookQueue,
-    pub secrets: SecretSource,
+    /// Each caller's signing secrets, decrypted and kept a short while.
+    pub secrets: SigningSecrets,
     pub sender: Sender,
     pub schedule: RetrySchedule,
 }
+
+/// The callers whose decrypted secrets one instance keeps at most.
+pub const SECRET_CACHE_CALLERS: usize = 1000;
 
 /// Attempts sent at once. Each is bounded by the sender's timeout, so a batch of ten takes
 /// at most about one timeout.
@@ -87,17 +92,19 @@ async fn run(app: &App, attempt: WebhookAttempt) -> Result<(), String> {
         .await
         .map_err(|err| DisplayErrorContext(&err).to_string())?;
     // A job deleted (or erased) since, or with no receiver, is told nothing more.
-    let Some(url) = job
+    let Some((owner, url)) = job
         .filter(|job| job.status != JobStatus::Deleted)
-        .and_then(|job| job.notify)
-        .and_then(|notify| notify.callback_url)
+        .and_then(|job| Some((job.owner, job.notify?.callback_url?)))
     else {
         info!("the job is gone: no webhook");
         return Ok(());
     };
+    // Signed for its owner only: a receiver that knows another caller's secret cannot
+    // verify it. A job from before callers belongs to the anonymous caller.
+    let owner = owner.unwrap_or_else(CallerId::anonymous);
     let keys = app
         .secrets
-        .keys()
+        .keys(&owner, now)
         .await
         .map_err(|err| DisplayErrorContext(&err).to_string())?;
     let id = attempt.payload.message_id();

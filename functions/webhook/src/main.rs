@@ -1,7 +1,7 @@
 use aws_config::BehaviorVersion;
 use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_notify::attempt::WebhookQueue;
-use ferrotype_notify::secrets::SecretSource;
+use ferrotype_notify::secrets::{SigningSecrets, WebhookSecrets};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
@@ -18,12 +18,16 @@ async fn main() -> Result<(), Error> {
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let clients = Clients::from_config(&config, false);
     let app = App {
-        jobs: JobTable::new(clients.dynamodb, settings.resources.table),
+        jobs: JobTable::new(clients.dynamodb.clone(), settings.resources.table),
         queue: WebhookQueue::new(clients.sqs, settings.webhook_queue_url),
-        secrets: SecretSource::new(
-            aws_sdk_secretsmanager::Client::new(&config),
-            settings.secret_id,
-            settings.secret_refresh,
+        secrets: SigningSecrets::new(
+            WebhookSecrets::new(
+                clients.dynamodb.clone(),
+                aws_sdk_kms::Client::new(&config),
+                settings.secrets,
+            ),
+            settings.secret_cache,
+            webhook::SECRET_CACHE_CALLERS,
         ),
         sender: settings.sender,
         schedule: settings.schedule,

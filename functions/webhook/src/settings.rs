@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use ferrotype_notify::delivery::Sender;
 use ferrotype_notify::schedule::RetrySchedule;
+use ferrotype_notify::secrets::SecretStoreSettings;
 use ferrotype_service::config::{receiver_policy, ConfigError, Env, Resources};
 
 /// Everything the webhook function reads from the environment.
@@ -13,9 +14,11 @@ pub struct Settings {
     /// Where the data is; this function uses only the table (each job's delivery state).
     pub resources: Resources,
     pub webhook_queue_url: String,
-    /// The Secrets Manager secret holding the `whsec_` secrets.
-    pub secret_id: String,
-    pub secret_refresh: Duration,
+    /// Each caller's signing secrets (the table and the KMS key).
+    pub secrets: SecretStoreSettings,
+    /// How long a caller's decrypted secrets are kept: a rotation reaches signing within
+    /// this (`WEBHOOK_SECRET_CACHE_SECONDS`, 60).
+    pub secret_cache: Duration,
     pub sender: Sender,
     pub schedule: RetrySchedule,
 }
@@ -34,10 +37,8 @@ impl Settings {
         Ok(Self {
             resources,
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
-            secret_id: env.required("WEBHOOK_SECRET_ID")?,
-            secret_refresh: Duration::from_secs(
-                env.positive("WEBHOOK_SECRET_REFRESH_SECONDS", 300u64)?,
-            ),
+            secrets: SecretStoreSettings::from_env(env)?,
+            secret_cache: Duration::from_secs(env.positive("WEBHOOK_SECRET_CACHE_SECONDS", 60u64)?),
             sender: Sender {
                 policy: receiver_policy(env)?,
                 timeout: Duration::from_secs(env.positive("WEBHOOK_TIMEOUT_SECONDS", 15u64)?),
@@ -51,11 +52,12 @@ impl Settings {
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 4] = [
+    const BASE: [(&str, &str); 5] = [
         ("BUCKET_NAME", "b"),
         ("TABLE_NAME", "t"),
         ("WEBHOOK_QUEUE_URL", "http://q"),
-        ("WEBHOOK_SECRET_ID", "secret"),
+        ("WEBHOOK_SECRETS_TABLE", "secrets"),
+        ("WEBHOOK_SECRETS_KEY_ID", "alias/k"),
     ];
 
     fn with(extra: &[(&'static str, &'static str)]) -> Result<Settings, ConfigError> {
@@ -68,8 +70,9 @@ mod tests {
     fn unset_knobs_take_their_defaults() {
         let settings = with(&[]).unwrap();
         assert_eq!(settings.resources.table, "t");
-        assert_eq!(settings.secret_id, "secret");
-        assert_eq!(settings.secret_refresh, Duration::from_secs(300));
+        assert_eq!(settings.secrets.table, "secrets");
+        assert_eq!(settings.secrets.key_id, "alias/k");
+        assert_eq!(settings.secret_cache, Duration::from_secs(60));
         assert_eq!(settings.sender.timeout, Duration::from_secs(15));
         assert!(!settings.sender.policy.allow_local);
         assert_eq!(settings.schedule, RetrySchedule::standard());
@@ -91,7 +94,7 @@ mod tests {
         for (name, value) in [
             ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "1,,2"),
             ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "-1"),
-            ("WEBHOOK_SECRET_REFRESH_SECONDS", "0"),
+            ("WEBHOOK_SECRET_CACHE_SECONDS", "0"),
             ("WEBHOOK_TIMEOUT_SECONDS", "0"),
             ("WEBHOOK_TIMEOUT_SECONDS", "soon"),
             ("WEBHOOK_LOCAL_RECEIVERS", "yes"),
@@ -103,7 +106,12 @@ mod tests {
 
     #[test]
     fn a_missing_queue_or_secret_is_named() {
-        for missing in ["TABLE_NAME", "WEBHOOK_QUEUE_URL", "WEBHOOK_SECRET_ID"] {
+        for missing in [
+            "TABLE_NAME",
+            "WEBHOOK_QUEUE_URL",
+            "WEBHOOK_SECRETS_TABLE",
+            "WEBHOOK_SECRETS_KEY_ID",
+        ] {
             let pairs: Vec<_> = BASE.into_iter().filter(|(k, _)| *k != missing).collect();
             let err = Settings::from_env(&Env::from_pairs(&pairs)).unwrap_err();
             assert!(

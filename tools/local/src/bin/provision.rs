@@ -19,10 +19,6 @@ struct Args {
     /// Receives before a message moves to the dead-letter queue.
     #[arg(long, default_value_t = 5)]
     max_receive_count: u32,
-    /// Also write the webhook signing secret (`whsec_…`, what a receiver verifies with) to
-    /// this file, for `make dev` to show.
-    #[arg(long)]
-    webhook_secret_file: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -39,9 +35,6 @@ async fn main() -> anyhow::Result<()> {
     let notifications =
         provision_notifications(&NotificationClients::new(&config), &args.prefix).await?;
     print!("{}", notifications.env_lines());
-    if let Some(path) = &args.webhook_secret_file {
-        std::fs::write(path, format!("{}\n", notifications.webhook_secret))?;
-    }
     // The sweeper's in-flight window follows the local queue, as template.yaml's does.
     println!("RESEND_AFTER_SECONDS={}", queue.in_flight_secs());
     Ok(())
