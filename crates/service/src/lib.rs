@@ -14,11 +14,13 @@
 //! - [`direct_upload`]: whether a direct upload's object becomes a job (ingest, sweeper).
 //! - [`metrics`]: what the service counts (CloudWatch embedded metrics).
 //! - [`aws`]: building the SDK clients once, at init.
+//! - [`logging`]: the functions' log filter, never at `trace` (raw events carry credentials).
 
 pub mod aws;
 pub mod config;
 pub mod direct_upload;
 pub mod domain;
+pub mod logging;
 pub mod metrics;
 pub mod problem;
 pub mod routes;

@@ -5,11 +5,11 @@ use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobQueue, JobTable};
 use ingest::settings::Settings;
-use lambda_runtime::{tracing, Error, LambdaEvent};
+use lambda_runtime::{Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let collector = metrics::collector("ingest")?;
     let settings = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;

@@ -3,12 +3,12 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use ferrotype_service::store::{ImageStore, JobTable};
-use lambda_runtime::{tracing, Error, LambdaEvent};
+use lambda_runtime::{Error, LambdaEvent};
 use processor::settings::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let collector = metrics::collector("processor")?;
     let Settings { resources, handler } = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;

@@ -2,12 +2,12 @@ use ferrotype_access::Gate;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::store::{ImageStore, JobTable};
-use lambda_http::{run, service_fn, tracing, Error, Request};
+use lambda_http::{run, service_fn, Error, Request};
 use status::settings::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let Settings {
         resources,
         access,

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let collector = metrics::collector("sweeper")?;
     let settings = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;

@@ -3,12 +3,12 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
-use lambda_http::{tracing, Error, Request};
+use lambda_http::{Error, Request};
 use upload::settings::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let collector = metrics::collector("upload")?;
     let Settings {
         resources,
