@@ -60,7 +60,7 @@ where
     let claim = app
         .idempotency
         .claim(
-            caller.as_str(),
+            caller,
             &key,
             &fingerprint,
             OffsetDateTime::now_utc(),
@@ -80,7 +80,7 @@ where
             let reclaimed = app
                 .idempotency
                 .reclaim(
-                    caller.as_str(),
+                    caller,
                     &key,
                     &fingerprint,
                     &stored,
@@ -108,12 +108,12 @@ where
     if response.status().is_server_error() || response.status() == StatusCode::TOO_MANY_REQUESTS {
         // Nothing was kept (the writes were undone, or the quota refused it): a retry should
         // be handled afresh.
-        if let Err(err) = app.idempotency.release(caller.as_str(), &key).await {
+        if let Err(err) = app.idempotency.release(caller, &key).await {
             warn!(idempotency_key = %key, error = %DisplayErrorContext(&err), "could not release an idempotency key");
         }
     } else if let Err(err) = app
         .idempotency
-        .complete(caller.as_str(), &key, &stored(&response, id))
+        .complete(caller, &key, &stored(&response, id))
         .await
     {
         // The client still gets its answer; a retry is refused (409) until the claim's hold

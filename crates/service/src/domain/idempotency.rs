@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::JobId;
+use super::{CallerId, JobId};
 use sha2::{Digest, Sha256};
 
 /// A client's idempotency key, validated.
@@ -60,6 +60,34 @@ impl IdempotencyKey {
 impl fmt::Display for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Where a caller's key is kept: SHA-256 over the caller and the key, each prefixed with its
+/// length, so no pair can stand for another. (The form before it, `{caller}#{key}`, was
+/// ambiguous: a token subject or issuer holding `#` could name another caller's key. Keys
+/// stored in that form are never read again and expire within [`crate::store::KEY_LIFETIME`].)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScopedKey(String);
+
+impl ScopedKey {
+    /// Sets the stored form apart from the old `{caller}#{key}` one, whose callers begin
+    /// `oidc:`, `key:` or `anonymous`.
+    const PREFIX: &'static str = "sha256:";
+
+    pub fn of(caller: &CallerId, key: &IdempotencyKey) -> Self {
+        let mut hash = Sha256::new();
+        for part in [caller.as_str(), key.as_str()] {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part.as_bytes());
+        }
+        let digest = hash.finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Self(format!("{}{hex}", Self::PREFIX))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -146,6 +174,33 @@ mod tests {
         for bad in ["\"unterminated", "two words", "caf\u{e9}", "\"x\" junk"] {
             assert!(IdempotencyKey::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_key_is_kept_apart_from_another_callers_even_where_the_old_form_collided() {
+        // A subject holding '#': under `{caller}#{key}` both read
+        // `oidc:https://id.example#alice#b#c`, so one caller's key was another's.
+        let alice = CallerId::of_token("https://id.example", "alice");
+        let mallory = CallerId::of_token("https://id.example", "alice#b");
+        let theirs = IdempotencyKey::parse("b#c").unwrap();
+        let mine = IdempotencyKey::parse("c").unwrap();
+        assert_eq!(
+            format!("{alice}#{theirs}"),
+            format!("{mallory}#{mine}"),
+            "the old form collided"
+        );
+        assert_ne!(
+            ScopedKey::of(&alice, &theirs),
+            ScopedKey::of(&mallory, &mine)
+        );
+        // The same caller and key always make the same stored key, and nothing of either
+        // is readable in it.
+        let kept = ScopedKey::of(&alice, &theirs);
+        assert_eq!(kept, ScopedKey::of(&alice, &theirs));
+        assert!(kept.as_str().starts_with("sha256:") && kept.as_str().len() == 7 + 64);
+        assert!(!kept.as_str().contains("alice"));
+        let key_caller = CallerId::of_key("alice").unwrap();
+        assert_ne!(kept, ScopedKey::of(&key_caller, &theirs));
     }
 
     #[test]

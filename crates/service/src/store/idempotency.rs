@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
 use super::{is_condition_failure, StoreError};
-use crate::domain::{Fingerprint, IdempotencyKey, StoredResponse};
+use crate::domain::{CallerId, Fingerprint, IdempotencyKey, ScopedKey, StoredResponse};
 
 /// Idempotency keys in their own DynamoDB table (partition key `key`, TTL `expires_at`):
 /// the first request with a key claims it, and its answer is kept for every retry.
@@ -50,16 +50,16 @@ impl IdempotencyStore {
         }
     }
 
-    fn item_key(scope: &str, key: &IdempotencyKey) -> AttributeValue {
-        // The scope (the caller, once there are callers) comes first and has no '#'.
-        s(format!("{scope}#{key}"))
+    /// Each caller's keys apart from every other's ([`ScopedKey`]).
+    fn item_key(caller: &CallerId, key: &IdempotencyKey) -> AttributeValue {
+        s(ScopedKey::of(caller, key).as_str())
     }
 
     /// A write of `key` as in flight for the request with `fingerprint`, held for `hold`
     /// and kept for [`KEY_LIFETIME`]; the caller adds its condition.
     fn put_in_flight(
         &self,
-        scope: &str,
+        caller: &CallerId,
         key: &IdempotencyKey,
         fingerprint: &Fingerprint,
         now: OffsetDateTime,
@@ -69,7 +69,7 @@ impl IdempotencyStore {
         self.client
             .put_item()
             .table_name(&self.table)
-            .item("key", Self::item_key(scope, key))
+            .item("key", Self::item_key(caller, key))
             .item("fingerprint", s(fingerprint.as_str()))
             .item("state", s(IN_FLIGHT))
             .item("held_until", n(now_epoch + hold.as_secs() as i64))
@@ -81,7 +81,7 @@ impl IdempotencyStore {
     /// timeout); after it, a retry of the same request takes the key over.
     pub async fn claim(
         &self,
-        scope: &str,
+        caller: &CallerId,
         key: &IdempotencyKey,
         fingerprint: &Fingerprint,
         now: OffsetDateTime,
@@ -89,7 +89,7 @@ impl IdempotencyStore {
     ) -> Result<Claim, StoreError> {
         let now_epoch = now.unix_timestamp();
         let result = self
-            .put_in_flight(scope, key, fingerprint, now, hold)
+            .put_in_flight(caller, key, fingerprint, now, hold)
             .condition_expression(
                 "attribute_not_exists(#key) OR expires_at <= :now \
                  OR (#state = :in_flight AND held_until <= :now AND fingerprint = :fingerprint)",
@@ -110,7 +110,7 @@ impl IdempotencyStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key("key", Self::item_key(scope, key))
+            .key("key", Self::item_key(caller, key))
             .consistent_read(true)
             .send()
             .await
@@ -143,7 +143,7 @@ impl IdempotencyStore {
     /// first (it is then in flight, or answered anew).
     pub async fn reclaim(
         &self,
-        scope: &str,
+        caller: &CallerId,
         key: &IdempotencyKey,
         fingerprint: &Fingerprint,
         seen: &StoredResponse,
@@ -152,7 +152,7 @@ impl IdempotencyStore {
     ) -> Result<bool, StoreError> {
         let seen = serde_json::to_string(seen).map_err(StoreError::Stored)?;
         let result = self
-            .put_in_flight(scope, key, fingerprint, now, hold)
+            .put_in_flight(caller, key, fingerprint, now, hold)
             .condition_expression(
                 "fingerprint = :fingerprint AND #state = :done AND #response = :seen",
             )
@@ -173,7 +173,7 @@ impl IdempotencyStore {
     /// Keeps the answer to the request that claimed `key`.
     pub async fn complete(
         &self,
-        scope: &str,
+        caller: &CallerId,
         key: &IdempotencyKey,
         response: &StoredResponse,
     ) -> Result<(), StoreError> {
@@ -181,7 +181,7 @@ impl IdempotencyStore {
         self.client
             .update_item()
             .table_name(&self.table)
-            .key("key", Self::item_key(scope, key))
+            .key("key", Self::item_key(caller, key))
             .update_expression("SET #state = :done, #response = :response REMOVE held_until")
             .expression_attribute_names("#state", "state")
             .expression_attribute_names("#response", "response")
@@ -194,11 +194,11 @@ impl IdempotencyStore {
     }
 
     /// Gives `key` up after a failure on our side, so that a retry is handled afresh.
-    pub async fn release(&self, scope: &str, key: &IdempotencyKey) -> Result<(), StoreError> {
+    pub async fn release(&self, caller: &CallerId, key: &IdempotencyKey) -> Result<(), StoreError> {
         self.client
             .delete_item()
             .table_name(&self.table)
-            .key("key", Self::item_key(scope, key))
+            .key("key", Self::item_key(caller, key))
             .condition_expression("#state = :in_flight")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":in_flight", s(IN_FLIGHT))
