@@ -216,3 +216,133 @@ pub fn intercepted(clients: &Clients, interceptor: impl Intercept + Clone + 'sta
         credentials: clients.credentials.clone(),
     }
 }
+
+/// Answers SES's `SendEmail` to `address` as SES would refuse it, in place of the
+/// emulator (which then never sees the message): by default `400 MessageRejected`, as in an
+/// account that may not send to the address (a sandbox account, an unverified recipient).
+/// Other messages are untouched. Counts what it refused.
+#[derive(Debug, Clone)]
+pub struct SesRefusal {
+    address: String,
+    status: u16,
+    error_type: &'static str,
+    /// How many more to refuse; `None`: all.
+    remaining: Option<Arc<AtomicUsize>>,
+    pub refused: Arc<AtomicUsize>,
+}
+
+/// Marks a request that [`SesRefusal`] answers.
+#[derive(Debug)]
+struct Refuse;
+
+impl aws_smithy_types::config_bag::Storable for Refuse {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+impl SesRefusal {
+    /// Every message to `address` refused for good (`400 MessageRejected`).
+    pub fn rejecting(address: impl Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            status: 400,
+            error_type: "MessageRejected",
+            remaining: None,
+            refused: Arc::default(),
+        }
+    }
+
+    /// The first `times` messages to `address` refused while the account's sending is
+    /// paused (`400 SendingPausedException`): a refusal that may pass later, and one the
+    /// SDK does not retry itself.
+    pub fn pausing(address: impl Into<String>, times: usize) -> Self {
+        Self {
+            status: 400,
+            error_type: "SendingPausedException",
+            remaining: Some(Arc::new(AtomicUsize::new(times))),
+            ..Self::rejecting(address)
+        }
+    }
+
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    /// `client` with this refusal added.
+    pub fn client(&self, client: &aws_sdk_sesv2::Client) -> aws_sdk_sesv2::Client {
+        aws_sdk_sesv2::Client::from_conf(
+            client
+                .config()
+                .to_builder()
+                .interceptor(self.clone())
+                .build(),
+        )
+    }
+
+    fn take(&self) -> bool {
+        match &self.remaining {
+            None => true,
+            Some(left) => left
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                .is_ok(),
+        }
+    }
+}
+
+impl Intercept for SesRefusal {
+    fn name(&self) -> &'static str {
+        "SesRefusal"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request();
+        let to_address = request.uri().ends_with("/v2/email/outbound-emails")
+            && request
+                .body()
+                .bytes()
+                .is_some_and(|body| String::from_utf8_lossy(body).contains(&self.address));
+        if to_address && self.take() {
+            cfg.interceptor_state().store_put(Refuse);
+            // Somewhere the emulator sends nothing from; its answer is replaced below.
+            let uri = request
+                .uri()
+                .replace("/v2/email/outbound-emails", "/v2/email/refused");
+            context.request_mut().set_uri(uri)?;
+        }
+        Ok(())
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextMut<
+            '_,
+        >,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg.load::<Refuse>().is_none() {
+            return Ok(());
+        }
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        let body = format!(
+            r#"{{"message":"Email address is not verified. The following identities failed the check in region US-EAST-1: {}"}}"#,
+            self.address
+        );
+        let mut response = aws_smithy_runtime_api::http::Response::new(
+            aws_smithy_runtime_api::http::StatusCode::try_from(self.status)?,
+            aws_smithy_types::body::SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("content-type", "application/json");
+        response
+            .headers_mut()
+            .insert("x-amzn-errortype", self.error_type);
+        *context.response_mut() = response;
+        Ok(())
+    }
+}

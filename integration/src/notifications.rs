@@ -125,8 +125,9 @@ impl Notifications {
         )
     }
 
-    /// Runs the processor, the notifier (through the stream) and, when given, the webhook
-    /// sender until a round finds nothing more to do; panics after `rounds`.
+    /// Runs the processor, the notifier (through the stream and the notice queue) and,
+    /// when given, the webhook sender until a round finds nothing more to do; panics after
+    /// `rounds`.
     pub async fn settle(
         &self,
         stack: &TestStack,
@@ -134,6 +135,19 @@ impl Notifications {
         webhook: Option<&webhook::App>,
         rounds: usize,
     ) {
+        if !self.try_settle(stack, notifier, webhook, rounds).await {
+            panic!("the jobs and their notifications did not settle in {rounds} rounds");
+        }
+    }
+
+    /// As [`Self::settle`]; `false` when `rounds` were not enough.
+    pub async fn try_settle(
+        &self,
+        stack: &TestStack,
+        notifier: &notifier::App,
+        webhook: Option<&webhook::App>,
+        rounds: usize,
+    ) -> bool {
         let processor = stack.processor_app();
         let mut stream = self.stream_bridge(stack, notifier).await;
         for _ in 0..rounds {
@@ -165,10 +179,10 @@ impl Notifications {
                 None => 0,
             };
             if processed == 0 && told == 0 && retried == 0 && attempted == 0 {
-                return;
+                return true;
             }
         }
-        panic!("the jobs and their notifications did not settle in {rounds} rounds");
+        false
     }
 }
 
@@ -183,6 +197,11 @@ impl TestStack {
     pub async fn notice_bridge<'a>(&self, app: &'a notifier::App) -> Bridge<NoticesInProcess<'a>> {
         self.bridge_on(&self.stack.notice_queue_url, NoticesInProcess(app))
             .await
+    }
+
+    /// Messages on the notice queue, visible, delayed or in flight.
+    pub async fn notice_retries(&self) -> usize {
+        self.messages_on(&self.stack.notice_queue_url).await
     }
 
     /// Messages on the webhook queue, visible, delayed or in flight.
@@ -221,6 +240,8 @@ impl Invoke for WebhookInProcess<'_> {
 /// One request a receiver got.
 #[derive(Debug, Clone)]
 pub struct Received {
+    /// When it arrived.
+    pub at: std::time::SystemTime,
     pub path: String,
     pub headers: HeaderMap,
     pub body: String,
@@ -298,6 +319,7 @@ async fn hook(
     let answer = {
         let mut state = state.lock().unwrap();
         state.received.push(Received {
+            at: std::time::SystemTime::now(),
             path: "/hook".into(),
             headers,
             body,
@@ -322,6 +344,7 @@ async fn moved(
     body: Bytes,
 ) -> (StatusCode, [(&'static str, &'static str); 1]) {
     state.lock().unwrap().received.push(Received {
+        at: std::time::SystemTime::now(),
         path: "/moved".into(),
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),

@@ -588,3 +588,140 @@ fn worker_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("the running binary's path");
     exe.with_file_name("reliability-worker")
 }
+
+/// One caller's e-mail refused by SES (a sandbox account, an unverified address), its job
+/// first in the stream among `jobs` jobs that each name a webhook receiver and an e-mail:
+/// every other job's webhooks still arrive, once each, and as soon as in a run without
+/// the refusal (median and worst within 1 s of it).
+pub async fn stalled_stream(jobs: usize) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(format!(
+        "1 e-mail SES refuses, ahead of {} other jobs in the stream",
+        jobs - 1
+    ));
+    let clean = notification_delays(jobs, false).await;
+    let poisoned = notification_delays(jobs, true).await;
+    let ms = |d: Duration| d.as_millis();
+    report.figure("median delay clean (ms)", ms(clean.median()));
+    report.figure("median delay poisoned (ms)", ms(poisoned.median()));
+    report.figure("worst delay clean (ms)", ms(clean.worst()));
+    report.figure("worst delay poisoned (ms)", ms(poisoned.worst()));
+    report.figure("refusals", poisoned.refused);
+    report.expect("clean run settled", clean.settled as usize, 1);
+    report.expect("poisoned run settled", poisoned.settled as usize, 1);
+    report.expect("others told once (clean)", clean.told_once, jobs - 1);
+    report.expect("others told once (poisoned)", poisoned.told_once, jobs - 1);
+    report.expect("refused e-mail tried", poisoned.refused, 1);
+    report.expect("refusal kept on its job", poisoned.refusal_kept as usize, 1);
+    let within = |a: Duration, b: Duration| a <= b + Duration::from_secs(1);
+    report.expect(
+        "poisoned median within 1 s of clean",
+        within(poisoned.median(), clean.median()) as usize,
+        1,
+    );
+    report.expect(
+        "poisoned worst within 1 s of clean",
+        within(poisoned.worst(), clean.worst()) as usize,
+        1,
+    );
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// What one run of [`stalled_stream`] measured about the jobs after the first.
+struct Delays {
+    /// From each job's completion to its `image.completed` webhook's arrival.
+    delays: Vec<Duration>,
+    told_once: usize,
+    refused: usize,
+    refusal_kept: bool,
+    settled: bool,
+}
+
+impl Delays {
+    fn median(&self) -> Duration {
+        let mut sorted = self.delays.clone();
+        sorted.sort();
+        sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+    }
+
+    fn worst(&self) -> Duration {
+        self.delays.iter().max().copied().unwrap_or_default()
+    }
+}
+
+async fn notification_delays(jobs: usize, poison: bool) -> Delays {
+    use crate::faults::SesRefusal;
+    use crate::notifications::{Notifications, Receiver};
+    use ferrotype_notify::email::Mailer;
+    use ferrotype_service::domain::{NoticeChannel, NoticeState};
+    use lambda_http::RequestExt;
+
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let receiver = Receiver::start().await;
+    let refused = "nobody@unverified.example";
+    let refusal = SesRefusal::rejecting(refused);
+    let mut notifier = notify.notifier_app(&stack);
+    notifier.mailer = Some(Mailer::new(
+        refusal.client(&aws_sdk_sesv2::Client::new(&notify.config)),
+        notify.resources.email_from.clone(),
+        "https://api.ferrotype.test".into(),
+    ));
+    let upload = stack.upload_app();
+    let photo = tiny_photo();
+    let mut ids = Vec::new();
+    for i in 0..jobs {
+        let email = match (poison, i) {
+            (true, 0) => refused.to_string(),
+            _ => format!("user{i}@example.com"),
+        };
+        let query = std::collections::HashMap::from([
+            ("callback_url".to_string(), format!("{}/hook", receiver.url)),
+            ("notify_email".to_string(), email),
+        ]);
+        let request = post_image("image/jpeg", photo.clone()).with_query_string_parameters(query);
+        let response = upload::handle(&upload, request).await;
+        assert_eq!(response.status(), 202, "{:?}", response.body());
+        ids.push(JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap());
+    }
+    let webhook = notify.webhook_app(
+        &stack,
+        ferrotype_notify::schedule::RetrySchedule::standard(),
+        Duration::from_secs(5),
+    );
+    let settled = notify
+        .try_settle(&stack, &notifier, Some(&webhook), 200)
+        .await;
+
+    let received = receiver.received();
+    let mut delays = Vec::new();
+    let mut told_once = 0;
+    for id in &ids[1..] {
+        let completed: Vec<_> = received
+            .iter()
+            .filter(|r| {
+                let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+                body["data"]["id"] == id.to_string().as_str() && body["type"] == "image.completed"
+            })
+            .collect();
+        if completed.len() == 1 {
+            told_once += 1;
+            let record = stack.jobs().get(*id).await.unwrap().unwrap();
+            let done = std::time::SystemTime::from(record.updated_at);
+            delays.push(completed[0].at.duration_since(done).unwrap_or_default());
+        }
+    }
+    let first = stack.jobs().get(ids[0]).await.unwrap().unwrap();
+    let refusal_kept = first
+        .notices
+        .and_then(|notices| notices.get(&NoticeChannel::Email).cloned())
+        .is_some_and(|email| email.state == NoticeState::Failed);
+    Delays {
+        delays,
+        told_once,
+        refused: refusal.refused(),
+        refusal_kept,
+        settled,
+    }
+}

@@ -109,3 +109,44 @@ impl Mailer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sesv2::error::ErrorMetadata;
+    use aws_sdk_sesv2::types::error::{MessageRejected, SendingPausedException};
+
+    fn meta(code: &str) -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code(code)
+            .message("Email address is not verified: ann@example.com")
+            .build()
+    }
+
+    #[test]
+    fn a_rejected_address_is_permanent_and_named_by_code_only() {
+        let err = EmailError::Send(Box::new(aws_sdk_sesv2::Error::MessageRejected(
+            MessageRejected::builder()
+                .meta(meta("MessageRejected"))
+                .build(),
+        )));
+        let failure = err.failure();
+        assert!(matches!(failure, Failure::Permanent(_)), "{failure:?}");
+        assert!(failure.reason().contains("MessageRejected"));
+        assert!(!failure.reason().contains("ann@example.com"));
+    }
+
+    #[test]
+    fn a_paused_account_may_pass_later_and_a_message_that_cannot_be_built_never() {
+        let paused = EmailError::Send(Box::new(aws_sdk_sesv2::Error::SendingPausedException(
+            SendingPausedException::builder()
+                .meta(meta("SendingPausedException"))
+                .build(),
+        )));
+        assert!(matches!(paused.failure(), Failure::Transient(_)));
+        let built = EmailError::Build(aws_sdk_sesv2::error::BuildError::missing_field(
+            "data", "no text",
+        ));
+        assert!(matches!(built.failure(), Failure::Permanent(_)));
+    }
+}

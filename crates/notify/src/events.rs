@@ -124,3 +124,31 @@ impl EventBus {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(code: &str) -> EventError {
+        EventError::Refused {
+            bus: "b".into(),
+            code: code.into(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn throttling_and_internal_failures_may_pass_later_and_the_rest_do_not() {
+        assert!(matches!(
+            refused("ThrottlingException").failure(),
+            Failure::Transient(_)
+        ));
+        assert!(matches!(
+            refused("InternalFailure").failure(),
+            Failure::Transient(_)
+        ));
+        let failure = refused("MalformedDetail").failure();
+        assert!(matches!(failure, Failure::Permanent(_)), "{failure:?}");
+        assert!(failure.reason().contains("MalformedDetail"));
+    }
+}

@@ -13,6 +13,7 @@ enum Scenario {
     UploadFaults,
     Poison,
     DirectUploads,
+    StalledStream,
 }
 
 #[derive(Parser)]
@@ -30,9 +31,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let (dup, kill, faults, good, poison, direct) = match args.scale {
-        Scale::Full => (1000, 500, 500, 450, 50, 500),
-        Scale::Ci => (200, 100, 200, 90, 10, 100),
+    let (dup, kill, faults, good, poison, direct, stream) = match args.scale {
+        Scale::Full => (1000, 500, 500, 450, 50, 500, 100),
+        Scale::Ci => (200, 100, 200, 90, 10, 100, 30),
     };
     let wanted = |scenario| args.only.is_empty() || args.only.contains(&scenario);
     let mut reports = Vec::new();
@@ -42,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::UploadFaults,
         Scenario::Poison,
         Scenario::DirectUploads,
+        Scenario::StalledStream,
     ] {
         if !wanted(scenario) {
             continue;
@@ -52,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
             Scenario::UploadFaults => reliability::upload_faults(faults, 0.05, 4).await,
             Scenario::Poison => reliability::poison_messages(good, poison, 4).await,
             Scenario::DirectUploads => reliability::direct_uploads(direct, 3, direct / 10, 4).await,
+            Scenario::StalledStream => reliability::stalled_stream(stream).await,
         };
         eprintln!(
             "{}: {}",

@@ -14,6 +14,7 @@ mod flow;
 mod idempotency;
 mod limits;
 mod live;
+mod notices;
 mod notifications;
 mod openapi;
 mod recovery;

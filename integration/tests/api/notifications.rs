@@ -22,7 +22,10 @@ fn photo() -> Vec<u8> {
 }
 
 /// `POST /images?callback_url=…&notify_email=…`.
-fn upload_notifying(callback_url: &str, notify_email: Option<&str>) -> lambda_http::Request {
+pub(crate) fn upload_notifying(
+    callback_url: &str,
+    notify_email: Option<&str>,
+) -> lambda_http::Request {
     let mut query = HashMap::from([("callback_url".to_string(), callback_url.to_string())]);
     if let Some(email) = notify_email {
         query.insert("notify_email".into(), email.into());
@@ -390,7 +393,7 @@ async fn drain(stack: &TestStack, queue_url: &str) -> Vec<serde_json::Value> {
 }
 
 /// The e-mails the emulator's SES sent about job `id`, as text (moto's model data).
-async fn sent_emails(id: &str) -> Vec<String> {
+pub(crate) async fn sent_emails(id: &str) -> Vec<String> {
     let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap();
     let data: serde_json::Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
         .await

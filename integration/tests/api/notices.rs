@@ -1,0 +1,178 @@
+//! The e-mail and the event when they fail: the notifier keeps a refusal on its job and
+//! skips it, retries anything else from the notice queue, and the stream, which carries
+//! every caller's jobs, goes on. SES's refusals are injected into the real SDK client
+//! (`SesRefusal`); everything else runs against the emulator.
+
+use std::collections::HashMap;
+
+use ferrotype_notify::email::Mailer;
+use ferrotype_service::domain::{JobId, NoticeChannel, NoticeState};
+use integration::faults::SesRefusal;
+use integration::notifications::{Notifications, Receiver};
+use integration::{get_status, json, TestStack};
+
+use crate::notifications::{sent_emails, upload_notifying};
+
+/// The notifier of `notify`'s stack, its e-mail sent through `refusal`.
+fn notifier_refusing(
+    stack: &TestStack,
+    notify: &Notifications,
+    refusal: &SesRefusal,
+) -> notifier::App {
+    let mut app = notify.notifier_app(stack);
+    let ses = aws_sdk_sesv2::Client::new(&notify.config);
+    app.mailer = Some(Mailer::new(
+        refusal.client(&ses),
+        notify.resources.email_from.clone(),
+        "https://api.ferrotype.test".into(),
+    ));
+    app
+}
+
+async fn upload(stack: &TestStack, callback: &str, email: &str) -> JobId {
+    let response =
+        upload::handle(&stack.upload_app(), upload_notifying(callback, Some(email))).await;
+    assert_eq!(response.status(), 202, "{:?}", response.body());
+    JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap()
+}
+
+/// The events each job's webhooks told, by job id.
+fn told(receiver: &Receiver) -> HashMap<String, Vec<String>> {
+    let mut by_job: HashMap<String, Vec<String>> = HashMap::new();
+    for delivery in receiver.received() {
+        let body: serde_json::Value = serde_json::from_str(&delivery.body).unwrap();
+        by_job
+            .entry(body["data"]["id"].as_str().unwrap().to_string())
+            .or_default()
+            .push(body["type"].as_str().unwrap().to_string());
+    }
+    for events in by_job.values_mut() {
+        events.sort();
+    }
+    by_job
+}
+
+#[tokio::test]
+async fn an_address_ses_refuses_is_kept_on_its_job_and_holds_no_other_job_back() {
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let receiver = Receiver::start().await;
+    let refused = "nobody@unverified.example";
+    let refusal = SesRefusal::rejecting(refused);
+    let notifier = notifier_refusing(&stack, &notify, &refusal);
+    let hook = format!("{}/hook", receiver.url);
+
+    // The refused job first, so every other job is behind it in the stream.
+    let poison = upload(&stack, &hook, refused).await;
+    let mut others = Vec::new();
+    for i in 0..8 {
+        others.push(upload(&stack, &hook, &format!("user{i}@example.com")).await);
+    }
+    let webhook = notify.webhook_app(
+        &stack,
+        ferrotype_notify::schedule::RetrySchedule::standard(),
+        std::time::Duration::from_secs(5),
+    );
+    // Before, the refused e-mail failed its record again and again, and no job behind it
+    // in the stream was told.
+    notify.settle(&stack, &notifier, Some(&webhook), 30).await;
+
+    // Every job, the refused one too, is told once per transition: nothing was repeated.
+    let told = told(&receiver);
+    for id in others.iter().chain([&poison]) {
+        assert_eq!(
+            told.get(&id.to_string()).map(Vec::as_slice),
+            Some(
+                &[
+                    "image.completed".to_string(),
+                    "image.processing".to_string()
+                ][..]
+            ),
+            "{id}: {told:?}"
+        );
+    }
+    for id in &others {
+        assert_eq!(sent_emails(&id.to_string()).await.len(), 1, "{id}");
+        assert!(stack
+            .jobs()
+            .get(*id)
+            .await
+            .unwrap()
+            .unwrap()
+            .notices
+            .is_none());
+    }
+
+    // The refusal was tried once (no retry fixes it) and is kept on the job, without the address.
+    assert_eq!(refusal.refused(), 1);
+    assert!(sent_emails(&poison.to_string()).await.is_empty());
+    let record = stack.jobs().get(poison).await.unwrap().unwrap();
+    let email = &record.notices.as_ref().unwrap()[&NoticeChannel::Email];
+    assert_eq!(email.state, NoticeState::Failed);
+    assert_eq!(email.attempts, 1);
+    let reason = email.last_error.as_deref().unwrap();
+    assert!(reason.contains("MessageRejected"), "{reason}");
+    assert!(!reason.contains(refused), "{reason}");
+
+    // The status document says which channel failed and why.
+    let status = json(&status::handle(&stack.status_app(), get_status(&poison.to_string())).await);
+    assert_eq!(status["status"], "completed", "{status}");
+    assert_eq!(
+        status["notifications"]["email"]["state"], "failed",
+        "{status}"
+    );
+    assert_eq!(status["notifications"]["email"]["event"], "image.completed");
+    assert!(status["notifications"].get("events").is_none(), "{status}");
+}
+
+#[tokio::test]
+async fn a_refusal_that_may_pass_is_retried_from_the_notice_queue_until_it_does() {
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let receiver = Receiver::start().await;
+    let address = "paused@example.com";
+    let refusal = SesRefusal::pausing(address, 1);
+    let notifier = notifier_refusing(&stack, &notify, &refusal);
+
+    let id = upload(&stack, &format!("{}/hook", receiver.url), address).await;
+    notify.settle(&stack, &notifier, None, 30).await;
+
+    assert_eq!(refusal.refused(), 1);
+    assert_eq!(
+        sent_emails(&id.to_string()).await.len(),
+        1,
+        "sent on the retry"
+    );
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    let email = &record.notices.as_ref().unwrap()[&NoticeChannel::Email];
+    assert_eq!(email.state, NoticeState::Delivered);
+    assert_eq!(email.attempts, 2);
+    assert_eq!(email.last_error, None);
+}
+
+#[tokio::test]
+async fn a_refusal_that_never_passes_fails_after_the_schedule_s_last_try() {
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let receiver = Receiver::start().await;
+    let address = "paused@example.com";
+    let refusal = SesRefusal::pausing(address, 100);
+    let notifier = notifier_refusing(&stack, &notify, &refusal);
+    let tries = notifier.notice_schedule.attempts();
+
+    let id = upload(&stack, &format!("{}/hook", receiver.url), address).await;
+    notify.settle(&stack, &notifier, None, 30).await;
+
+    assert_eq!(refusal.refused(), tries as usize);
+    assert!(sent_emails(&id.to_string()).await.is_empty());
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    let email = &record.notices.as_ref().unwrap()[&NoticeChannel::Email];
+    assert_eq!(email.state, NoticeState::Failed);
+    assert_eq!(email.attempts, tries);
+    assert!(email
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("SendingPausedException"));
+    assert_eq!(stack.notice_retries().await, 0);
+}
