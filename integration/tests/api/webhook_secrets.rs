@@ -456,3 +456,30 @@ async fn the_table_holds_no_secret_in_clear_and_a_ciphertext_moved_to_another_ca
     assert_eq!(plain.as_ref(), alice_now.as_bytes());
     assert!(decrypt("key:bob").await.is_err());
 }
+
+#[tokio::test]
+async fn the_sample_rotate_event_rotates_the_callers_secret() {
+    let callers = Callers::new(Duration::from_secs(3600)).await;
+    // The sample has no credential: an open gate, as with AUTH_MODE=none.
+    let app = webhook_secret::App {
+        gate: ferrotype_access::Gate::open(),
+        secrets: callers.notify.webhook_secrets(),
+        settings: callers.secrets.settings.clone(),
+    };
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/webhook-secret-rotate.json"
+    ))
+    .unwrap();
+    let event = || lambda_http::request::from_str(&text).expect("an API Gateway request");
+    let first = webhook_secret::handle(&app, event()).await;
+    assert_eq!(first.status(), 200, "{:?}", first.body());
+    let first = json(&first);
+    assert!(first.get("previous").is_none(), "the first secret has none");
+    let second = json(&webhook_secret::handle(&app, event()).await);
+    assert_eq!(second["previous"]["secret"], first["secret"]);
+    assert_eq!(
+        callers.notify.secret_of(&CallerId::anonymous()).await,
+        second["secret"].as_str().unwrap()
+    );
+}
