@@ -10,7 +10,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use ferrotype_local::bridge::HttpInvoker;
 use ferrotype_local::live::LiveGateway;
-use ferrotype_notify::live::{Connections, LiveChannel, LiveMessage, Subscriptions};
+use ferrotype_notify::live::{
+    Caps, Connections, KeyRevocations, LiveChannel, LiveMessage, Subscriptions,
+};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
@@ -24,11 +26,17 @@ pub struct LiveHarness {
     pub endpoint: String,
     config: aws_config::SdkConfig,
     table: String,
+    key_table: String,
 }
 
 impl LiveHarness {
     /// Starts the gateway and the `live` function (with `gate`) for `stack`.
     pub async fn start(stack: &TestStack, gate: ferrotype_access::Gate) -> Self {
+        Self::with_caps(stack, gate, Caps::default()).await
+    }
+
+    /// As [`LiveHarness::start`], with the live function holding subscribers to `caps`.
+    pub async fn with_caps(stack: &TestStack, gate: ferrotype_access::Gate, caps: Caps) -> Self {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let gateway_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let gateway_address = gateway_listener.local_addr().unwrap();
@@ -37,10 +45,12 @@ impl LiveHarness {
 
         let app = Arc::new(live::App {
             gate,
-            jobs: stack.jobs(),
+            jobs_table: stack.stack.table.clone(),
             live: LiveChannel {
-                subscriptions: Subscriptions::new(stack.clients.dynamodb.clone(), &table),
+                subscriptions: Subscriptions::new(stack.clients.dynamodb.clone(), &table)
+                    .with_caps(caps),
                 connections: Connections::new(&config, &endpoint),
+                keys: None,
             },
         });
         let function = Router::new().route(
@@ -65,6 +75,7 @@ impl LiveHarness {
             endpoint,
             config,
             table,
+            key_table: stack.stack.api_key_table.clone(),
         }
     }
 
@@ -73,6 +84,10 @@ impl LiveHarness {
         LiveChannel {
             subscriptions: self.subscriptions(),
             connections: Connections::new(&self.config, &self.endpoint),
+            keys: Some(KeyRevocations::new(
+                aws_sdk_dynamodb::Client::new(&self.config),
+                &self.key_table,
+            )),
         }
     }
 
@@ -132,5 +147,94 @@ impl Browser {
 
     pub async fn close(mut self) {
         self.socket.close(None).await.unwrap();
+    }
+}
+
+/// An `@connections` API on loopback that takes every post after `delay` (as a slow API
+/// Gateway would) and keeps what it was sent, by connection; connections named `gone-…`
+/// answer `410 GoneException`.
+pub struct LoopbackConnections {
+    /// The endpoint for [`Connections::new`].
+    pub endpoint: String,
+    pub received: Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<LiveMessage>>>>,
+}
+
+impl LoopbackConnections {
+    pub async fn start(delay: Duration) -> Self {
+        use axum::extract::{Path, State};
+        use axum::http::StatusCode;
+        use axum::response::IntoResponse;
+        type Received = Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<LiveMessage>>>>;
+        let received: Received = Arc::default();
+        let router = Router::new()
+            .route(
+                "/@connections/{id}",
+                post(
+                    move |State(received): State<Received>,
+                          Path(id): Path<String>,
+                          body: axum::body::Bytes| async move {
+                        tokio::time::sleep(delay).await;
+                        if id.starts_with("gone-") {
+                            return (
+                                StatusCode::GONE,
+                                [("x-amzn-errortype", "GoneException")],
+                                "{}",
+                            )
+                                .into_response();
+                        }
+                        let message = serde_json::from_slice(&body).expect("a live message");
+                        received
+                            .lock()
+                            .unwrap()
+                            .entry(id)
+                            .or_default()
+                            .push(message);
+                        StatusCode::OK.into_response()
+                    },
+                ),
+            )
+            .with_state(received.clone());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self { endpoint, received }
+    }
+
+    /// Messages posted so far, over all connections.
+    pub fn total(&self) -> usize {
+        self.received.lock().unwrap().values().map(Vec::len).sum()
+    }
+}
+
+/// Counts the DynamoDB requests sent, by operation (`X-Amz-Target` without its service
+/// prefix: `GetItem`, `BatchGetItem`, ...), to hold a route to its documented cost.
+#[derive(Debug, Clone, Default)]
+pub struct OperationCounter {
+    pub calls: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl OperationCounter {
+    /// The calls so far, by operation, and forgets them.
+    pub fn take(&self) -> std::collections::HashMap<String, usize> {
+        std::mem::take(&mut *self.calls.lock().unwrap())
+    }
+}
+
+impl aws_sdk_s3::config::Intercept for OperationCounter {
+    fn name(&self) -> &'static str {
+        "OperationCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_s3::config::RuntimeComponents,
+        _: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_sdk_s3::error::BoxError> {
+        if let Some(target) = context.request().headers().get("x-amz-target") {
+            let operation = target.rsplit('.').next().unwrap_or(target).to_string();
+            *self.calls.lock().unwrap().entry(operation).or_default() += 1;
+        }
+        Ok(())
     }
 }

@@ -4,7 +4,12 @@
 //! - `subscribe` (`{"action":"subscribe","token":...,"jobs":[...]}`): the token is checked as
 //!   the HTTP routes check an `Authorization` header (callers, revocation, rate limits), and
 //!   each job must be the caller's: another caller's id reads as not found, as on
-//!   `GET /images/{id}`. Each found job is then sent as it is now, and at every change after;
+//!   `GET /images/{id}`. Each found job is then sent as it is now, and an unfinished one at
+//!   every change after, within the caps (`ferrotype_notify::live::Caps`: a refusal is a
+//!   `too-many-subscriptions` error naming the cap). The subscription ends with the
+//!   connection, with the token's expiry, or when its API key is revoked (checked at every
+//!   push). It costs one `BatchGetItem`, one `TransactWriteItems` and one more
+//!   `BatchGetItem`, besides the gate's reads;
 //! - `$disconnect`: the connection's subscriptions are removed;
 //! - `$default`: anything else is answered with an error message.
 //!
@@ -15,17 +20,19 @@ pub mod settings;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use ferrotype_access::Gate;
 use ferrotype_notify::live::{
-    ClientMessage, ConnectionId, LiveChannel, LiveError, LiveMessage, MAX_JOBS_PER_SUBSCRIBE,
+    Cap, ClientMessage, ConnectionId, Credential, LiveChannel, LiveError, LiveMessage,
+    SubscribeError, SubscribeRequest, MAX_JOBS_PER_SUBSCRIBE,
 };
 use ferrotype_notify::payload::JobSummary;
-use ferrotype_service::domain::{CallerId, JobId, JobStatus};
-use ferrotype_service::store::{DisplayErrorContext, JobTable, StoreError};
+use ferrotype_service::domain::{CallerId, JobId};
+use ferrotype_service::store::DisplayErrorContext;
 use time::OffsetDateTime;
 use tracing::{error, info};
 
 pub struct App {
     pub gate: Gate,
-    pub jobs: JobTable,
+    /// The jobs table's name: a subscribe reads the named jobs in one batch.
+    pub jobs_table: String,
     pub live: LiveChannel,
 }
 
@@ -35,8 +42,6 @@ pub enum RouteError {
     NoConnection,
     #[error(transparent)]
     Live(#[from] LiveError),
-    #[error("reading a job failed")]
-    Jobs(#[from] StoreError),
 }
 
 /// Answers one WebSocket event. The status code matters for `$connect` only (anything but
@@ -149,44 +154,78 @@ async fn subscribe(app: &App, request: &ApiGatewayWebsocketProxyRequest) -> Resu
         Ok(caller) => caller,
         Err(message) => return reply(app, request, message).await,
     };
+    let credential = Credential::of_admitted(&token, &caller);
 
-    let now = OffsetDateTime::now_utc();
+    // Ids that are not job ids are answered as not found without a read; repeats count once.
     let mut missing = Vec::new();
-    let mut found = Vec::new();
+    let mut ids = Vec::new();
     for text in jobs {
         match JobId::parse(&text) {
-            Ok(id) if owned(app, id, &caller).await? => found.push(id),
-            _ => missing.push(text),
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) => missing.push(text),
         }
     }
-    // Watch first, then read: a change after the read is pushed, one before it is in it.
-    for id in &found {
-        app.live
+    let mut refusals = Vec::new();
+    if !ids.is_empty() {
+        let request_of = SubscribeRequest {
+            connection: &connection,
+            caller: &caller,
+            credential: &credential,
+            jobs: &ids,
+            now: OffsetDateTime::now_utc(),
+        };
+        match app
+            .live
             .subscriptions
-            .add(&connection, &caller, *id, now)
-            .await?;
-    }
-    for id in found {
-        if let Some(record) = app.jobs.get(id).await? {
-            let job = JobSummary::from(&record);
-            reply(app, request, LiveMessage::Status { job }).await?;
+            .subscribe(&app.jobs_table, request_of)
+            .await
+        {
+            Ok(subscribed) => {
+                for record in subscribed.watching.iter().chain(&subscribed.ended) {
+                    let job = JobSummary::from(record);
+                    reply(app, request, LiveMessage::Status { job }).await?;
+                }
+                missing.extend(subscribed.missing.iter().map(ToString::to_string));
+                if !subscribed.full.is_empty() {
+                    let cap = Cap::PerJob(app.live.subscriptions.caps().per_job);
+                    let full = subscribed.full.iter().map(ToString::to_string).collect();
+                    refusals.push(cap.message(full));
+                }
+                info!(%connection, caller = %caller, watching = subscribed.watching.len(), "subscribed");
+            }
+            Err(SubscribeError::Cap(cap)) => {
+                info!(%connection, caller = %caller, ?cap, "subscribe refused: a cap");
+                let named = ids.iter().map(ToString::to_string).collect();
+                refusals.push(cap.message(named));
+            }
+            Err(SubscribeError::OtherCaller) => {
+                let named = ids.iter().map(ToString::to_string).collect();
+                refusals.push(LiveMessage::error(
+                    "other-caller",
+                    "this connection follows another caller's jobs; open a new one",
+                    named,
+                ));
+            }
+            Err(SubscribeError::Contended) => {
+                let named = ids.iter().map(ToString::to_string).collect();
+                refusals.push(LiveMessage::error(
+                    "busy",
+                    "other subscribes changed the counts at the same time; send it again",
+                    named,
+                ));
+            }
+            Err(SubscribeError::Live(err)) => return Err(err.into()),
         }
+    }
+    for message in refusals {
+        reply(app, request, message).await?;
     }
     if !missing.is_empty() {
         let message = LiveMessage::error("not-found", "no such job", missing);
         reply(app, request, message).await?;
     }
-    info!(%connection, caller = %caller, "subscribed");
     Ok(())
-}
-
-/// Whether `id` is `caller`'s job and not deleted.
-async fn owned(app: &App, id: JobId, caller: &CallerId) -> Result<bool, StoreError> {
-    Ok(app
-        .jobs
-        .get(id)
-        .await?
-        .is_some_and(|record| record.belongs_to(caller) && record.status != JobStatus::Deleted))
 }
 
 /// The token's caller, checked by the same gate as `Authorization: Bearer` on the HTTP

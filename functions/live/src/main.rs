@@ -3,7 +3,6 @@ use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use ferrotype_access::Gate;
 use ferrotype_notify::live::{Connections, LiveChannel, Subscriptions};
 use ferrotype_service::config::Env;
-use ferrotype_service::store::JobTable;
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use live::settings::Settings;
 use live::App;
@@ -20,10 +19,13 @@ async fn main() -> Result<(), Error> {
             &dynamodb,
             std::time::Duration::from_secs(5),
         ),
-        jobs: JobTable::new(dynamodb.clone(), settings.jobs_table),
+        jobs_table: settings.jobs_table,
         live: LiveChannel {
-            subscriptions: Subscriptions::new(dynamodb, settings.connections_table),
+            subscriptions: Subscriptions::new(dynamodb, settings.connections_table)
+                .with_caps(settings.caps),
             connections: Connections::new(&config, &settings.endpoint),
+            // The live function answers subscribes only; pushes check revocation.
+            keys: None,
         },
     };
     let app = &app;

@@ -2,6 +2,7 @@
 //! init.
 
 use ferrotype_access::AccessSettings;
+use ferrotype_notify::live::Caps;
 use ferrotype_service::config::{ConfigError, Env};
 
 /// Everything the live function reads from the environment.
@@ -16,6 +17,10 @@ pub struct Settings {
     pub connections_table: String,
     /// The `@connections` endpoint that answers go back through (`LIVE_ENDPOINT_URL`).
     pub endpoint: String,
+    /// How much one connection, job and caller may hold (`LIVE_MAX_JOBS_PER_CONNECTION`,
+    /// `LIVE_MAX_CONNECTIONS_PER_JOB`, `LIVE_MAX_SUBSCRIPTIONS_PER_CALLER`; defaults in
+    /// [`Caps::default`]).
+    pub caps: Caps,
 }
 
 impl Settings {
@@ -25,8 +30,18 @@ impl Settings {
             access: AccessSettings::from_env(env)?,
             connections_table: env.required("CONNECTIONS_TABLE")?,
             endpoint: env.required("LIVE_ENDPOINT_URL")?,
+            caps: caps(env)?,
         })
     }
+}
+
+fn caps<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Caps, ConfigError> {
+    let default = Caps::default();
+    Ok(Caps {
+        per_connection: env.positive("LIVE_MAX_JOBS_PER_CONNECTION", default.per_connection)?,
+        per_job: env.positive("LIVE_MAX_CONNECTIONS_PER_JOB", default.per_job)?,
+        per_caller: env.positive("LIVE_MAX_SUBSCRIPTIONS_PER_CALLER", default.per_caller)?,
+    })
 }
 
 #[cfg(test)]
@@ -65,6 +80,22 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn the_caps_have_defaults_and_refuse_zero() {
+        let settings = Settings::from_env(&Env::from_pairs(&BASE)).unwrap();
+        assert_eq!(settings.caps, Caps::default());
+        let mut pairs = BASE.to_vec();
+        pairs.push(("LIVE_MAX_CONNECTIONS_PER_JOB", "3"));
+        let settings = Settings::from_env(&Env::from_pairs(&pairs)).unwrap();
+        assert_eq!(settings.caps.per_job, 3);
+        pairs.push(("LIVE_MAX_JOBS_PER_CONNECTION", "0"));
+        let err = Settings::from_env(&Env::from_pairs(&pairs)).unwrap_err();
+        assert!(
+            err.to_string().contains("LIVE_MAX_JOBS_PER_CONNECTION"),
+            "{err}"
+        );
     }
 
     #[test]

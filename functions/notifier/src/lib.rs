@@ -129,6 +129,7 @@ pub async fn handle(app: &App, event: Event, deadline: Option<Instant>) -> Dynam
             dropped = report.dropped,
             failed = report.failed,
             cut = report.cut,
+            unread = report.unread,
             "statuses pushed"
         );
     }

@@ -2,17 +2,25 @@
 //! `live` handler behind it, the notifier pushing what the jobs table's stream says, and the
 //! callers' API keys checked as on the HTTP routes.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use ferrotype_access::Limits;
-use ferrotype_notify::live::{ConnectionId, LiveMessage};
+use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
+use ferrotype_access::{Gate, Limits};
+use ferrotype_notify::live::{
+    Caps, ConnectionId, Connections, Credential, KeyRevocations, LiveChannel, LiveMessage,
+    SubscribeRequest, Subscriptions,
+};
+use ferrotype_notify::payload::JobSummary;
 use ferrotype_samples as samples;
-use ferrotype_service::domain::{CallerId, JobStatus};
+use ferrotype_service::domain::{CallerId, JobId, JobRecord, JobStatus, OriginalUpload};
 use image::DynamicImage;
-use integration::live::{Browser, LiveHarness};
+use integration::faults::intercepted;
+use integration::live::{Browser, LiveHarness, LoopbackConnections, OperationCounter};
 use integration::notifications::Notifications;
 use integration::{json, post_image, TestStack};
 use time::OffsetDateTime;
+use tokio::time::Instant;
 
 struct Live {
     stack: TestStack,
@@ -23,10 +31,14 @@ struct Live {
 
 impl Live {
     async fn new() -> Self {
+        Self::with_caps(Caps::default()).await
+    }
+
+    async fn with_caps(caps: Caps) -> Self {
         let stack = TestStack::new().await;
         let notify = Notifications::provision(&stack).await;
-        let harness =
-            LiveHarness::start(&stack, stack.gate(stack.access(vec![], Limits::NONE))).await;
+        let gate = stack.gate(stack.access(vec![], Limits::NONE));
+        let harness = LiveHarness::with_caps(&stack, gate, caps).await;
         let mut upload = stack.upload_app();
         upload.gate = stack.gate(stack.access(vec![], Limits::NONE));
         Self {
@@ -38,13 +50,18 @@ impl Live {
     }
 
     async fn key_for(&self, caller: &str) -> String {
-        let (key, _) = self
+        self.key_with_id(caller).await.0
+    }
+
+    /// A new key of `caller`, and its id (to revoke it).
+    async fn key_with_id(&self, caller: &str) -> (String, String) {
+        let (key, info) = self
             .stack
             .api_keys()
             .create(caller, "test", OffsetDateTime::now_utc())
             .await
             .unwrap();
-        key.expose().to_string()
+        (key.expose().to_string(), info.key_id)
     }
 
     /// A job of the caller of `key` (an inline upload), queued.
@@ -74,6 +91,13 @@ fn status_of(message: &LiveMessage) -> (String, JobStatus) {
     match message {
         LiveMessage::Status { job } => (job.id.to_string(), job.status),
         other => panic!("expected a status, got {other:?}"),
+    }
+}
+
+fn refusal_text(message: &LiveMessage) -> &str {
+    match message {
+        LiveMessage::Error { message, .. } => message.as_str(),
+        other => panic!("expected an error, got {other:?}"),
     }
 }
 
@@ -217,13 +241,345 @@ async fn closing_the_socket_removes_its_subscriptions_and_a_gone_connection_is_f
     );
 
     // A connection that went away without $disconnect: the push finds it gone (410) and
-    // drops it.
+    // drops it, and gives the caller's count back.
     let ghost = ConnectionId::new("ghost");
     let caller = CallerId::of_key("alice").unwrap();
+    let credential = Credential::of_admitted(&key, &caller);
     subscriptions
-        .add(&ghost, &caller, id, OffsetDateTime::now_utc())
+        .subscribe(
+            &live.stack.stack.table,
+            SubscribeRequest {
+                connection: &ghost,
+                caller: &caller,
+                credential: &credential,
+                jobs: &[id],
+                now: OffsetDateTime::now_utc(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(subscriptions.count_of(&caller).await.unwrap(), 1);
+    live.settle().await;
+    assert!(subscriptions.of_job(id).await.unwrap().is_empty());
+    assert_eq!(subscriptions.count_of(&caller).await.unwrap(), 0);
+}
+
+/// A queued job of `caller`, written straight to the table.
+async fn job_of(stack: &TestStack, caller: &CallerId) -> JobRecord {
+    let mut record = JobRecord::queued(
+        JobId::new_random(),
+        OriginalUpload::direct("image/jpeg", 1_000),
+        OffsetDateTime::now_utc(),
+    );
+    record.owner = Some(caller.clone());
+    stack.jobs().create(&record).await.unwrap();
+    record
+}
+
+/// What API Gateway sends the live function for a frame on `connection`.
+fn frame(connection: &str, body: String) -> ApiGatewayWebsocketProxyRequest {
+    let mut event = ApiGatewayWebsocketProxyRequest::default();
+    event.body = Some(body);
+    event.request_context.route_key = Some("subscribe".into());
+    event.request_context.connection_id = Some(connection.into());
+    event
+}
+
+#[tokio::test]
+async fn each_cap_refuses_by_name_and_a_closed_socket_gives_its_share_back() {
+    let caps = Caps {
+        per_connection: 2,
+        per_job: 2,
+        per_caller: 3,
+    };
+    let live = Live::with_caps(caps).await;
+    let key = live.key_for("alice").await;
+    let mut jobs = Vec::new();
+    for _ in 0..4 {
+        jobs.push(live.upload_as(&key, photo()).await);
+    }
+    let alice = CallerId::of_key("alice").unwrap();
+    let subscriptions = live.harness.subscriptions();
+
+    let mut first = live.harness.connect().await;
+    first.subscribe(&key, &jobs[..2]).await;
+    status_of(&first.next().await);
+    status_of(&first.next().await);
+    // A third job on that connection passes its cap.
+    first.subscribe(&key, &jobs[2..3]).await;
+    let refusal = first.next().await;
+    assert_eq!(error_of(&refusal).0, "too-many-subscriptions");
+    assert!(
+        refusal_text(&refusal).contains("at most 2 jobs"),
+        "{refusal:?}"
+    );
+    // Renewing what it watches is no new subscription.
+    first.subscribe(&key, &jobs[..1]).await;
+    assert_eq!(status_of(&first.next().await).0, jobs[0]);
+
+    let mut second = live.harness.connect().await;
+    second.subscribe(&key, &jobs[..1]).await;
+    status_of(&second.next().await);
+    assert_eq!(subscriptions.count_of(&alice).await.unwrap(), 3);
+
+    // The caller holds 3: a fourth is refused on any connection.
+    let mut third = live.harness.connect().await;
+    third.subscribe(&key, &jobs[3..4]).await;
+    let refusal = third.next().await;
+    assert_eq!(error_of(&refusal).0, "too-many-subscriptions");
+    assert!(
+        refusal_text(&refusal).contains("at most 3 subscriptions"),
+        "{refusal:?}"
+    );
+    // jobs[0] has its 2 watchers: refused for that job by name.
+    third.subscribe(&key, &jobs[..1]).await;
+    let refusal = third.next().await;
+    assert_eq!(error_of(&refusal), ("too-many-subscriptions", &jobs[..1]));
+    assert!(
+        refusal_text(&refusal).contains("at most 2 connections"),
+        "{refusal:?}"
+    );
+
+    // Closing a socket gives its subscriptions back at once.
+    second.close().await;
+    let mut count = 3;
+    for _ in 0..50 {
+        count = subscriptions.count_of(&alice).await.unwrap();
+        if count == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count, 2, "$disconnect lowers the caller's count");
+    third.subscribe(&key, &jobs[3..4]).await;
+    assert_eq!(status_of(&third.next().await).0, jobs[3]);
+
+    // One connection follows one caller.
+    let bob = live.key_for("bob").await;
+    let bobs = live.upload_as(&bob, photo()).await;
+    third.subscribe(&bob, std::slice::from_ref(&bobs)).await;
+    assert_eq!(error_of(&third.next().await).0, "other-caller");
+    assert_eq!(subscriptions.count_of(&alice).await.unwrap(), 3);
+    assert_eq!(
+        subscriptions
+            .count_of(&CallerId::of_key("bob").unwrap())
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_subscribe_of_25_jobs_costs_one_key_read_two_batch_reads_and_one_transaction() {
+    let stack = TestStack::new().await;
+    let counter = OperationCounter::default();
+    let clients = intercepted(&stack.clients, counter.clone());
+    let sink = LoopbackConnections::start(Duration::ZERO).await;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let app = live::App {
+        gate: Gate::new(
+            stack.access(vec![], Limits::NONE),
+            &clients.dynamodb,
+            Duration::from_secs(5),
+        ),
+        jobs_table: stack.stack.table.clone(),
+        live: LiveChannel {
+            subscriptions: Subscriptions::new(
+                clients.dynamodb.clone(),
+                &stack.stack.connections_table,
+            ),
+            connections: Connections::new(&config, &sink.endpoint),
+            keys: None,
+        },
+    };
+    let (key, _) = stack
+        .api_keys()
+        .create("alice", "test", OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let alice = CallerId::of_key("alice").unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..25 {
+        ids.push(job_of(&stack, &alice).await.id.to_string());
+    }
+    let body = serde_json::json!({"action": "subscribe", "token": key.expose(), "jobs": ids});
+    let expected = HashMap::from([
+        ("GetItem".to_string(), 1),
+        ("BatchGetItem".to_string(), 2),
+        ("TransactWriteItems".to_string(), 1),
+    ]);
+
+    counter.take();
+    let answer = live::handle(&app, frame("tab-1", body.to_string())).await;
+    assert_eq!(answer.status_code, 200);
+    assert_eq!(counter.take(), expected, "the first subscribe");
+    assert_eq!(sink.received.lock().unwrap()["tab-1"].len(), 25);
+    // Renewing all 25 costs the same.
+    live::handle(&app, frame("tab-1", body.to_string())).await;
+    assert_eq!(counter.take(), expected, "a renewal");
+    assert_eq!(sink.received.lock().unwrap()["tab-1"].len(), 50);
+}
+
+#[tokio::test]
+async fn a_revoked_key_stops_receiving_at_the_next_push() {
+    let live = Live::new().await;
+    let (revoked, key_id) = live.key_with_id("alice").await;
+    let kept = live.key_for("alice").await;
+    let job = live.upload_as(&kept, photo()).await;
+
+    let mut doomed = live.harness.connect().await;
+    doomed.subscribe(&revoked, std::slice::from_ref(&job)).await;
+    assert_eq!(status_of(&doomed.next().await).1, JobStatus::Queued);
+    let mut watcher = live.harness.connect().await;
+    watcher.subscribe(&kept, std::slice::from_ref(&job)).await;
+    assert_eq!(status_of(&watcher.next().await).1, JobStatus::Queued);
+
+    live.stack
+        .api_keys()
+        .revoke(&key_id, OffsetDateTime::now_utc())
         .await
         .unwrap();
     live.settle().await;
-    assert!(subscriptions.of_job(id).await.unwrap().is_empty());
+    assert_eq!(
+        statuses_until(&mut watcher, JobStatus::Completed).await,
+        [JobStatus::Processing, JobStatus::Completed]
+    );
+    assert_eq!(doomed.next_within(Duration::from_millis(500)).await, None);
+    // The revoked key's subscription is gone, the other stays.
+    let left = live
+        .harness
+        .subscriptions()
+        .of_job(job.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+#[tokio::test]
+async fn a_subscription_ends_with_its_token() {
+    let stack = TestStack::new().await;
+    let sink = LoopbackConnections::start(Duration::ZERO).await;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let subscriptions = Subscriptions::new(
+        stack.clients.dynamodb.clone(),
+        &stack.stack.connections_table,
+    );
+    let channel = LiveChannel {
+        subscriptions: subscriptions.clone(),
+        connections: Connections::new(&config, &sink.endpoint),
+        keys: None,
+    };
+    let caller = CallerId::of_token("https://issuer.example", "alice");
+    let job = job_of(&stack, &caller).await;
+    let now = OffsetDateTime::now_utc();
+    for (tab, expires_in) in [("short", 2), ("long", 3_600)] {
+        let credential = Credential::Token {
+            expires_at: Some(now + time::Duration::seconds(expires_in)),
+        };
+        subscriptions
+            .subscribe(
+                &stack.stack.table,
+                SubscribeRequest {
+                    connection: &ConnectionId::new(tab),
+                    caller: &caller,
+                    credential: &credential,
+                    jobs: &[job.id],
+                    now,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let summary = [JobSummary::from(&job)];
+    let deadline = || Instant::now() + Duration::from_secs(10);
+    let report = channel.push_all(&summary, deadline()).await;
+    assert_eq!((report.sent, report.dropped), (2, 0));
+
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let report = channel.push_all(&summary, deadline()).await;
+    assert_eq!((report.sent, report.dropped), (1, 1));
+    let received = sink.received.lock().unwrap().clone();
+    assert_eq!((received["short"].len(), received["long"].len()), (1, 2));
+    let left = subscriptions.of_job(job.id).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].connection, ConnectionId::new("long"));
+    assert_eq!(subscriptions.count_of(&caller).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn fifty_sockets_on_twenty_jobs_ending_together_are_pushed_concurrently_within_the_deadline()
+{
+    const SOCKETS: usize = 50;
+    const JOBS: usize = 20;
+    const POST_DELAY: Duration = Duration::from_millis(50);
+    let stack = TestStack::new().await;
+    let sink = LoopbackConnections::start(POST_DELAY).await;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let subscriptions = Subscriptions::new(
+        stack.clients.dynamodb.clone(),
+        &stack.stack.connections_table,
+    )
+    .with_caps(Caps {
+        per_connection: 100,
+        per_job: SOCKETS,
+        per_caller: SOCKETS * JOBS,
+    });
+    let channel = LiveChannel {
+        subscriptions: subscriptions.clone(),
+        connections: Connections::new(&config, &sink.endpoint),
+        keys: Some(KeyRevocations::new(
+            stack.clients.dynamodb.clone(),
+            &stack.stack.api_key_table,
+        )),
+    };
+    let (key, _) = stack
+        .api_keys()
+        .create("alice", "test", OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let caller = CallerId::of_key("alice").unwrap();
+    let credential = Credential::of_admitted(key.expose(), &caller);
+    let mut jobs = Vec::new();
+    for _ in 0..JOBS {
+        jobs.push(job_of(&stack, &caller).await);
+    }
+    let ids: Vec<JobId> = jobs.iter().map(|job| job.id).collect();
+    for socket in 0..SOCKETS {
+        let subscribed = subscriptions
+            .subscribe(
+                &stack.stack.table,
+                SubscribeRequest {
+                    connection: &ConnectionId::new(format!("tab-{socket}")),
+                    caller: &caller,
+                    credential: &credential,
+                    jobs: &ids,
+                    now: OffsetDateTime::now_utc(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(subscribed.watching.len(), JOBS);
+    }
+    let summaries: Vec<JobSummary> = jobs.iter().map(JobSummary::from).collect();
+
+    // One post at a time would take 1,000 × 50 ms = 50 s, past the notifier's 30 s timeout.
+    let bound = Duration::from_secs(10);
+    let started = Instant::now();
+    let report = channel.push_all(&summaries, started + bound).await;
+    let took = started.elapsed();
+    eprintln!("{SOCKETS} sockets × {JOBS} jobs, {POST_DELAY:?} a post: {report:?} in {took:?}");
+    assert_eq!(report.sent, SOCKETS * JOBS, "{report:?}");
+    assert!(took < bound, "{took:?}");
+    assert_eq!(sink.total(), SOCKETS * JOBS);
+
+    // A deadline shorter than the work: the push returns at it, the rest counted as cut.
+    let short = Duration::from_millis(1_000);
+    let started = Instant::now();
+    let report = channel.push_all(&summaries, started + short).await;
+    let took = started.elapsed();
+    eprintln!("with a {short:?} deadline: {report:?} in {took:?}");
+    assert!(took < short + Duration::from_millis(250), "{took:?}");
+    assert!(report.cut + report.unread > 0, "{report:?}");
+    assert!(report.sent < SOCKETS * JOBS, "{report:?}");
+    assert_eq!(report.failed, 0, "{report:?}");
 }
