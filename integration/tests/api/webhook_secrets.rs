@@ -317,11 +317,17 @@ async fn after_a_rotation_webhooks_carry_both_signatures_until_the_overlap_ends(
     }
     let read = json(&callers.get(Some(&callers.alice)).await);
     assert!(read.get("previous").is_none(), "{read}");
-    callers.job_of(&callers.alice, &url).await;
+    let second = callers.job_of(&callers.alice, &url).await;
     callers.settle().await;
-    let after = &receiver.received()[during.len()..];
+    // A new stream bridge reads the stream from its start, so the first job's webhooks
+    // may come again (at least once); the second job's are the ones to look at.
+    let after: Vec<_> = receiver
+        .received()
+        .into_iter()
+        .filter(|delivery| delivery.body.contains(&second))
+        .collect();
     assert_eq!(after.len(), 2);
-    for delivery in after {
+    for delivery in &after {
         assert_eq!(signatures(delivery), 1);
         verify_with_reference(&new, delivery).expect("the new secret verifies");
         assert!(
