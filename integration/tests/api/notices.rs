@@ -176,3 +176,85 @@ async fn a_refusal_that_never_passes_fails_after_the_schedule_s_last_try() {
         .contains("SendingPausedException"));
     assert_eq!(stack.notice_retries().await, 0);
 }
+
+/// Reports the record of one job as failed, every time; counts its deliveries.
+struct FailingOne {
+    job: String,
+    deliveries: std::sync::Mutex<HashMap<String, usize>>,
+}
+
+impl ferrotype_local::stream::InvokeStream for FailingOne {
+    async fn invoke(
+        &self,
+        event: aws_lambda_events::event::dynamodb::Event,
+    ) -> Result<
+        aws_lambda_events::event::streams::DynamoDbEventResponse,
+        ferrotype_local::bridge::InvokeError,
+    > {
+        let mut response = aws_lambda_events::event::streams::DynamoDbEventResponse::default();
+        let mut deliveries = self.deliveries.lock().unwrap();
+        for record in event.records {
+            let id = record
+                .change
+                .keys
+                .get("id")
+                .and_then(|v| match v {
+                    serde_dynamo::AttributeValue::S(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            *deliveries.entry(id.clone()).or_default() += 1;
+            if id == self.job {
+                let mut failure =
+                    aws_lambda_events::event::streams::DynamoDbBatchItemFailure::default();
+                failure.item_identifier = record.change.sequence_number.clone();
+                response.batch_item_failures.push(failure);
+                break;
+            }
+        }
+        Ok(response)
+    }
+}
+
+#[tokio::test]
+async fn the_local_stream_mapping_gives_up_on_a_record_after_the_template_s_retries() {
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let response = upload::handle(
+            &stack.upload_app(),
+            integration::post_image(
+                "image/jpeg",
+                ferrotype_samples::jpeg(&image::DynamicImage::ImageRgb8(
+                    ferrotype_samples::two_halves(32, 24),
+                )),
+            ),
+        )
+        .await;
+        ids.push(json(&response)["id"].as_str().unwrap().to_string());
+    }
+    let invoker = FailingOne {
+        job: ids[0].clone(),
+        deliveries: Default::default(),
+    };
+    let arn = ferrotype_local::stream::stream_arn(&stack.clients.dynamodb, &stack.stack.table)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut bridge = ferrotype_local::stream::StreamBridge::new(
+        aws_sdk_dynamodbstreams::Client::new(&notify.config),
+        arn,
+        invoker,
+    );
+    for _ in 0..20 {
+        bridge.poll_once().await.unwrap();
+    }
+    let deliveries = bridge.invoker().deliveries.lock().unwrap().clone();
+    let retries = ferrotype_local::stream::MAX_RETRY_ATTEMPTS as usize;
+    assert_eq!(deliveries[&ids[0]], 1 + retries, "{deliveries:?}");
+    // The jobs behind it were held while it was retried, then delivered.
+    for id in &ids[1..] {
+        assert!(deliveries[id] >= 1, "{deliveries:?}");
+    }
+}

@@ -2,7 +2,9 @@
 //! the jobs table's stream in order, invoke the notifier with the records as one stream
 //! event, and move on past the records it did not report in `batchItemFailures`. On a
 //! reported record (or a failed invocation), the same records are delivered again from
-//! there, after a pause, as Lambda does.
+//! there, after a pause, as Lambda does; after `MaximumRetryAttempts` (5, as in
+//! `template.yaml`) such deliveries of one record, it is given up and skipped, as Lambda
+//! gives it to the on-failure destination.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -53,6 +55,17 @@ pub struct StreamBridge<I> {
     pending: HashMap<String, Vec<Record>>,
     /// Records per invocation.
     batch_size: usize,
+    /// Per shard: the record at the head of `pending` and how often it was retried.
+    retries: HashMap<String, (String, u32)>,
+    /// Retries of one record before it is skipped.
+    max_retries: u32,
+}
+
+/// The template's `MaximumRetryAttempts` for the notifier's stream mapping.
+pub const MAX_RETRY_ATTEMPTS: u32 = 5;
+
+fn sequence_of(record: &Record) -> Option<&str> {
+    record.dynamodb.as_ref()?.sequence_number.as_deref()
 }
 
 impl<I: InvokeStream> StreamBridge<I> {
@@ -69,7 +82,14 @@ impl<I: InvokeStream> StreamBridge<I> {
             iterators: HashMap::new(),
             pending: HashMap::new(),
             batch_size: 100,
+            retries: HashMap::new(),
+            max_retries: MAX_RETRY_ATTEMPTS,
         }
+    }
+
+    /// What the bridge invokes.
+    pub fn invoker(&self) -> &I {
+        &self.invoker
     }
 
     /// Polls until `shutdown` completes; errors are logged and retried.
@@ -143,13 +163,35 @@ impl<I: InvokeStream> StreamBridge<I> {
             }
         };
         let accepted = first_failed.unwrap_or(records.len());
-        let again = records.split_off(accepted);
+        let mut again = records.split_off(accepted);
+        let mut skipped = 0;
+        if let Some(head) = again.first().and_then(sequence_of).map(str::to_string) {
+            let retried = match self.retries.get(shard_id) {
+                Some((sequence, count)) if *sequence == head => count + 1,
+                _ => 1,
+            };
+            if retried > self.max_retries {
+                warn!(
+                    shard_id,
+                    sequence = head,
+                    retried = self.max_retries,
+                    "giving up on a stream record, as Lambda's MaximumRetryAttempts would"
+                );
+                again.remove(0);
+                self.retries.remove(shard_id);
+                skipped = 1;
+            } else {
+                self.retries.insert(shard_id.to_string(), (head, retried));
+            }
+        } else {
+            self.retries.remove(shard_id);
+        }
         if !again.is_empty() {
             self.pending.insert(shard_id.to_string(), again);
             // Lambda retries a failed batch after a pause, not at once.
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        Ok(accepted)
+        Ok(accepted + skipped)
     }
 
     /// The shard's next records (at most one `GetRecords` call).
