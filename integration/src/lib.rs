@@ -182,6 +182,7 @@ impl TestStack {
                 lease: Duration::from_secs(60),
                 concurrency: 2,
                 start_margin: Duration::from_secs(20),
+                finish_margin: Duration::from_secs(5),
             },
         }
     }

@@ -10,7 +10,12 @@
 //! A batch's messages run `BATCH_CONCURRENCY` at a time, and none is started within
 //! `START_MARGIN_SECONDS` of the invocation's deadline: those are reported as failures
 //! before the function would time out, so a slow image costs only the messages it delays
-//! one receive, instead of failing the whole batch by a timeout.
+//! one receive, instead of failing the whole batch by a timeout. A job already started
+//! that is still not done `FINISH_MARGIN_SECONDS` before the deadline is given up: its
+//! lease is released ([`JobTable::release`]), so the next delivery takes it at once, and
+//! its message is reported as a failure, while the batch's other messages are answered
+//! as they ended. (Its decode or encode, on a blocking thread, cannot be interrupted: it
+//! runs on and its result is dropped.)
 
 pub mod settings;
 
@@ -52,6 +57,8 @@ pub enum RetryableError {
     Panicked(String),
     #[error("not started: too close to the invocation's deadline")]
     NotStarted,
+    #[error("given up (its lease released): it could not finish before the invocation's deadline")]
+    OutOfTime,
 }
 
 /// How one message ended, when it need not be delivered again.
@@ -94,6 +101,10 @@ pub async fn handle_until(
         fits
     });
     let last_start = deadline.map(|d| d.checked_sub(margin).unwrap_or(d));
+    // Every job must be done by then: the rest of the invocation answers the batch.
+    // (Never before the last start: a margin set longer than the start margin is cut to it.)
+    let finish_margin = app.settings.finish_margin.min(margin);
+    let finish_by = deadline.map(|d| d.checked_sub(finish_margin).unwrap_or(d));
     let outcomes: Vec<(String, Result<Outcome, RetryableError>)> = stream::iter(event.records)
         .map(|message| async move {
             let message_id = message.message_id.clone().unwrap_or_default();
@@ -102,7 +113,7 @@ pub async fn handle_until(
                 return (message_id, Err(RetryableError::NotStarted));
             }
             // A panic fails this message only, not the batch.
-            let outcome = AssertUnwindSafe(process_message(app, &message))
+            let outcome = AssertUnwindSafe(process_message_until(app, &message, finish_by))
                 .catch_unwind()
                 .await
                 .unwrap_or_else(|panic| Err(RetryableError::Panicked(panic_text(&*panic))));
@@ -133,6 +144,16 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// Processes one message to its end, or says why it must be delivered again.
 pub async fn process_message(app: &App, message: &SqsMessage) -> Result<Outcome, RetryableError> {
+    process_message_until(app, message, None).await
+}
+
+/// As [`process_message`], giving the job up ([`RetryableError::OutOfTime`]) if its outputs
+/// are not made by `finish_by`.
+pub async fn process_message_until(
+    app: &App,
+    message: &SqsMessage,
+    finish_by: Option<Instant>,
+) -> Result<Outcome, RetryableError> {
     if let Some(sent) = message
         .attributes
         .get("SentTimestamp")
@@ -156,11 +177,34 @@ pub async fn process_message(app: &App, message: &SqsMessage) -> Result<Outcome,
     };
     // Every line of the job names it and, once its record is read, its caller.
     let span = tracing::info_span!("job", job_id = %job.job_id, caller = tracing::field::Empty);
-    process_job(app, job.job_id).instrument(span).await
+    process_job_until(app, job.job_id, finish_by)
+        .instrument(span)
+        .await
 }
 
 /// Takes a job, makes its outputs and records the result.
 pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError> {
+    process_job_until(app, id, None).await
+}
+
+/// What making a job's outputs came to, before it is recorded with the lease.
+enum Made {
+    Outputs {
+        outputs: Box<Outputs>,
+        original_bytes: u64,
+        took: std::time::Duration,
+    },
+    /// The job cannot be processed, for this reason.
+    Refused(JobError),
+}
+
+/// As [`process_job`], releasing the job's lease instead of finishing it if its outputs are
+/// not made by `finish_by`.
+pub async fn process_job_until(
+    app: &App,
+    id: JobId,
+    finish_by: Option<Instant>,
+) -> Result<Outcome, RetryableError> {
     let (lease, source) = match app
         .jobs
         .start_processing(id, OffsetDateTime::now_utc(), app.settings.lease)
@@ -191,43 +235,23 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
         StartOutcome::Busy => return Err(RetryableError::Busy),
     };
 
-    let original = match app.images.get_original(id, source).await {
-        Ok(bytes) => bytes,
-        Err(StoreError::NotFound { what }) => {
-            warn!(job_id = %id, what, "the original is missing");
-            let error = JobError::new(
-                FailureCode::OriginalMissing,
-                "the uploaded image is no longer stored",
-            );
-            return fail(app, lease, error).await;
-        }
-        Err(err) => return Err(err.into()),
+    // The lease stays out here, so that running out of time can still give it up.
+    let making = make_outputs(app, id, source);
+    let made = match finish_by {
+        None => making.await,
+        Some(at) => match tokio::time::timeout_at(at.into(), making).await {
+            Ok(made) => made,
+            Err(_) => return release(app, lease).await,
+        },
     };
-    let original_bytes = original.len() as u64;
-
-    let settings = app.settings.pipeline.clone();
-    let started = std::time::Instant::now();
-    let processed =
-        tokio::task::spawn_blocking(move || imaging::process(&original, &settings)).await;
-    let processed = match processed {
-        Ok(Ok(processed)) => processed,
-        Ok(Err(err)) => {
-            let error = job_error(&err);
-            info!(job_id = %id, code = %error.code, reason = %DisplayErrorContext(&err), "image rejected");
-            return fail(app, lease, error).await;
-        }
-        Err(join) => {
-            // A panic in the pipeline is a bug that the same bytes would hit again.
-            error!(job_id = %id, error = %join, "the image pipeline panicked");
-            let error = JobError::new(
-                FailureCode::InternalError,
-                "the image could not be processed because of an internal error",
-            );
-            return fail(app, lease, error).await;
-        }
+    let (outputs, original_bytes, took) = match made? {
+        Made::Outputs {
+            outputs,
+            original_bytes,
+            took,
+        } => (*outputs, original_bytes, took),
+        Made::Refused(error) => return fail(app, lease, error).await,
     };
-    let outputs = store_outputs(app, id, source, original_bytes, processed).await?;
-    let took = started.elapsed();
     let elapsed_ms = took.as_millis() as u64;
     match app
         .jobs
@@ -254,6 +278,65 @@ pub async fn process_job(app: &App, id: JobId) -> Result<Outcome, RetryableError
             }
             lost_lease(id, status)
         }
+    }
+}
+
+/// Reads the original, makes the renditions and stores them: the part of a job whose time
+/// grows with the image.
+async fn make_outputs(app: &App, id: JobId, source: UploadSource) -> Result<Made, RetryableError> {
+    let original = match app.images.get_original(id, source).await {
+        Ok(bytes) => bytes,
+        Err(StoreError::NotFound { what }) => {
+            warn!(job_id = %id, what, "the original is missing");
+            return Ok(Made::Refused(JobError::new(
+                FailureCode::OriginalMissing,
+                "the uploaded image is no longer stored",
+            )));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let original_bytes = original.len() as u64;
+
+    let settings = app.settings.pipeline.clone();
+    let started = std::time::Instant::now();
+    let processed =
+        tokio::task::spawn_blocking(move || imaging::process(&original, &settings)).await;
+    let processed = match processed {
+        Ok(Ok(processed)) => processed,
+        Ok(Err(err)) => {
+            let error = job_error(&err);
+            info!(job_id = %id, code = %error.code, reason = %DisplayErrorContext(&err), "image rejected");
+            return Ok(Made::Refused(error));
+        }
+        Err(join) => {
+            // A panic in the pipeline is a bug that the same bytes would hit again.
+            error!(job_id = %id, error = %join, "the image pipeline panicked");
+            return Ok(Made::Refused(JobError::new(
+                FailureCode::InternalError,
+                "the image could not be processed because of an internal error",
+            )));
+        }
+    };
+    let outputs = store_outputs(app, id, source, original_bytes, processed).await?;
+    Ok(Made::Outputs {
+        outputs: Box::new(outputs),
+        original_bytes,
+        took: started.elapsed(),
+    })
+}
+
+/// Out of time: gives the job's lease up so that the next delivery takes it at once, and
+/// has the message delivered again. Outputs stored so far are overwritten by that delivery.
+async fn release(app: &App, lease: Lease) -> Result<Outcome, RetryableError> {
+    let id = lease.job();
+    match app.jobs.release(lease, OffsetDateTime::now_utc()).await? {
+        Transition::Applied => {
+            warn!(job_id = %id, "out of time before the invocation's deadline; the job is released for a later delivery");
+            Err(RetryableError::OutOfTime)
+        }
+        // Finished after all (a completion sent just before the bound), or taken by
+        // another delivery after our lease expired.
+        Transition::Rejected { current } => lost_lease(id, current.map(|r| r.status)),
     }
 }
 

@@ -26,6 +26,10 @@ pub struct ProcessorSettings {
     /// No message is started later than this before the invocation's deadline
     /// (`START_MARGIN_SECONDS`): about the longest a job takes, so a started job finishes.
     pub start_margin: Duration,
+    /// A job not done this long before the invocation's deadline (`FINISH_MARGIN_SECONDS`)
+    /// is given up and released for a later delivery: enough to record that and answer the
+    /// batch before the function would time out. At most the start margin (cut to it).
+    pub finish_margin: Duration,
 }
 
 impl Settings {
@@ -45,6 +49,7 @@ impl Settings {
                 lease: Duration::from_secs(env.positive("LEASE_SECONDS", 120u64)?),
                 concurrency: env.positive("BATCH_CONCURRENCY", 2usize)?,
                 start_margin: Duration::from_secs(env.parsed_or("START_MARGIN_SECONDS", 20u64)?),
+                finish_margin: Duration::from_secs(env.parsed_or("FINISH_MARGIN_SECONDS", 5u64)?),
             },
         })
     }
@@ -71,6 +76,7 @@ mod tests {
         assert_eq!(settings.handler.lease, Duration::from_secs(120));
         assert_eq!(settings.handler.concurrency, 2);
         assert_eq!(settings.handler.start_margin, Duration::from_secs(20));
+        assert_eq!(settings.handler.finish_margin, Duration::from_secs(5));
     }
 
     #[test]
@@ -89,6 +95,7 @@ mod tests {
             ("LEASE_SECONDS", "0"),
             ("BATCH_CONCURRENCY", "0"),
             ("START_MARGIN_SECONDS", "-1"),
+            ("FINISH_MARGIN_SECONDS", "soon"),
         ] {
             let err = with(&[(name, value)]).unwrap_err();
             assert!(err.to_string().contains(name), "{name}={value}: {err}");

@@ -174,6 +174,8 @@ async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
     app.images = ImageStore::new(slow.s3, &stack.stack.bucket);
     app.settings.concurrency = 1;
     app.settings.start_margin = Duration::from_secs(2);
+    // The started job may use all the time left (the bound is the next test's).
+    app.settings.finish_margin = Duration::ZERO;
     let messages = stack
         .clients
         .sqs
@@ -227,6 +229,121 @@ async fn a_batch_near_its_deadline_starts_no_message_it_cannot_finish() {
         let record = stack.jobs().get(*id).await.unwrap().unwrap();
         assert_eq!(record.status, JobStatus::Completed);
     }
+}
+
+/// Holds the S3 PUTs of one job's outputs (their key names it) for `delay` each.
+#[derive(Debug, Clone)]
+struct SlowOutputsOf {
+    job: String,
+    delay: Duration,
+}
+
+impl aws_sdk_s3::config::Intercept for SlowOutputsOf {
+    fn name(&self) -> &'static str {
+        "SlowOutputsOf"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_s3::config::RuntimeComponents,
+        _: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_sdk_s3::error::BoxError> {
+        let request = context.request();
+        if request.method() == "PUT" && request.uri().contains(&format!("derived/{}/", self.job)) {
+            // Interceptors are synchronous; the test runs a multi-threaded runtime.
+            std::thread::sleep(self.delay);
+        }
+        Ok(())
+    }
+}
+
+/// A job that cannot finish before the invocation's deadline less the finish margin is
+/// given up: its lease released (the next delivery takes it at once) and its message
+/// reported for redelivery, while the batch's other messages complete and the batch is
+/// answered before the deadline instead of timing out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_job_that_cannot_finish_before_the_deadline_is_released_and_the_batch_still_answers() {
+    let stack = TestStack::new().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let response = upload::handle(&stack.upload_app(), post_image("image/jpeg", photo())).await;
+        ids.push(JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap());
+    }
+    let slow_job = ids[0];
+    // Each of its three output writes takes 1.5 s: 4.5 s, past the bound.
+    let slow = intercepted(
+        &stack.clients,
+        SlowOutputsOf {
+            job: slow_job.to_string(),
+            delay: Duration::from_millis(1500),
+        },
+    );
+    let mut app = stack.processor_app();
+    app.images = ImageStore::new(slow.s3, &stack.stack.bucket);
+    app.settings.concurrency = 3;
+    app.settings.start_margin = Duration::from_secs(2);
+    app.settings.finish_margin = Duration::from_secs(1);
+    let messages = stack
+        .clients
+        .sqs
+        .receive_message()
+        .queue_url(&stack.stack.queue_url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap()
+        .messages
+        .unwrap_or_default();
+    assert_eq!(messages.len(), 3);
+    let slow_message = messages
+        .iter()
+        .find(|m| m.body().unwrap_or_default().contains(&slow_job.to_string()))
+        .and_then(|m| m.message_id.clone())
+        .expect("the slow job's message");
+    let event: aws_lambda_events::event::sqs::SqsEvent =
+        serde_json::from_value(serde_json::json!({
+            "Records": messages.iter().map(|m| serde_json::json!({
+                "messageId": m.message_id, "body": m.body, "receiptHandle": m.receipt_handle,
+            })).collect::<Vec<_>>()
+        }))
+        .unwrap();
+    let event_again = event.clone();
+
+    // Four seconds left: every job may start (start margin 2 s) and must be done by 3 s.
+    let started = std::time::Instant::now();
+    let deadline = started + Duration::from_secs(4);
+    let response = processor::handle_until(&app, event, Some(deadline)).await;
+    let took = started.elapsed();
+
+    assert!(
+        took < Duration::from_secs(4),
+        "answered before the deadline: {took:?}"
+    );
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        vec![slow_message.as_str()],
+        "only the slow job's message"
+    );
+    for id in &ids[1..] {
+        let record = stack.jobs().get(*id).await.unwrap().unwrap();
+        assert_eq!(record.status, JobStatus::Completed, "{id}");
+    }
+    let record = stack.jobs().get(slow_job).await.unwrap().unwrap();
+    assert_eq!((record.status, record.attempts), (JobStatus::Processing, 1));
+
+    // Released: the next delivery takes it at once (a live lease would answer Busy for the
+    // next 60 s), and it completes with the time it needs.
+    let fresh = stack.processor_app();
+    let again = processor::handle(&fresh, event_again).await;
+    assert!(again.batch_item_failures.is_empty(), "{again:?}");
+    let record = stack.jobs().get(slow_job).await.unwrap().unwrap();
+    assert_eq!((record.status, record.attempts), (JobStatus::Completed, 2));
 }
 
 /// A job record as the store leaves it in `status`: a job that has left `queued` carries no

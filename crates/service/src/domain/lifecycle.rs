@@ -11,6 +11,8 @@
 //!                                      (Abandon: no    Start again once
 //!                                       live lease)    the lease expired
 //! any state but deleted ── Delete ──▶ deleted (a tombstone; never moves again)
+//! processing ── Release ──▶ processing, lease given up (the holder ran out of time: a
+//!                           later delivery takes the job at once)
 //! ```
 //!
 //! Outside the table, because they are not moves of an existing job: creating a job
@@ -37,6 +39,10 @@ pub enum Move {
     Complete,
     /// The lease holder found the image cannot be processed.
     Fail,
+    /// The lease holder gives the job up unfinished (it could not finish before its
+    /// invocation's deadline): the job stays `processing` with its lease expired, so the
+    /// next delivery starts it again at once instead of waiting out the lease.
+    Release,
     /// The dead-letter function: the job's message was given up on.
     Abandon,
     /// The owner deleted the job.
@@ -68,12 +74,13 @@ const fn from(status: JobStatus, guard: Guard) -> Start {
 }
 
 impl Move {
-    pub const ALL: [Move; 7] = [
+    pub const ALL: [Move; 8] = [
         Move::Uploaded,
         Move::UploadFailed,
         Move::Start,
         Move::Complete,
         Move::Fail,
+        Move::Release,
         Move::Abandon,
         Move::Delete,
     ];
@@ -100,7 +107,7 @@ impl Move {
         match self {
             Move::Uploaded | Move::UploadFailed => FROM_UPLOAD,
             Move::Start => START,
-            Move::Complete | Move::Fail => BY_HOLDER,
+            Move::Complete | Move::Fail | Move::Release => BY_HOLDER,
             Move::Abandon => ABANDON,
             Move::Delete => DELETE,
         }
@@ -110,7 +117,7 @@ impl Move {
     pub const fn to(self) -> JobStatus {
         match self {
             Move::Uploaded => JobStatus::Queued,
-            Move::Start => JobStatus::Processing,
+            Move::Start | Move::Release => JobStatus::Processing,
             Move::Complete => JobStatus::Completed,
             Move::UploadFailed | Move::Fail | Move::Abandon => JobStatus::Failed,
             Move::Delete => JobStatus::Deleted,

@@ -1,5 +1,5 @@
-//! A processor's lease on a job: taking it ([`Move::Start`]) and finishing the job with it
-//! ([`Move::Complete`], [`Move::Fail`]).
+//! A processor's lease on a job: taking it ([`Move::Start`]), finishing the job with it
+//! ([`Move::Complete`], [`Move::Fail`]) or giving it up unfinished ([`Move::Release`]).
 
 use std::time::Duration;
 
@@ -99,6 +99,37 @@ impl JobTable {
         let error = serde_dynamo::to_attribute_value(error).map_err(StoreError::Record)?;
         self.finish(Move::Fail, lease, attr::ERROR, error, now)
             .await
+    }
+
+    /// [`Move::Release`], only by the holder of the lease: the job stays `processing`, its
+    /// lease expired as of `now` and its token gone, so the next delivery takes it at once
+    /// ([`Move::Start`] from an expired lease) and this holder can no longer finish it.
+    pub async fn release(
+        &self,
+        lease: Lease,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let step = Move::Release;
+        let id = lease.job();
+        let request = self
+            .update(id)
+            .update_expression(format!(
+                "SET {STATUS} = :to, {updated} = :now, {expires} = :released_at REMOVE {token}",
+                updated = attr::UPDATED_AT,
+                token = attr::LEASE_TOKEN,
+                expires = attr::LEASE_EXPIRES_AT,
+            ))
+            .expression_attribute_values(":now", timestamp(now))
+            .expression_attribute_values(":released_at", n(now.unix_timestamp()));
+        let context = Context {
+            now,
+            lease: Some(lease.token()),
+        };
+        let result = Condition::of(step, context)
+            .apply(step, request)
+            .send()
+            .await;
+        self.transition(id, result).await
     }
 
     /// `step` by the lease holder, setting `attribute` to `value` and giving up the lease.
