@@ -7,7 +7,8 @@ use std::time::Duration;
 use ferrotype_samples as samples;
 use image::DynamicImage;
 use integration::faults::{intercepted, Delay, Matcher};
-use integration::{json, post_image, TestStack};
+use integration::issuer::TestIssuer;
+use integration::{bearer, json, post_image, TestStack};
 use lambda_http::{Body, Request, Response};
 
 fn photo(width: u32) -> Vec<u8> {
@@ -202,4 +203,35 @@ async fn a_multipart_retry_with_a_new_boundary_is_the_same_request() {
     let other = upload::handle(&app, with_key(multipart("b-three", &photo(66)), "k-form")).await;
     assert_eq!(other.status(), 422, "another file is another request");
     assert_eq!(stack.job_count().await, 1);
+}
+
+#[tokio::test]
+async fn a_caller_whose_subject_holds_a_hash_cannot_reach_another_callers_key() {
+    // Under the old stored form `{caller}#{key}`, subject "alice#b" with key "c" and
+    // subject "alice" with key "b#c" were one key: the same request replayed alice's
+    // answer (her job's id and URL) to the other caller.
+    let issuer = TestIssuer::start().await;
+    let stack = TestStack::new().await;
+    let mut app = stack.upload_app();
+    app.gate = stack.gate(stack.access(
+        vec![issuer.config("ferrotype-test")],
+        ferrotype_access::Limits::NONE,
+    ));
+    let alice = issuer.token("alice", "ferrotype-test", 300);
+    let other = issuer.token("alice#b", "ferrotype-test", 300);
+    let request =
+        |token: &str, key: &str| bearer(with_key(post_image("image/jpeg", photo(64)), key), token);
+
+    let hers = upload::handle(&app, request(&alice, "b#c")).await;
+    assert_eq!(hers.status(), 202);
+    let theirs = upload::handle(&app, request(&other, "c")).await;
+    assert_eq!(theirs.status(), 202, "{:?}", json(&theirs));
+    assert_ne!(json(&theirs)["id"], json(&hers)["id"], "not alice's answer");
+    assert_eq!(stack.job_count().await, 2);
+    // Each caller's own retry still gets its own first answer.
+    let again = upload::handle(&app, request(&alice, "b#c")).await;
+    assert_eq!(json(&again)["id"], json(&hers)["id"]);
+    let again = upload::handle(&app, request(&other, "c")).await;
+    assert_eq!(json(&again)["id"], json(&theirs)["id"]);
+    assert_eq!(stack.job_count().await, 2);
 }

@@ -186,3 +186,87 @@ fn the_sweeper_waits_until_a_message_can_no_longer_be_in_flight_before_resending
         "dead letters are never dropped by a redrive"
     );
 }
+
+/// The logical id a `!GetAtt X.Arn` (or `Fn::GetAtt: [X, Arn]`) names.
+fn get_att_resource(value: &serde_norway::Value) -> Option<String> {
+    use serde_norway::Value;
+    let target = match value {
+        Value::Tagged(tagged) if tagged.tag == "GetAtt" => tagged.value.clone(),
+        Value::Mapping(map) => map.get("Fn::GetAtt")?.clone(),
+        _ => return None,
+    };
+    match target {
+        Value::String(dotted) => dotted.split('.').next().map(str::to_string),
+        Value::Sequence(parts) => parts.first()?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_queue_a_function_consumes_hides_a_message_for_six_times_its_timeout() {
+    // AWS's guidance for SQS event sources: a message in a batch that is still being
+    // handled (or retried by the poller) must not become visible to a second invocation.
+    let template = template();
+    let resources = template["Resources"].as_mapping().unwrap();
+    let default_timeout = template["Globals"]["Function"]["Timeout"]
+        .as_u64()
+        .unwrap_or(3);
+    let mut checked = Vec::new();
+    for (name, resource) in resources {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let name = name.as_str().unwrap();
+        let timeout = resource["Properties"]["Timeout"]
+            .as_u64()
+            .unwrap_or(default_timeout);
+        let Some(events) = resource["Properties"]["Events"].as_mapping() else {
+            continue;
+        };
+        for event in events
+            .values()
+            .filter(|e| e["Type"].as_str() == Some("SQS"))
+        {
+            let queue = get_att_resource(&event["Properties"]["Queue"])
+                .unwrap_or_else(|| panic!("{name}: its SQS source names a queue of the stack"));
+            let properties = &resources[queue.as_str()]["Properties"];
+            // SQS's default, when the template sets none.
+            let visibility = properties["VisibilityTimeout"].as_u64().unwrap_or(30);
+            assert!(
+                visibility >= 6 * timeout,
+                "{queue}: VisibilityTimeout {visibility} s < 6 x {name}'s Timeout {timeout} s"
+            );
+            checked.push(queue);
+        }
+    }
+    for queue in [
+        "JobQueue",
+        "JobDeadLetterQueue",
+        "UploadEventsQueue",
+        "WebhookQueue",
+    ] {
+        assert!(
+            checked.iter().any(|q| q == queue),
+            "{queue} not checked: {checked:?}"
+        );
+    }
+}
+
+#[test]
+fn the_log_level_offers_nothing_that_logs_credentials() {
+    let template = template();
+    let parameter = &template["Parameters"]["LogLevel"];
+    let allowed: Vec<&str> = parameter["AllowedValues"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(!allowed.contains(&"trace"), "{allowed:?}");
+    for level in &allowed {
+        let env = ferrotype_service::config::Env::from_pairs(&[("RUST_LOG", level)]);
+        ferrotype_service::logging::check(&env)
+            .unwrap_or_else(|e| panic!("LogLevel {level} is refused at start: {e}"));
+    }
+    assert!(allowed.contains(&parameter["Default"].as_str().unwrap()));
+}
