@@ -484,6 +484,7 @@ const live = {
   open: false,
   retryTimer: 0,
   retryDelay: 1000,
+  renewTimer: 0,
 
   connect() {
     clearTimeout(this.retryTimer);
@@ -505,15 +506,33 @@ const live = {
         item.mode = "socket";
       }
       this.subscribe(items);
+      this.scheduleRenewal();
     });
     socket.addEventListener("message", (event) => this.receive(event.data));
     // "error" is always followed by "close".
     socket.addEventListener("close", () => {
       if (this.socket !== socket) return;
+      clearTimeout(this.renewTimer);
       this.socket = null;
       this.open = false;
       this.down();
     });
+  },
+
+  /** Subscriptions end with the token (or after two hours), and API Gateway closes a socket
+   * idle for 10 minutes: subscribe the followed jobs again every 9 minutes, or 30 s before
+   * the token expires if sooner, with the credential held then. */
+  scheduleRenewal() {
+    clearTimeout(this.renewTimer);
+    const expiry = tokenExpiry(credential);
+    const untilExpiry = expiry ? expiry - Date.now() - 30_000 : Infinity;
+    const delay = Math.max(10_000, Math.min(9 * 60_000, untilExpiry));
+    this.renewTimer = setTimeout(() => {
+      if (!this.open || !this.socket || !credential) return;
+      const followed = unfinished().filter((item) => item.mode === "socket");
+      if (followed.length) this.subscribe(followed);
+      this.scheduleRenewal();
+    }, delay);
   },
 
   /** Poll the unfinished jobs and try the socket again later. */
@@ -557,6 +576,7 @@ const live = {
 
   close() {
     clearTimeout(this.retryTimer);
+    clearTimeout(this.renewTimer);
     this.retryTimer = 0;
     const { socket } = this;
     this.socket = null;
@@ -565,6 +585,19 @@ const live = {
     document.body.dataset.live = "idle";
   },
 };
+
+/** When a JWT credential expires (ms since the epoch), or null (an API key, or no `exp`). */
+function tokenExpiry(value) {
+  const parts = String(value ?? "").split(".");
+  if (parts.length !== 3) return null;
+  try {
+    const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
+    return typeof claims.exp === "number" ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
 
 // ---- small helpers ------------------------------------------------------------------
 
