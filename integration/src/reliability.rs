@@ -590,8 +590,9 @@ fn worker_binary() -> PathBuf {
 }
 
 /// One caller's e-mail refused by SES (a sandbox account, an unverified address), its job
-/// first in the stream among `jobs` jobs that each name a webhook receiver and an e-mail:
-/// every other job's webhooks still arrive, once each, and as soon as in a run without
+/// first in the stream among `jobs` jobs of as many callers, each naming a webhook receiver
+/// and an e-mail and watched by its caller's browser on the live channel: every other
+/// job's webhook and live push still arrive, once each, and as soon as in a run without
 /// the refusal (median and worst within 1 s of it).
 pub async fn stalled_stream(jobs: usize) -> Report {
     let started = Instant::now();
@@ -602,64 +603,117 @@ pub async fn stalled_stream(jobs: usize) -> Report {
     let clean = notification_delays(jobs, false).await;
     let poisoned = notification_delays(jobs, true).await;
     let ms = |d: Duration| d.as_millis();
-    report.figure("median delay clean (ms)", ms(clean.median()));
-    report.figure("median delay poisoned (ms)", ms(poisoned.median()));
-    report.figure("worst delay clean (ms)", ms(clean.worst()));
-    report.figure("worst delay poisoned (ms)", ms(poisoned.worst()));
+    report.figure(
+        "webhook median clean/poisoned (ms)",
+        format!(
+            "{}/{}",
+            ms(clean.webhooks.median()),
+            ms(poisoned.webhooks.median())
+        ),
+    );
+    report.figure(
+        "webhook worst clean/poisoned (ms)",
+        format!(
+            "{}/{}",
+            ms(clean.webhooks.worst()),
+            ms(poisoned.webhooks.worst())
+        ),
+    );
+    report.figure(
+        "push median clean/poisoned (ms)",
+        format!(
+            "{}/{}",
+            ms(clean.pushes.median()),
+            ms(poisoned.pushes.median())
+        ),
+    );
+    report.figure(
+        "push worst clean/poisoned (ms)",
+        format!(
+            "{}/{}",
+            ms(clean.pushes.worst()),
+            ms(poisoned.pushes.worst())
+        ),
+    );
     report.figure("refusals", poisoned.refused);
     report.expect("clean run settled", clean.settled as usize, 1);
     report.expect("poisoned run settled", poisoned.settled as usize, 1);
-    report.expect("others told once (clean)", clean.told_once, jobs - 1);
-    report.expect("others told once (poisoned)", poisoned.told_once, jobs - 1);
+    report.expect("others told once (clean)", clean.webhooks.0.len(), jobs - 1);
+    report.expect(
+        "others told once (poisoned)",
+        poisoned.webhooks.0.len(),
+        jobs - 1,
+    );
+    report.expect("others pushed (clean)", clean.pushes.0.len(), jobs - 1);
+    report.expect(
+        "others pushed (poisoned)",
+        poisoned.pushes.0.len(),
+        jobs - 1,
+    );
     report.expect("refused e-mail tried", poisoned.refused, 1);
     report.expect("refusal kept on its job", poisoned.refusal_kept as usize, 1);
     let within = |a: Duration, b: Duration| a <= b + Duration::from_secs(1);
-    report.expect(
-        "poisoned median within 1 s of clean",
-        within(poisoned.median(), clean.median()) as usize,
-        1,
-    );
-    report.expect(
-        "poisoned worst within 1 s of clean",
-        within(poisoned.worst(), clean.worst()) as usize,
-        1,
-    );
+    for (what, clean, poisoned) in [
+        ("webhook", &clean.webhooks, &poisoned.webhooks),
+        ("push", &clean.pushes, &poisoned.pushes),
+    ] {
+        report.expect(
+            &format!("poisoned {what} median within 1 s of clean"),
+            within(poisoned.median(), clean.median()) as usize,
+            1,
+        );
+        report.expect(
+            &format!("poisoned {what} worst within 1 s of clean"),
+            within(poisoned.worst(), clean.worst()) as usize,
+            1,
+        );
+    }
     report.seconds = started.elapsed().as_secs_f64();
     report
 }
 
 /// What one run of [`stalled_stream`] measured about the jobs after the first.
 struct Delays {
-    /// From each job's completion to its `image.completed` webhook's arrival.
-    delays: Vec<Duration>,
-    told_once: usize,
+    /// From each job's completion to its one `image.completed` webhook's arrival.
+    webhooks: Spread,
+    /// From each job's completion to the `completed` push its caller's browser got.
+    pushes: Spread,
     refused: usize,
     refusal_kept: bool,
     settled: bool,
 }
 
-impl Delays {
+/// Delays, one per job.
+struct Spread(Vec<Duration>);
+
+impl Spread {
     fn median(&self) -> Duration {
-        let mut sorted = self.delays.clone();
+        let mut sorted = self.0.clone();
         sorted.sort();
         sorted.get(sorted.len() / 2).copied().unwrap_or_default()
     }
 
     fn worst(&self) -> Duration {
-        self.delays.iter().max().copied().unwrap_or_default()
+        self.0.iter().max().copied().unwrap_or_default()
     }
 }
 
 async fn notification_delays(jobs: usize, poison: bool) -> Delays {
     use crate::faults::SesRefusal;
+    use crate::live::LiveHarness;
     use crate::notifications::{Notifications, Receiver};
+    use ferrotype_access::Limits;
     use ferrotype_notify::email::Mailer;
+    use ferrotype_notify::live::LiveMessage;
     use ferrotype_service::domain::{NoticeChannel, NoticeState};
     use lambda_http::RequestExt;
+    use std::sync::{Arc, Mutex};
+    use std::time::SystemTime;
 
     let stack = TestStack::new().await;
     let notify = Notifications::provision(&stack).await;
     let receiver = Receiver::start().await;
+    let harness = LiveHarness::start(&stack, stack.gate(stack.access(vec![], Limits::NONE))).await;
     let refused = "nobody@unverified.example";
     let refusal = SesRefusal::rejecting(refused);
     let mut notifier = notify.notifier_app(&stack);
@@ -668,10 +722,23 @@ async fn notification_delays(jobs: usize, poison: bool) -> Delays {
         notify.resources.email_from.clone(),
         "https://api.ferrotype.test".into(),
     ));
-    let upload = stack.upload_app();
+    notifier.live = Some(harness.channel());
+    let mut upload = stack.upload_app();
+    upload.gate = stack.gate(stack.access(vec![], Limits::NONE));
     let photo = tiny_photo();
+    let pushed: Arc<Mutex<Vec<(JobId, SystemTime)>>> = Arc::default();
     let mut ids = Vec::new();
     for i in 0..jobs {
+        let (key, _) = stack
+            .api_keys()
+            .create(
+                &format!("caller-{i}"),
+                "stalled-stream",
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .expect("an API key");
+        let key = key.expose().to_string();
         let email = match (poison, i) {
             (true, 0) => refused.to_string(),
             _ => format!("user{i}@example.com"),
@@ -680,10 +747,32 @@ async fn notification_delays(jobs: usize, poison: bool) -> Delays {
             ("callback_url".to_string(), format!("{}/hook", receiver.url)),
             ("notify_email".to_string(), email),
         ]);
-        let request = post_image("image/jpeg", photo.clone()).with_query_string_parameters(query);
+        let request = crate::bearer(
+            post_image("image/jpeg", photo.clone()).with_query_string_parameters(query),
+            &key,
+        );
         let response = upload::handle(&upload, request).await;
         assert_eq!(response.status(), 202, "{:?}", response.body());
-        ids.push(JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap());
+        let id = JobId::parse(json(&response)["id"].as_str().unwrap()).unwrap();
+        ids.push(id);
+        // The caller's browser watches its job; its first message is the job as it is.
+        let mut browser = harness.connect().await;
+        browser.subscribe(&key, &[id.to_string()]).await;
+        let first = browser.next_within(Duration::from_secs(10)).await;
+        assert!(
+            matches!(first, Some(LiveMessage::Status { .. })),
+            "{first:?}"
+        );
+        let pushed = pushed.clone();
+        tokio::spawn(async move {
+            while let Some(message) = browser.next_within(Duration::from_secs(120)).await {
+                if let LiveMessage::Status { job } = message {
+                    if job.status == JobStatus::Completed {
+                        pushed.lock().unwrap().push((job.id, SystemTime::now()));
+                    }
+                }
+            }
+        });
     }
     let webhook = notify.webhook_app(
         &stack,
@@ -693,11 +782,16 @@ async fn notification_delays(jobs: usize, poison: bool) -> Delays {
     let settled = notify
         .try_settle(&stack, &notifier, Some(&webhook), 200)
         .await;
+    // The pushes are posted before the notifier answers; give the sockets a moment.
+    tokio::time::sleep(Duration::from_millis(500)).await;
 
     let received = receiver.received();
-    let mut delays = Vec::new();
-    let mut told_once = 0;
+    let pushed = pushed.lock().unwrap().clone();
+    let mut webhooks = Vec::new();
+    let mut pushes = Vec::new();
     for id in &ids[1..] {
+        let record = stack.jobs().get(*id).await.unwrap().unwrap();
+        let done = SystemTime::from(record.updated_at);
         let completed: Vec<_> = received
             .iter()
             .filter(|r| {
@@ -705,11 +799,11 @@ async fn notification_delays(jobs: usize, poison: bool) -> Delays {
                 body["data"]["id"] == id.to_string().as_str() && body["type"] == "image.completed"
             })
             .collect();
-        if completed.len() == 1 {
-            told_once += 1;
-            let record = stack.jobs().get(*id).await.unwrap().unwrap();
-            let done = std::time::SystemTime::from(record.updated_at);
-            delays.push(completed[0].at.duration_since(done).unwrap_or_default());
+        if let [once] = completed.as_slice() {
+            webhooks.push(once.at.duration_since(done).unwrap_or_default());
+        }
+        if let Some((_, at)) = pushed.iter().find(|(job, _)| job == id) {
+            pushes.push(at.duration_since(done).unwrap_or_default());
         }
     }
     let first = stack.jobs().get(ids[0]).await.unwrap().unwrap();
@@ -718,8 +812,8 @@ async fn notification_delays(jobs: usize, poison: bool) -> Delays {
         .and_then(|notices| notices.get(&NoticeChannel::Email).cloned())
         .is_some_and(|email| email.state == NoticeState::Failed);
     Delays {
-        delays,
-        told_once,
+        webhooks: Spread(webhooks),
+        pushes: Spread(pushes),
         refused: refusal.refused(),
         refusal_kept,
         settled,
