@@ -5,7 +5,8 @@
 //! nothing. The `notifier` function reads the stream ([`transition`]) and fans out:
 //! - webhooks: one [`attempt::WebhookAttempt`] per transition on the webhook queue, which the
 //!   `webhook` function delivers ([`delivery`]), signed as Standard Webhooks 1.0 describes
-//!   ([`signature`]), and retried on the [`schedule`];
+//!   ([`signature`]) with the job owner's own secrets ([`secrets`]), and retried on the
+//!   [`schedule`];
 //! - [`events`]: `Image Processed` and `Image Failed` on an EventBridge bus;
 //! - [`email`]: one message through SES when the job ends;
 //! - [`live`]: every status change to the browsers that watch the job, over WebSockets.

@@ -75,3 +75,22 @@ async fn a_jobs_webhooks_arrive_signed_for_the_reference_library_and_show_as_del
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test]
+async fn the_callers_webhook_secret_is_served_over_http_to_it_alone() -> anyhow::Result<()> {
+    let (env, api) = crate::stack()?;
+    // The secret the stack's receivers verify with is the caller's own, read here as a
+    // client reads it (not rotated: the other webhook test verifies with it).
+    let answer = Answer::of(api.request(Method::GET, "/webhook-secret")).await?;
+    assert_eq!(answer.status, StatusCode::OK, "{answer}");
+    assert_eq!(answer.header("cache-control"), Some("no-store"));
+    let document: serde_json::Value = answer.json()?;
+    assert_eq!(document["secret"], env.webhook_secret.as_str());
+
+    let refused = Answer::of(api.anonymous().get(api.url("/webhook-secret"))).await?;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert!(!format!("{refused}").contains(&env.webhook_secret));
+    let refused = Answer::of(api.anonymous().post(api.url("/webhook-secret/rotate"))).await?;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{refused}");
+    Ok(())
+}
