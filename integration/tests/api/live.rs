@@ -583,3 +583,75 @@ async fn fifty_sockets_on_twenty_jobs_ending_together_are_pushed_concurrently_wi
     assert!(report.sent < SOCKETS * JOBS, "{report:?}");
     assert_eq!(report.failed, 0, "{report:?}");
 }
+
+#[tokio::test]
+async fn the_notifier_returns_before_its_deadline_however_many_sockets_watch_the_batch() {
+    const SOCKETS: usize = 50;
+    const JOBS: usize = 20;
+    // 1,000 posts of 200 ms: 200 s one at a time, over 6 s even 32 at a time.
+    let sink = LoopbackConnections::start(Duration::from_millis(200)).await;
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let subscriptions = Subscriptions::new(
+        stack.clients.dynamodb.clone(),
+        &stack.stack.connections_table,
+    )
+    .with_caps(Caps {
+        per_connection: 100,
+        per_job: SOCKETS,
+        per_caller: SOCKETS * JOBS,
+    });
+    let caller = CallerId::of_token("https://issuer.example", "alice");
+    let mut jobs = Vec::new();
+    for _ in 0..JOBS {
+        jobs.push(job_of(&stack, &caller).await);
+    }
+    let ids: Vec<JobId> = jobs.iter().map(|job| job.id).collect();
+    for socket in 0..SOCKETS {
+        subscriptions
+            .subscribe(
+                &stack.stack.table,
+                SubscribeRequest {
+                    connection: &ConnectionId::new(format!("tab-{socket}")),
+                    caller: &caller,
+                    credential: &Credential::Token { expires_at: None },
+                    jobs: &ids,
+                    now: OffsetDateTime::now_utc(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    // One stream batch in which every job starts.
+    let mut event = aws_lambda_events::event::dynamodb::Event::default();
+    for (i, job) in jobs.iter().enumerate() {
+        let mut started = job.clone();
+        started.status = JobStatus::Processing;
+        let mut record = aws_lambda_events::event::dynamodb::EventRecord::default();
+        record.change.old_image = serde_dynamo::to_item(job).unwrap();
+        record.change.new_image = serde_dynamo::to_item(&started).unwrap();
+        record.change.sequence_number = Some(format!("{:021}", i + 1));
+        event.records.push(record);
+    }
+    let mut app = notify.notifier_app(&stack);
+    app.live = Some(LiveChannel {
+        subscriptions,
+        connections: Connections::new(&config, &sink.endpoint),
+        keys: None,
+    });
+
+    let budget = Duration::from_secs(6);
+    let started = std::time::Instant::now();
+    let response = notifier::handle(&app, event, Some(started + budget)).await;
+    let took = started.elapsed();
+    eprintln!(
+        "{SOCKETS} sockets × {JOBS} jobs, 200 ms a post: the notifier returned in {took:?} \
+         with {} of {} posted",
+        sink.total(),
+        SOCKETS * JOBS
+    );
+    assert!(took < budget, "{took:?}");
+    assert!(response.batch_item_failures.is_empty());
+    assert!(sink.total() < SOCKETS * JOBS);
+}
