@@ -6,8 +6,12 @@ Playwright, against a running stack (`make dev`).
     .venv/bin/python integration/browser/page_test.py --url http://127.0.0.1:9000/ \\
         --token-file .local/dev-token --artifacts /tmp/page-artifacts
 
-At a phone's viewport it signs in through `#token=` (and checks the token left the address
-bar), reaches the file input with the keyboard and picks three photos made here: a small
+At a phone's viewport it opens a link carrying someone else's `#token=` and declines it (the
+page must ask before using a link's credential, and use nothing it declined), then opens
+the link with its own token and accepts it from the keyboard (and checks the token left the
+address bar and the page names who is signed in), checks the caller's webhook secret when
+the API has `GET /webhook-secret` (masked, shown, rotated), reaches the file input with the
+keyboard and picks three photos made here: a small
 one, one over 4 MiB and a corrupt JPEG. It waits for the two good ones to complete (loaded
 thumbnail and preview, four download links that answer 200) and the corrupt one to fail
 with a sentence a person understands, recording every state each item went through and
@@ -16,6 +20,7 @@ DIR/page.png is a full-page screenshot, taken also on failure. Exit code 0 only 
 """
 
 import argparse
+import base64
 import json
 import re
 import shutil
@@ -69,6 +74,23 @@ class Failure(Exception):
     """A check that did not hold; its message says which and why."""
 
 
+# The statuses GET /webhook-secret answered the page, in order.
+WEBHOOK_ANSWERS: list[int] = []
+
+
+def expected_404(message) -> bool:
+    """The browser's own log line for GET /webhook-secret on an API without that route: the
+    page shows nothing then, as it should."""
+    return "status of 404" in message.text and "/webhook-secret" in message.location.get("url", "")
+
+
+def unsigned_jwt(claims: dict) -> str:
+    """A JWT-shaped credential with `claims` (no valid signature: only the page reads it)."""
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+    return f"{part({'alg': 'ES256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
 def main() -> int:
     args = parse_args()
     args.artifacts.mkdir(parents=True, exist_ok=True)
@@ -93,8 +115,9 @@ def main() -> int:
         context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
         page = context.new_page()
         page.set_default_timeout(30_000)
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text} ({m.location.get('url', '')})"))
+        page.on("console", lambda m: m.type == "error" and not expected_404(m) and problems.append(f"console error: {m.text} ({m.location.get('url', '')})"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("response", lambda r: r.url.split("?")[0].endswith("/webhook-secret") and WEBHOOK_ANSWERS.append(r.status))
         frames: list[tuple[str, str]] = []  # (sent|received, text), for the summary
         page.on("websocket", lambda ws: (
             ws.on("framesent", lambda f: frames.append(("sent", f if isinstance(f, str) else str(f)))),
@@ -166,15 +189,10 @@ def run(page, context, args, token, files, problems, checked, frames):
     if args.block_live:
         # Every WebSocket of the page is closed at once, as a proxy that refuses it would.
         page.route_web_socket(re.compile(".*"), lambda ws: ws.close(code=1011, reason="blocked by the test"))
-    # The first request may start (or rebuild) the page function locally: be patient.
-    page.goto(f"{args.url}#token={token}", wait_until="load", timeout=120_000)
+    check_link_asks_first(page, args, token, checked)
+    check_who(page, token, checked)
+    check_webhook_secret(page, checked)
     page.evaluate(WATCH_STATES)
-
-    if "#" in page.url or token in page.url:
-        raise Failure(f"the token is still in the address bar: {page.url}")
-    checked.append("signed in from #token=…, and the token left the address bar")
-    if not page.locator("#work").is_visible() or page.locator("#sign-in").is_visible():
-        raise Failure("after #token= the upload area is not shown (or the sign-in form still is)")
     live_url = page.locator('meta[name="ferrotype-live"]').get_attribute("content") or ""
 
     # The file control, reached with Tab alone and opened with Enter, as a keyboard user would.
@@ -264,6 +282,114 @@ def run(page, context, args, token, files, problems, checked, frames):
     check_sign_out_and_refused_key(page, files, args.artifacts, problems, checked)
 
 
+def check_link_asks_first(page, args, token, checked):
+    """A link's #token= is used only after the person accepts it; a declined one is dropped
+    and no request carries it. The accepted one signs in, from the keyboard."""
+    planted = unsigned_jwt({"iss": "https://id.attacker.example", "sub": "mallory", "exp": 4102444800})
+    carried = []
+    watcher = lambda request: (request.headers.get("authorization") or "").endswith(planted) and carried.append(request.url)
+    page.on("request", watcher)
+    # The first request may start (or rebuild) the page function locally: be patient.
+    page.goto(f"{args.url}?from=mail#token={planted}", wait_until="load", timeout=120_000)
+    dialog = page.locator("#adopt")
+    if not dialog.is_visible():
+        raise Failure("a link with #token= did not ask before signing in")
+    if "#" in page.url or planted in page.url:
+        raise Failure(f"the offered token is still in the address bar while asking: {page.url}")
+    words = dialog.inner_text()
+    if "mallory" not in words or "id.attacker.example" not in words:
+        raise Failure(f"the question does not say whose sign-in the link carries: {words!r}")
+    if page.locator("#work").is_visible():
+        raise Failure("the upload area is shown before the link's sign-in was accepted")
+    if page.evaluate("document.activeElement?.id") != "adopt-accept":
+        raise Failure("the question does not take the keyboard focus")
+    page.get_by_role("button", name="Don’t sign in").click()
+    if dialog.is_visible() or not page.locator("#sign-in").is_visible():
+        raise Failure("declining the link did not bring the sign-in form")
+    if page.evaluate("sessionStorage.length"):
+        raise Failure("a declined link's token was kept in sessionStorage")
+    page.wait_for_timeout(500)  # time for a request, were one made
+    checked.append(f"a link carrying another's #token= asks first, naming {page.locator('#adopt-who').text_content()!r}; declined, it is dropped")
+
+    page.goto(f"{args.url}#token={token}", wait_until="load", timeout=120_000)
+    if not dialog.is_visible():
+        raise Failure("the link with the test's token did not ask either")
+    page.keyboard.press("Enter")  # the focused "Sign in with the link"
+    page.remove_listener("request", watcher)
+    if carried:
+        raise Failure(f"the declined token was sent: {carried}")
+    if "#" in page.url or token in page.url:
+        raise Failure(f"the token is still in the address bar: {page.url}")
+    if not page.locator("#work").is_visible() or page.locator("#sign-in").is_visible():
+        raise Failure("after accepting the link the upload area is not shown (or the sign-in form still is)")
+    checked.append("the link with the test's token, accepted with Enter, signs in; the token left the address bar; no request carried the declined one")
+
+
+def check_who(page, token, checked):
+    """The header names the caller: an API key by its key id's start, a JWT by sub and iss."""
+    who = page.locator("#who")
+    if not who.is_visible():
+        raise Failure("the page does not show who is signed in")
+    words = who.inner_text()
+    if token.startswith("ftk_"):
+        expected = token[4:12]
+    else:
+        payload = token.split(".")[1]
+        expected = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    if expected not in words:
+        raise Failure(f"the signed-in caller reads {words!r}, without {expected!r}")
+    if len(token) > 24 and token[12:] in words:
+        raise Failure("the whole credential is shown as who is signed in")
+    if not page.get_by_role("button", name="Sign out").is_visible():
+        raise Failure("no Sign out beside who is signed in")
+    checked.append(f"shows who is signed in: {' '.join(words.split())!r}, with Sign out")
+
+
+def check_webhook_secret(page, checked):
+    """Where the API has GET /webhook-secret: masked, shown and hidden with the keyboard,
+    rotated (the previous one said to sign on); where it answers 404, nothing is shown."""
+    section = page.locator("#webhook")
+    deadline = time.monotonic() + 30
+    answered = WEBHOOK_ANSWERS
+    while time.monotonic() < deadline and not section.is_visible():
+        if answered and answered[-1] != 200:
+            break
+        page.wait_for_timeout(250)
+    if not section.is_visible():
+        if answered and answered[-1] == 404:
+            checked.append("GET /webhook-secret answers 404 here: the page shows no secret")
+            return
+        raise Failure(f"the webhook secret is not shown (GET /webhook-secret answered {answered})")
+    code = page.locator("#webhook-secret")
+    masked = code.inner_text()
+    if not masked.startswith("whsec_") or "•" not in masked:
+        raise Failure(f"the secret is not shown masked: {masked!r}")
+    page.locator("#webhook-reveal").focus()
+    page.keyboard.press("Enter")
+    secret = code.inner_text()
+    if "•" in secret or not secret.startswith("whsec_") or len(secret) < 20:
+        raise Failure(f"Show did not show the secret: {secret!r}")
+    if page.locator("#webhook-reveal").get_attribute("aria-pressed") != "true":
+        raise Failure("Show does not say it is pressed (aria-pressed)")
+    page.keyboard.press("Enter")
+    if code.inner_text() != masked:
+        raise Failure("Hide did not mask the secret again")
+    with page.expect_response(lambda r: r.url.endswith("/webhook-secret/rotate")) as rotation:
+        page.get_by_role("button", name="Rotate").click()
+    if rotation.value.status != 200:
+        raise Failure(f"POST /webhook-secret/rotate answered {rotation.value.status}")
+    page.wait_for_function("document.querySelector('#webhook-message').textContent.startsWith('Rotated')")
+    page.locator("#webhook-reveal").click()
+    rotated = code.inner_text()
+    page.locator("#webhook-reveal").click()
+    if rotated == secret or not rotated.startswith("whsec_"):
+        raise Failure(f"after Rotate the secret shown is {rotated!r} (before: the same? {rotated == secret})")
+    previous = page.locator("#webhook-previous")
+    if not previous.is_visible() or secret[-4:] not in previous.inner_text():
+        raise Failure(f"after Rotate the previous secret's overlap is not said: {previous.inner_text()!r}")
+    checked.append(f"the webhook secret: shown masked ({masked}), Show/Hide with Enter, Rotate gives a new one; {previous.inner_text()!r}")
+
+
 def check_refusals(page, folder, checked):
     """A file of another type and one over 50 MiB are refused on the page, with no request."""
     text = folder / "notes.txt"
@@ -300,15 +426,21 @@ def check_sign_out_and_refused_key(page, files, artifacts, problems, checked):
         raise Failure("after Sign out the credential is still in sessionStorage")
     checked.append("Sign out shows the sign-in form, clears the list and sessionStorage")
 
+    if page.locator("#who").is_visible():
+        raise Failure("after Sign out the page still names who was signed in")
     page.get_by_label("API key or token").fill("ftk_0000000000000000_not-a-real-key")
-    page.keyboard.press("Enter")  # the form submits from the keyboard
-    if not page.locator("#work").is_visible():
-        raise Failure("signing in with the form did not show the upload area")
     seen = len(problems)
-    path, _ = next(iter(files.values()))
-    page.set_input_files("#files", [str(path)])
+    page.keyboard.press("Enter")  # the form submits from the keyboard
     message = page.locator("#sign-in-message")
-    message.wait_for(state="visible", timeout=30_000)
+    try:
+        # Where the API has GET /webhook-secret, signing in asks it at once: refused (401).
+        message.wait_for(state="visible", timeout=5_000)
+    except PlaywrightError:
+        if not page.locator("#work").is_visible():
+            raise Failure("signing in with the form did not show the upload area")
+        path, _ = next(iter(files.values()))
+        page.set_input_files("#files", [str(path)])
+        message.wait_for(state="visible", timeout=30_000)
     # The browser itself logs the 401 it was answered: expected here, not the page's fault.
     problems[seen:] = [p for p in problems[seen:] if "status of 401" not in p]
     words = message.inner_text()

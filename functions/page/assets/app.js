@@ -46,6 +46,20 @@ const ui = {
   signInMessage: $("sign-in-message"),
   credential: $("credential"),
   signOut: $("sign-out"),
+  who: $("who"),
+  whoName: $("who-name"),
+  whoDetail: $("who-detail"),
+  adopt: $("adopt"),
+  adoptWho: $("adopt-who"),
+  adoptAccept: $("adopt-accept"),
+  adoptDecline: $("adopt-decline"),
+  webhook: $("webhook"),
+  webhookSecret: $("webhook-secret"),
+  webhookReveal: $("webhook-reveal"),
+  webhookCopy: $("webhook-copy"),
+  webhookRotate: $("webhook-rotate"),
+  webhookPrevious: $("webhook-previous"),
+  webhookMessage: $("webhook-message"),
   work: $("work"),
   drop: $("drop"),
   files: $("files"),
@@ -67,16 +81,23 @@ const stats = { socketMessages: 0, polls: 0 };
 
 function start() {
   const fragment = new URLSearchParams(location.hash.slice(1));
+  const offered = fragment.get("token")?.trim() || null;
   if (fragment.has("token")) {
-    sessionStorage.setItem(STORAGE_KEY, fragment.get("token").trim());
-    // Out of the address bar, the history and any bookmark.
+    // Out of the address bar, the history and any bookmark, whatever the answer below.
     history.replaceState(null, "", location.pathname + location.search);
   }
   document.body.dataset.live = "idle";
-  const stored = sessionStorage.getItem(STORAGE_KEY);
-  if (stored) signIn(stored);
-  else showSignIn("");
+  if (offered) askToAdopt(offered);
+  else resume();
 
+  ui.adoptAccept.addEventListener("click", () => adopt(true));
+  ui.adoptDecline.addEventListener("click", () => adopt(false));
+  ui.adopt.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") adopt(false);
+  });
+  ui.webhookReveal.addEventListener("click", () => webhook.toggle());
+  ui.webhookCopy.addEventListener("click", () => webhook.copy());
+  ui.webhookRotate.addEventListener("click", () => webhook.rotate());
   ui.signInForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = ui.credential.value.trim();
@@ -93,17 +114,86 @@ function start() {
   setUpDropZone();
 }
 
+/** The credential this tab holds, if any: signed in with it, else the form. */
+function resume() {
+  const stored = sessionStorage.getItem(STORAGE_KEY);
+  if (stored) signIn(stored);
+  else showSignIn("");
+}
+
+/** A link's #token= is used only once the person says so (login CSRF: a link made by
+ * someone else would sign them in as that someone, their photos going to that account). */
+let offeredCredential = null;
+
+function askToAdopt(offered) {
+  offeredCredential = offered;
+  ui.work.hidden = true;
+  ui.signIn.hidden = true;
+  ui.who.hidden = true;
+  ui.signOut.hidden = true;
+  const { name, detail } = describe(offered);
+  ui.adoptWho.textContent = detail ? `${name} (${detail})` : name;
+  ui.adopt.hidden = false;
+  ui.adoptAccept.focus();
+}
+
+function adopt(accepted) {
+  const offered = offeredCredential;
+  offeredCredential = null;
+  ui.adopt.hidden = true;
+  if (accepted && offered) {
+    sessionStorage.setItem(STORAGE_KEY, offered);
+    signIn(offered);
+  } else {
+    resume(); // the link's credential is dropped; the tab's own, if any, stays
+  }
+}
+
+/** Who a credential stands for, for display only: the API checks it, the page cannot. An
+ * API key shows the start of its key id, a JWT its subject and issuer. */
+function describe(value) {
+  const key = /^ftk_([0-9a-f]{16})_/i.exec(value);
+  if (key) return { name: `API key ftk_${key[1].slice(0, 8)}…`, detail: "" };
+  const parts = value.split(".");
+  if (parts.length === 3) {
+    try {
+      const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+      const bytes = Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")),
+        (c) => c.charCodeAt(0));
+      const claims = JSON.parse(new TextDecoder().decode(bytes));
+      if (typeof claims.sub === "string" && claims.sub) {
+        const issuer = typeof claims.iss === "string" ? claims.iss : "";
+        return { name: clip(claims.sub), detail: issuer ? `issuer ${clip(issuer)}` : "" };
+      }
+    } catch {
+      // Not a JWT after all: said below.
+    }
+  }
+  return { name: "a credential of unknown form", detail: "" };
+}
+
+function clip(text) {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
 function signIn(value) {
   credential = value;
   ui.signIn.hidden = true;
   ui.signInMessage.hidden = true;
   ui.work.hidden = false;
   ui.signOut.hidden = false;
+  const { name, detail } = describe(value);
+  ui.whoName.textContent = name;
+  ui.whoDetail.textContent = detail;
+  ui.who.hidden = false;
+  webhook.load();
 }
 
 function showSignIn(message) {
   ui.work.hidden = true;
   ui.signOut.hidden = true;
+  ui.who.hidden = true;
+  webhook.reset();
   ui.signIn.hidden = false;
   ui.signInMessage.textContent = message;
   ui.signInMessage.hidden = !message;
@@ -258,6 +348,8 @@ function put(item, upload) {
     const xhr = new XMLHttpRequest();
     item.xhr = xhr;
     xhr.open(upload.method || "PUT", upload.url);
+    // Every header the API gives, If-None-Match: * included: it is signed into the URL,
+    // which writes its object once (a second PUT gets 412).
     for (const [name, value] of Object.entries(upload.headers ?? {})) {
       // The browser sets these itself and refuses them from scripts.
       if (!["content-length", "host", "connection"].includes(name.toLowerCase())) {
@@ -275,6 +367,8 @@ function put(item, upload) {
       if (xhr.status >= 200 && xhr.status < 300) {
         item.progress.value = item.progress.max;
         resolve();
+      } else if (xhr.status === 412) {
+        reject(new Error("This upload URL was already used; start a new upload."));
       } else {
         // S3 explains itself in XML: <Error><Message>…</Message></Error>.
         const why = xhr.responseXML?.querySelector("Message")?.textContent;
@@ -597,6 +691,99 @@ function tokenExpiry(value) {
   } catch {
     return null;
   }
+}
+
+// ---- the caller's webhook secret ----------------------------------------------------
+
+/** GET /webhook-secret and POST /webhook-secret/rotate: the secret shown masked until asked,
+ * copied or rotated. Where the API has no such route (404) the section stays hidden. */
+const webhook = {
+  doc: null,
+  revealed: false,
+  generation: 0, // a sign-out or a new sign-in makes an older answer moot
+
+  async load() {
+    this.reset();
+    const generation = this.generation;
+    try {
+      const { body } = await api("webhook-secret");
+      if (generation !== this.generation || !credential) return;
+      this.doc = body;
+      this.render();
+      ui.webhook.hidden = false;
+    } catch {
+      // 404: not on this API. Other failures: nothing to show either (a 401 signed out).
+    }
+  },
+
+  reset() {
+    this.generation += 1;
+    this.doc = null;
+    this.revealed = false;
+    ui.webhook.hidden = true;
+    ui.webhookSecret.textContent = "";
+    ui.webhookPrevious.hidden = true;
+    ui.webhookMessage.textContent = "";
+  },
+
+  render() {
+    const secret = String(this.doc?.secret ?? "");
+    ui.webhookSecret.textContent = this.revealed ? secret : mask(secret);
+    ui.webhookReveal.textContent = this.revealed ? "Hide" : "Show";
+    ui.webhookReveal.setAttribute("aria-pressed", String(this.revealed));
+    const previous = this.doc?.previous;
+    const until = previous?.expires_at ? new Date(previous.expires_at) : null;
+    ui.webhookPrevious.hidden = !until || Number.isNaN(until.getTime());
+    if (!ui.webhookPrevious.hidden) {
+      ui.webhookPrevious.textContent = `The previous secret (${mask(String(previous.secret ?? ""))}) `
+        + `still signs until ${until.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}.`;
+    }
+  },
+
+  toggle() {
+    this.revealed = !this.revealed;
+    this.render();
+  },
+
+  async copy() {
+    const secret = this.doc?.secret;
+    if (!secret) return;
+    try {
+      await navigator.clipboard.writeText(secret);
+      ui.webhookMessage.textContent = "Copied to the clipboard.";
+    } catch {
+      // No clipboard (an insecure origin, or refused): show it selected, to copy by hand.
+      this.revealed = true;
+      this.render();
+      getSelection().selectAllChildren(ui.webhookSecret);
+      ui.webhookMessage.textContent = "The browser would not copy it: it is shown and selected, copy it yourself.";
+    }
+  },
+
+  async rotate() {
+    const generation = this.generation;
+    ui.webhookRotate.disabled = true;
+    ui.webhookMessage.textContent = "Rotating…";
+    try {
+      const { body } = await api("webhook-secret/rotate", { method: "POST" });
+      if (generation !== this.generation) return;
+      this.doc = body;
+      this.revealed = false;
+      this.render();
+      ui.webhookMessage.textContent = "Rotated: webhooks are signed with the new secret from now on.";
+    } catch (error) {
+      if (generation === this.generation) ui.webhookMessage.textContent = `Not rotated: ${error.message}`;
+    } finally {
+      ui.webhookRotate.disabled = false;
+    }
+  },
+};
+
+/** A secret with its middle hidden: its kind and last four characters tell rotations apart. */
+function mask(secret) {
+  if (!secret) return "";
+  const kind = secret.startsWith("whsec_") ? "whsec_" : "";
+  return `${kind}${"•".repeat(16)}${secret.slice(-4)}`;
 }
 
 // ---- small helpers ------------------------------------------------------------------
