@@ -59,6 +59,26 @@ pub enum NotifyError {
     Record(#[from] StoreError),
 }
 
+/// The notifier's two triggers, the jobs table's stream and the notice queue, told apart
+/// by their records' `eventSource` (`aws:dynamodb`, `aws:sqs`).
+#[derive(Debug)]
+pub enum Trigger {
+    Sqs(SqsEvent),
+    Stream(Event),
+}
+
+impl Trigger {
+    pub fn read(payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let source = payload
+            .pointer("/Records/0/eventSource")
+            .and_then(|value| value.as_str());
+        Ok(match source {
+            Some("aws:sqs") => Self::Sqs(serde_json::from_value(payload)?),
+            _ => Self::Stream(serde_json::from_value(payload)?),
+        })
+    }
+}
+
 /// The time an invocation keeps back after its last record: enough to answer Lambda.
 const DEADLINE_MARGIN: Duration = Duration::from_secs(3);
 
@@ -299,6 +319,20 @@ async fn retry(app: &App, message: &SqsMessage) -> Result<(), NotifyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_trigger_is_told_by_its_records_source() {
+        let sqs = serde_json::json!({"Records": [{"eventSource": "aws:sqs", "body": "{}"}]});
+        assert!(matches!(Trigger::read(sqs), Ok(Trigger::Sqs(batch)) if batch.records.len() == 1));
+        let stream = serde_json::json!({"Records": [{"eventSource": "aws:dynamodb",
+            "eventID": "e", "eventName": "MODIFY", "awsRegion": "us-east-1",
+            "dynamodb": {"SequenceNumber": "1", "SizeBytes": 10, "StreamViewType": "NEW_AND_OLD_IMAGES",
+                "Keys": {"id": {"S": "x"}}, "NewImage": {}, "OldImage": {}}}]});
+        match Trigger::read(stream) {
+            Ok(Trigger::Stream(batch)) => assert_eq!(batch.records.len(), 1),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn a_stream_failure_names_its_record() {

@@ -2,8 +2,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
-use aws_lambda_events::event::dynamodb::Event;
-use aws_lambda_events::event::sqs::SqsEvent;
 use ferrotype_notify::attempt::WebhookQueue;
 use ferrotype_notify::email::Mailer;
 use ferrotype_notify::events::EventBus;
@@ -15,26 +13,7 @@ use ferrotype_service::metrics;
 use ferrotype_service::store::JobTable;
 use lambda_runtime::{tracing, Error, LambdaEvent};
 use notifier::settings::Settings;
-use notifier::App;
-
-/// The notifier's two triggers, the jobs table's stream and the notice queue, told apart
-/// by their records' `eventSource` (`aws:dynamodb`, `aws:sqs`).
-enum Trigger {
-    Sqs(SqsEvent),
-    Stream(Event),
-}
-
-impl Trigger {
-    fn read(payload: serde_json::Value) -> Result<Self, serde_json::Error> {
-        let source = payload
-            .pointer("/Records/0/eventSource")
-            .and_then(|value| value.as_str());
-        Ok(match source {
-            Some("aws:sqs") => Self::Sqs(serde_json::from_value(payload)?),
-            _ => Self::Stream(serde_json::from_value(payload)?),
-        })
-    }
-}
+use notifier::{App, Trigger};
 
 /// One SES or EventBridge call may take this long: a slow one then fails as transient and
 /// is retried from the notice queue instead of eating the stream batch's time.

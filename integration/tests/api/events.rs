@@ -183,6 +183,7 @@ async fn the_s3_notification_event_queues_the_upload_it_names() {
     let put = reqwest::Client::new()
         .put(&session.url)
         .header("content-type", "image/jpeg")
+        .header("if-none-match", "*")
         .body(photo)
         .send()
         .await
@@ -193,4 +194,37 @@ async fn the_s3_notification_event_queues_the_upload_it_names() {
     assert!(response.batch_item_failures.is_empty());
     let record = stack.jobs().get(id).await.unwrap().unwrap();
     assert_eq!(record.status, JobStatus::Queued);
+}
+
+#[tokio::test]
+async fn the_notice_retry_event_sends_the_e_mail_it_names_and_keeps_that_on_the_job() {
+    use ferrotype_service::domain::{NoticeChannel, NoticeState, Notifications, NotifyEmail};
+    let stack = TestStack::new().await;
+    let notify = integration::notifications::Notifications::provision(&stack).await;
+    let event: SqsEvent = serde_json::from_str(&event_text("notice-retry.json")).unwrap();
+    let retry: serde_json::Value =
+        serde_json::from_str(event.records[0].body.as_deref().unwrap()).unwrap();
+    let id = JobId::parse(retry["job"]["id"].as_str().unwrap()).unwrap();
+    let job = JobRecord::queued(
+        id,
+        OriginalUpload::inline("image/png", 1),
+        OffsetDateTime::now_utc(),
+    )
+    .notifying(Notifications {
+        callback_url: None,
+        email: Some(NotifyEmail::parse("ann@example.com").unwrap()),
+    });
+    stack.jobs().create(&job).await.unwrap();
+
+    let response = notifier::handle_retries(&notify.notifier_app(&stack), event).await;
+    assert!(response.batch_item_failures.is_empty());
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    let email = &record.notices.unwrap()[&NoticeChannel::Email];
+    assert_eq!((email.state, email.attempts), (NoticeState::Delivered, 2));
+    assert_eq!(
+        crate::notifications::sent_emails(&id.to_string())
+            .await
+            .len(),
+        1
+    );
 }
