@@ -190,7 +190,7 @@ pub fn direct_upload_lines(api: &str) -> [String; 2] {
         format!(
             "curl -s {api}/uploads {AUTH} -H 'Content-Type: application/json' -d '{{\"content_type\": \"image/jpeg\", \"content_length\": '\"$(stat -c%s \"$PHOTO\")\"'}}' | tee .local/upload.json"
         ),
-        "curl -sS -o /dev/null -w '%{http_code}\\n' -X PUT -T \"$PHOTO\" -H 'Content-Type: image/jpeg' \"$(python3 -c 'import json; print(json.load(open(\".local/upload.json\"))[\"upload\"][\"url\"])')\"".to_string(),
+        "curl -sS -o /dev/null -w '%{http_code}\\n' -X PUT -T \"$PHOTO\" -H 'Content-Type: image/jpeg' -H 'If-None-Match: *' \"$(python3 -c 'import json; print(json.load(open(\".local/upload.json\"))[\"upload\"][\"url\"])')\"".to_string(),
     ]
 }
 

@@ -5,8 +5,11 @@
 //!
 //! S3 delivers notifications at least once, in any order, so every step is conditional
 //! and may be repeated: the job moves `awaiting_upload → queued` once, and a repeated
-//! notification of a job already `queued` only sends its message again (the processor's
-//! lease makes two messages one run).
+//! notification of a job past `awaiting_upload` changes nothing and sends nothing. Only
+//! when the same notification comes back after an attempt of ours failed (SQS's receive
+//! count above one) may the job's message not have been sent; then it is sent again (the
+//! processor's lease makes two messages one run). The presigned `PUT` writes its object
+//! once (`If-None-Match: *`), so no later object can follow a checked one.
 
 use time::OffsetDateTime;
 use tracing::info;
@@ -27,8 +30,12 @@ pub struct DirectUploads {
 /// Why the check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trigger {
-    /// S3 reported the object.
+    /// S3 reported the object (a first delivery of its notification, or a duplicate S3
+    /// sent).
     Notified,
+    /// The same notification again, after an attempt at it failed or timed out: the job
+    /// may be `queued` without its message sent.
+    Retried,
     /// The upload's deadline has passed (the sweeper).
     DeadlinePassed,
 }
@@ -38,8 +45,11 @@ pub enum Trigger {
 pub enum Settled {
     /// The object is what was declared: the job is `queued` and its message sent.
     Queued,
-    /// The job was already `queued` (a repeated notification): its message was sent again.
+    /// The job was already `queued` and the notification is a retry of ours: its message
+    /// was sent again.
     Requeued,
+    /// The job was already `queued` and the notification a duplicate: nothing was done.
+    AlreadyQueued,
     /// The job is past waiting (`processing`, `completed`, or failed while processing):
     /// nothing to do.
     AlreadyTaken,
@@ -94,11 +104,15 @@ impl DirectUploads {
         match record.status {
             JobStatus::AwaitingUpload if record.upload.source == UploadSource::Direct => {}
             JobStatus::AwaitingUpload => return Ok(Step::Done(Settled::AlreadyTaken)),
-            JobStatus::Queued => {
-                // The first notification moved the job but may have died before its send.
+            JobStatus::Queued if trigger == Trigger::Retried => {
+                // Our earlier attempt moved the job but may have died before its send.
                 self.queue.enqueue(&JobMessage::new(id)).await?;
                 return Ok(Step::Done(Settled::Requeued));
             }
+            // A duplicate notification: the first one's attempt moved the job and sent its
+            // message (or failed, and comes back as `Retried`; the sweeper resends a job
+            // left `queued` in any case).
+            JobStatus::Queued => return Ok(Step::Done(Settled::AlreadyQueued)),
             JobStatus::Deleted => return self.discard(id).await,
             JobStatus::Failed
                 if record
@@ -117,7 +131,7 @@ impl DirectUploads {
 
         let declared = &record.upload;
         let Some(size) = self.images.original_size(id, UploadSource::Direct).await? else {
-            if trigger == Trigger::Notified {
+            if trigger != Trigger::DeadlinePassed {
                 // Deleted since S3 reported it; a delete of the job removes it too.
                 return Ok(Step::Done(Settled::NotYet));
             }

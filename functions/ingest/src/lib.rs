@@ -5,7 +5,10 @@
 //!
 //! S3 delivers each event at least once and may batch several records in one message;
 //! a message whose records could not all be settled (S3, DynamoDB or SQS failed) is
-//! reported as a batch item failure, so SQS delivers it again.
+//! reported as a batch item failure, so SQS delivers it again. A duplicate notification
+//! (a new message) of a job already past `awaiting_upload` changes and sends nothing; only
+//! a message SQS delivers again (`ApproximateReceiveCount` above one) may send a `queued`
+//! job's message again, in case the failed attempt did not.
 
 pub mod settings;
 
@@ -95,11 +98,12 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
                 continue;
             }
         };
+        let trigger = trigger_of(&message.attributes);
         let mut failed = false;
         for id in ids {
             match app
                 .uploads
-                .settle(id, Trigger::Notified, OffsetDateTime::now_utc())
+                .settle(id, trigger, OffsetDateTime::now_utc())
                 .await
             {
                 Ok(settled) => log(id, settled),
@@ -116,6 +120,19 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
         }
     }
     response
+}
+
+/// A first delivery is [`Trigger::Notified`]; one SQS makes again after an attempt that
+/// failed or timed out is [`Trigger::Retried`]. Without the attribute (it is always there in
+/// Lambda), the message is taken as a retry, which at worst sends a message twice.
+pub fn trigger_of(attributes: &std::collections::HashMap<String, String>) -> Trigger {
+    match attributes
+        .get("ApproximateReceiveCount")
+        .and_then(|count| count.parse::<u32>().ok())
+    {
+        Some(1) => Trigger::Notified,
+        _ => Trigger::Retried,
+    }
 }
 
 fn log(id: JobId, settled: Settled) {
@@ -149,6 +166,20 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn only_a_message_sqs_delivers_again_is_a_retry() {
+        let with = |count: &str| {
+            std::collections::HashMap::from([(
+                "ApproximateReceiveCount".to_string(),
+                count.to_string(),
+            )])
+        };
+        assert_eq!(trigger_of(&with("1")), Trigger::Notified);
+        assert_eq!(trigger_of(&with("2")), Trigger::Retried);
+        assert_eq!(trigger_of(&with("x")), Trigger::Retried);
+        assert_eq!(trigger_of(&Default::default()), Trigger::Retried);
     }
 
     #[test]

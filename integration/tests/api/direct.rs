@@ -145,15 +145,19 @@ async fn a_20_mb_photo_sent_straight_to_s3_becomes_a_completed_job_by_itself() {
     // Signed for this type and length, for the configured time, and for nothing else: no
     // checksum of an empty body that the real PUT would fail.
     let signed = query_param(url, "X-Amz-SignedHeaders").unwrap();
-    assert_eq!(signed, "content-length%3Bcontent-type%3Bhost", "{url}");
+    assert_eq!(
+        signed, "content-length%3Bcontent-type%3Bhost%3Bif-none-match",
+        "{url}"
+    );
     assert_eq!(query_param(url, "X-Amz-Expires"), Some("900"));
     assert!(!url.to_ascii_lowercase().contains("checksum"), "{url}");
     let headers = &session["upload"]["headers"];
     assert_eq!(headers["content-type"], "image/jpeg");
     assert_eq!(headers["content-length"], photo.len().to_string());
+    assert_eq!(headers["if-none-match"], "*", "one write per URL");
     assert_eq!(
         headers.as_object().unwrap().len(),
-        2,
+        3,
         "only the signed headers: {headers}"
     );
     let expires_at = OffsetDateTime::parse(
@@ -353,27 +357,7 @@ async fn repeated_notifications_make_one_job() {
 
     // Deliver S3's one notification three times, as at-least-once delivery may.
     let sqs = &stack.clients.sqs;
-    let mut received = Vec::new();
-    for _ in 0..20 {
-        let output = sqs
-            .receive_message()
-            .queue_url(&stack.stack.upload_events_url)
-            .send()
-            .await
-            .unwrap();
-        received.extend(output.messages.unwrap_or_default());
-        if !received.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let notification = received[0].body.clone().unwrap();
-    sqs.delete_message()
-        .queue_url(&stack.stack.upload_events_url)
-        .receipt_handle(received[0].receipt_handle.clone().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let notification = take_notification(&stack, id).await;
     let deliver = |body: &str| {
         let send = sqs
             .send_message()
@@ -557,4 +541,179 @@ async fn presigned_urls_never_outlive_the_credentials_that_sign_them() {
     let (_, fresh) = status_of(&stack, job_id(&session)).await;
     let url = fresh["outputs"]["thumbnail"]["url"].as_str().unwrap();
     assert_eq!(query_param(url, "X-Amz-Expires"), Some("300"));
+}
+
+/// Takes S3's notification of job `id`'s object off the upload events queue (and anything
+/// else on it, such as S3's test event), to deliver it by hand.
+async fn take_notification(stack: &TestStack, id: JobId) -> String {
+    let sqs = &stack.clients.sqs;
+    let events = &stack.stack.upload_events_url;
+    let mut notification = None;
+    for _ in 0..20 {
+        let output = sqs
+            .receive_message()
+            .queue_url(events)
+            .send()
+            .await
+            .unwrap();
+        for message in output.messages.unwrap_or_default() {
+            let body = message.body.clone().unwrap();
+            if body.contains("ObjectCreated") {
+                notification = Some(body);
+            }
+            sqs.delete_message()
+                .queue_url(events)
+                .receipt_handle(message.receipt_handle.unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+        if notification.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let notification = notification.expect("S3 reported the object");
+    assert_eq!(
+        ingest::uploads_in(&notification, &stack.stack.bucket).unwrap(),
+        [id]
+    );
+    notification
+}
+
+/// The session's `PUT` of `body`, with its headers but those named in `leave_out`.
+async fn put_leaving_out(session: &serde_json::Value, body: Vec<u8>, leave_out: &[&str]) -> u16 {
+    let upload = &session["upload"];
+    let mut request = reqwest::Client::new().put(upload["url"].as_str().unwrap());
+    for (name, value) in upload["headers"].as_object().unwrap() {
+        if name.eq_ignore_ascii_case("content-length")
+            || leave_out.iter().any(|left| left.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        request = request.header(name.as_str(), value.as_str().unwrap());
+    }
+    request.body(body).send().await.unwrap().status().as_u16()
+}
+
+async fn stored_original(stack: &TestStack, id: JobId) -> Vec<u8> {
+    stack
+        .clients
+        .s3
+        .get_object()
+        .bucket(&stack.stack.bucket)
+        .key(format!("originals/direct/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn a_used_upload_url_refuses_a_second_put_and_keeps_the_first_bytes() {
+    let stack = TestStack::new().await;
+    let photo = smooth_photo(320, 240);
+    let session = open_session(&stack.upload_app(), "image/jpeg", photo.len()).await;
+    let id = job_id(&session);
+
+    // Without the signed If-None-Match the PUT does not match its signature: refused
+    // before anything is written, as S3 does.
+    assert_eq!(
+        put_leaving_out(&session, photo.clone(), &["if-none-match"]).await,
+        403
+    );
+    assert_eq!(put_direct(&session, photo.clone()).await, 200);
+    assert!(ingest_notifications(&stack).await >= 1);
+    assert_eq!(
+        stack.jobs().get(id).await.unwrap().unwrap().status,
+        JobStatus::Queued
+    );
+
+    // Other bytes of the same length and type, after ingest checked the first ones.
+    let mut swapped = photo.clone();
+    let middle = swapped.len() / 2;
+    swapped[middle] ^= 0xff;
+    assert_eq!(put_direct(&session, swapped.clone()).await, 412);
+    assert_eq!(
+        put_direct(&session, photo.clone()).await,
+        412,
+        "even the same bytes"
+    );
+    assert_eq!(
+        put_leaving_out(&session, swapped, &["if-none-match"]).await,
+        403
+    );
+    assert_eq!(
+        stored_original(&stack, id).await,
+        photo,
+        "the first PUT's bytes"
+    );
+    // No refused PUT made a notification: ingest has nothing more to do.
+    assert_eq!(stack.upload_events().await, 0);
+}
+
+#[tokio::test]
+async fn a_replayed_notification_changes_and_sends_nothing_and_only_a_retry_resends() {
+    let stack = TestStack::new().await;
+    let photo = smooth_photo(320, 240);
+    let session = open_session(&stack.upload_app(), "image/jpeg", photo.len()).await;
+    let id = job_id(&session);
+    assert_eq!(put_direct(&session, photo).await, 200);
+
+    let sqs = &stack.clients.sqs;
+    let events = &stack.stack.upload_events_url;
+    let notification = take_notification(&stack, id).await;
+    let deliver = || async {
+        sqs.send_message()
+            .queue_url(events)
+            .message_body(&notification)
+            .send()
+            .await
+            .unwrap();
+    };
+    let app = stack.ingest_app();
+    deliver().await;
+    stack.ingest_bridge(&app).await.poll_once().await.unwrap();
+    let first = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(first.status, JobStatus::Queued);
+    assert_eq!(stack.queued_messages().await, 1);
+
+    // S3 sends the same notification again (a new message): nothing changes, nothing is
+    // sent.
+    for _ in 0..3 {
+        deliver().await;
+        stack.ingest_bridge(&app).await.poll_once().await.unwrap();
+    }
+    assert_eq!(stack.jobs().get(id).await.unwrap().unwrap(), first);
+    assert_eq!(stack.queued_messages().await, 1, "no second job message");
+
+    // The same message delivered again by SQS (an attempt that failed): the job's message
+    // may not have gone out, so it is sent again.
+    deliver().await;
+    let taken = sqs
+        .receive_message()
+        .queue_url(events)
+        .send()
+        .await
+        .unwrap();
+    let taken = &taken.messages.unwrap()[0];
+    sqs.change_message_visibility()
+        .queue_url(events)
+        .receipt_handle(taken.receipt_handle.clone().unwrap())
+        .visibility_timeout(0)
+        .send()
+        .await
+        .unwrap();
+    stack.ingest_bridge(&app).await.poll_once().await.unwrap();
+    assert_eq!(stack.queued_messages().await, 2);
+    assert_eq!(stack.jobs().get(id).await.unwrap().unwrap(), first);
+
+    process(&stack).await;
+    let record = stack.jobs().get(id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Completed);
+    assert_eq!(record.attempts, 1, "processed once");
 }

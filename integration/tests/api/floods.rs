@@ -156,3 +156,69 @@ async fn credentials_whose_form_is_wrong_are_refused_without_any_dynamodb_call()
         "{targets:?}"
     );
 }
+
+/// A `!Ref X` (or `Ref: X`)'s target.
+fn ref_of(value: &serde_norway::Value) -> Option<&str> {
+    use serde_norway::Value;
+    match value {
+        Value::Tagged(tagged) if tagged.tag == "Ref" => tagged.value.as_str(),
+        Value::Mapping(map) => map.get("Ref")?.as_str(),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_template_offers_a_per_ip_rate_limit_at_the_edge_off_by_default_and_only_in_us_east_1() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    let template: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let parameter = &template["Parameters"]["PerIpRateLimiting"];
+    assert_eq!(parameter["Default"], "off");
+    let resources = template["Resources"].as_mapping().unwrap();
+    let edge: Vec<&str> = resources
+        .iter()
+        .filter(|(_, resource)| resource["Condition"] == "LimitsPerIp")
+        .map(|(name, _)| name.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        edge,
+        ["EdgeWebAcl", "EdgeCachePolicy", "EdgeDistribution"],
+        "made only when turned on"
+    );
+
+    let acl = &template["Resources"]["EdgeWebAcl"]["Properties"];
+    assert_eq!(acl["Scope"], "CLOUDFRONT");
+    let rule = &acl["Rules"][0];
+    assert!(rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429);
+    let rate = &rule["Statement"]["RateBasedStatement"];
+    assert_eq!(rate["AggregateKeyType"], "IP");
+    assert_eq!(rate["EvaluationWindowSec"], 300);
+    assert_eq!(ref_of(&rate["Limit"]), Some("PerIpRateLimit"));
+
+    let distribution =
+        &template["Resources"]["EdgeDistribution"]["Properties"]["DistributionConfig"];
+    let web_acl = match &distribution["WebACLId"] {
+        serde_norway::Value::Tagged(tagged) => tagged.value.as_str().unwrap().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(web_acl, "EdgeWebAcl.Arn");
+    // Authorization reaches the API: a cache policy must carry it (an origin request
+    // policy may not), and nothing is kept longer than a second.
+    let cache = &template["Resources"]["EdgeCachePolicy"]["Properties"]["CachePolicyConfig"];
+    assert_eq!(
+        cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"][0],
+        "Authorization"
+    );
+    assert_eq!(
+        (&cache["DefaultTTL"], &cache["MaxTTL"]),
+        (&0.into(), &1.into())
+    );
+
+    // CloudFront's web ACLs exist only in us-east-1: a rule says so at deploy time.
+    let rule = &template["Rules"]["PerIpRateLimitingNeedsUsEast1"];
+    assert!(
+        format!("{:?}", rule["Assertions"][0]["Assert"]).contains("us-east-1"),
+        "{rule:?}"
+    );
+    assert!(template["Outputs"]["EdgeApiUrl"]["Condition"] == "LimitsPerIp");
+}

@@ -172,6 +172,8 @@ async fn allow_browser_uploads(
         .allowed_methods("GET")
         .allowed_methods("HEAD")
         .allowed_headers("content-type")
+        // Signed into every upload URL: one write per URL.
+        .allowed_headers("if-none-match")
         .expose_headers("etag")
         .max_age_seconds(3000)
         .build()?;

@@ -212,7 +212,10 @@ impl ImageStore {
 
     /// A presigned `PUT` of a direct upload's object, signed for this one key, this content
     /// type and this exact length: S3 refuses any other header values, and the URL after
-    /// `ttl`.
+    /// `ttl`. `If-None-Match: *` is signed in too (an S3 conditional write), so the URL
+    /// writes the object once: a second `PUT` gets `412 Precondition Failed` and cannot
+    /// replace bytes ingest has already checked, and one without the header fails the
+    /// signature (`403`).
     pub async fn presign_direct_upload(
         &self,
         id: JobId,
@@ -228,6 +231,7 @@ impl ImageStore {
             .key(Self::original_key(id, UploadSource::Direct))
             .content_type(content_type)
             .content_length(content_length as i64)
+            .if_none_match("*")
             .presigned(config)
             .await
             .map_err(|e| StoreError::s3("PutObject (presign)", e))?;
