@@ -467,7 +467,7 @@ mod tests {
         assert!(provisioned.upload_events_url.ends_with("-upload-events"));
         assert!(provisioned.webhook_queue_url.ends_with("-webhooks"));
         assert!(provisioned.notice_queue_url.ends_with("-notices"));
-        assert_eq!(provisioned.lines.len(), 6);
+        assert_eq!(provisioned.lines.len(), 7);
     }
 
     #[test]
