@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_apigatewaymanagement::primitives::Blob;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
@@ -56,6 +57,18 @@ pub const PUSH_CONCURRENCY: usize = 32;
 const SUBSCRIBE_ATTEMPTS: usize = 3;
 /// Removals are written in transactions of at most 100 actions: two per job, two more.
 const REMOVALS_PER_TRANSACTION: usize = 45;
+/// A removal that meets another transaction on its counters tries this many times.
+const REMOVAL_ATTEMPTS: usize = 5;
+
+/// How a transaction went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Yes,
+    /// A condition did not hold (a counter changed since it was read, or a cap).
+    ConditionFailed,
+    /// Another write held one of its items.
+    Conflict,
+}
 
 /// The attributes of the connections table's items.
 mod attr {
@@ -498,7 +511,10 @@ impl Subscriptions {
         jobs_table: &str,
         request: SubscribeRequest<'_>,
     ) -> Result<Subscribed, SubscribeError> {
-        for _ in 0..SUBSCRIBE_ATTEMPTS {
+        for attempt in 0..SUBSCRIBE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(20 * attempt as u64)).await;
+            }
             match self.try_subscribe(jobs_table, &request).await? {
                 Some(subscribed) => return Ok(subscribed),
                 None => continue,
@@ -734,7 +750,7 @@ impl Subscriptions {
             .expect("table, key and expression are set");
         actions.push(TransactWriteItem::builder().update(update).build());
 
-        if !self.transact(actions).await? {
+        if self.transact(actions).await? != Written::Yes {
             return Ok(None);
         }
 
@@ -759,9 +775,9 @@ impl Subscriptions {
         Ok(Some(outcome))
     }
 
-    /// Writes `actions` as one transaction; `false` when a condition did not hold or another
-    /// transaction held an item (the caller reads again and retries).
-    async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<bool, LiveError> {
+    /// Writes `actions` as one transaction. A cancelled one says whether a condition did
+    /// not hold or another write held one of its items at the time.
+    async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<Written, LiveError> {
         match self
             .client
             .transact_write_items()
@@ -769,15 +785,26 @@ impl Subscriptions {
             .send()
             .await
         {
-            Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(table_error("TransactWriteItems")(err.into())),
+            Ok(_) => Ok(Written::Yes),
+            Err(err) => match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+                    let condition = cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .any(|reason| reason.code() == Some("ConditionalCheckFailed"));
+                    Ok(if condition {
+                        Written::ConditionFailed
+                    } else {
+                        Written::Conflict
+                    })
+                }
+                // Another transaction on the same items (removals of one caller's
+                // subscriptions at one push): tried again.
+                Some(TransactWriteItemsError::TransactionInProgressException(_)) => {
+                    Ok(Written::Conflict)
+                }
+                _ => Err(table_error("TransactWriteItems")(err.into())),
+            },
         }
     }
 
@@ -864,8 +891,22 @@ impl Subscriptions {
         if let Some(caller) = caller {
             actions.push(self.lower_caller(caller, 1));
         }
-        if !self.transact(actions).await? {
-            // Not counted (already removed): only the item is left, if anything.
+        // Removals at one push often share the caller's and the connection's counters:
+        // one that meets another in flight waits a little and tries again.
+        let mut written = Written::Conflict;
+        for attempt in 0..REMOVAL_ATTEMPTS {
+            if attempt > 0 {
+                let jitter = u64::from(OffsetDateTime::now_utc().nanosecond() % 20);
+                tokio::time::sleep(Duration::from_millis(10 * attempt as u64 + jitter)).await;
+            }
+            written = self.transact(actions.clone()).await?;
+            if written != Written::Conflict {
+                break;
+            }
+        }
+        if written != Written::Yes {
+            // Not counted (already removed), or still contended: the item goes regardless;
+            // a count left behind reads as nothing once its counter expires.
             self.client
                 .delete_item()
                 .table_name(&self.table)
@@ -954,7 +995,7 @@ impl Subscriptions {
             if let Some(caller) = &caller {
                 actions.push(self.lower_caller(caller, chunk.len()));
             }
-            if self.transact(actions).await? {
+            if self.transact(actions).await? == Written::Yes {
                 removed += chunk.len();
             }
         }

@@ -655,3 +655,73 @@ async fn the_notifier_returns_before_its_deadline_however_many_sockets_watch_the
     assert!(response.batch_item_failures.is_empty());
     assert!(sink.total() < SOCKETS * JOBS);
 }
+
+#[tokio::test]
+async fn a_revoked_keys_subscriptions_all_go_at_one_push_and_its_counts_with_them() {
+    let stack = TestStack::new().await;
+    let sink = LoopbackConnections::start(Duration::ZERO).await;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let subscriptions = Subscriptions::new(
+        stack.clients.dynamodb.clone(),
+        &stack.stack.connections_table,
+    );
+    let channel = LiveChannel {
+        subscriptions: subscriptions.clone(),
+        connections: Connections::new(&config, &sink.endpoint),
+        keys: Some(KeyRevocations::new(
+            stack.clients.dynamodb.clone(),
+            &stack.stack.api_key_table,
+        )),
+    };
+    let (key, info) = stack
+        .api_keys()
+        .create("alice", "test", OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let caller = CallerId::of_key("alice").unwrap();
+    let credential = Credential::of_admitted(key.expose(), &caller);
+    let mut jobs = Vec::new();
+    for _ in 0..20 {
+        jobs.push(job_of(&stack, &caller).await);
+    }
+    let ids: Vec<JobId> = jobs.iter().map(|job| job.id).collect();
+    for tab in ["tab-1", "tab-2"] {
+        subscriptions
+            .subscribe(
+                &stack.stack.table,
+                SubscribeRequest {
+                    connection: &ConnectionId::new(tab),
+                    caller: &caller,
+                    credential: &credential,
+                    jobs: &ids,
+                    now: OffsetDateTime::now_utc(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(subscriptions.count_of(&caller).await.unwrap(), 40);
+
+    stack
+        .api_keys()
+        .revoke(&info.key_id, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let summaries: Vec<JobSummary> = jobs.iter().map(JobSummary::from).collect();
+    let report = channel
+        .push_all(&summaries, Instant::now() + Duration::from_secs(10))
+        .await;
+    assert_eq!((report.sent, report.dropped, report.failed), (0, 40, 0));
+    assert_eq!(sink.total(), 0);
+    assert_eq!(subscriptions.count_of(&caller).await.unwrap(), 0);
+    for tab in ["tab-1", "tab-2"] {
+        let (watching, _) = subscriptions
+            .of_connection(&ConnectionId::new(tab))
+            .await
+            .unwrap();
+        assert!(watching.is_empty(), "{tab}: {watching:?}");
+    }
+    for id in ids {
+        assert!(subscriptions.of_job(id).await.unwrap().is_empty());
+    }
+}
