@@ -384,10 +384,23 @@ def check_webhook_secret(page, checked):
     page.locator("#webhook-reveal").click()
     if rotated == secret or not rotated.startswith("whsec_"):
         raise Failure(f"after Rotate the secret shown is {rotated!r} (before: the same? {rotated == secret})")
+    # Copy: into the clipboard where the browser allows it, else shown and selected.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy").click()
+    page.wait_for_function("['Copied', 'The browser'].some((w) => document.querySelector('#webhook-message').textContent.startsWith(w))")
+    said = page.locator("#webhook-message").inner_text()
+    if said.startswith("Copied"):
+        copied = page.evaluate("navigator.clipboard.readText()")
+        if copied != rotated:
+            raise Failure(f"Copy said {said!r} but the clipboard holds {copied!r}")
+    elif page.evaluate("getSelection().toString()") != rotated:
+        raise Failure(f"Copy neither copied nor selected the secret: {said!r}")
     previous = page.locator("#webhook-previous")
     if not previous.is_visible() or secret[-4:] not in previous.inner_text():
         raise Failure(f"after Rotate the previous secret's overlap is not said: {previous.inner_text()!r}")
-    checked.append(f"the webhook secret: shown masked ({masked}), Show/Hide with Enter, Rotate gives a new one; {previous.inner_text()!r}")
+    checked.append(f"the webhook secret: shown masked ({masked}), Show/Hide with Enter, Rotate gives a new one, Copy: {said!r}; {previous.inner_text()!r}")
+    # The keyboard walk to the file control below starts from the top of the page again.
+    page.evaluate("document.activeElement?.blur()")
 
 
 def check_refusals(page, folder, checked):
