@@ -341,3 +341,26 @@ async fn an_upload_over_its_upload_quota_spends_no_email_of_the_day() {
         "only the accepted one"
     );
 }
+
+#[tokio::test]
+async fn a_daily_email_limit_of_0_limits_no_uploads_naming_notify_email() {
+    let limits = Limits {
+        daily_uploads: 10,
+        daily_emails: 0,
+        ..Limits::NONE
+    };
+    let (stack, upload, _) = stack_with(limits).await;
+    let alice = key(&stack, "alice").await;
+    for _ in 0..3 {
+        let request = bearer(post_image("image/jpeg", photo()), &alice)
+            .with_query_string_parameters(std::collections::HashMap::from([(
+                "notify_email".to_string(),
+                "ann@example.com".to_string(),
+            )]));
+        assert_eq!(upload::handle(&upload, request).await.status(), 202);
+    }
+    assert_eq!(
+        day_counts(&stack, "alice").await,
+        (3, 3 * photo().len() as u64, 3)
+    );
+}
