@@ -3,13 +3,13 @@ use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use ferrotype_access::Gate;
 use ferrotype_notify::live::{Connections, LiveChannel, Subscriptions};
 use ferrotype_service::config::Env;
-use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use live::settings::Settings;
 use live::App;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let settings = Settings::from_env(&Env::process())?;
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let dynamodb = aws_sdk_dynamodb::Client::new(&config);

@@ -29,6 +29,7 @@ use ferrotype_service::domain::{
     JobStatus, NoticeChannel, NoticeDelivery, NoticeState, NotifyEmail, WebhookEvent,
 };
 use ferrotype_service::store::{DisplayErrorContext, JobTable, StoreError};
+use futures_util::stream::{self, StreamExt};
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
@@ -85,33 +86,30 @@ const DEADLINE_MARGIN: Duration = Duration::from_secs(3);
 /// The longest a batch's live pushes may take (and never past the deadline's margin).
 const LIVE_PUSH_BOUND: Duration = Duration::from_secs(10);
 
-/// Tells each transition in the batch, in table order. A record that could not be told
-/// (the stack's queues or table failing), and every later one, are reported, so Lambda
-/// delivers them again from there and nothing is told out of order; so are the records
-/// left when the invocation nears `deadline`. Live pushes go last, bounded, and are never
-/// reported.
+/// Jobs told at once. Each job's transitions are told in table order, one after another;
+/// different jobs' transitions do not wait for each other.
+const CONCURRENCY: usize = 16;
+
+/// Tells each transition in the batch: each job's in table order, different jobs at once.
+/// When a transition cannot be told (the stack's queues or table failing), it and every
+/// later record of the batch are reported, so Lambda delivers them again from there and
+/// no job is told out of order (a transition told twice carries the same webhook id); so
+/// are the transitions not yet started when the invocation nears `deadline`. The live
+/// pushes run beside the telling, bounded, and are never reported.
 pub async fn handle(app: &App, event: Event, deadline: Option<Instant>) -> DynamoDbEventResponse {
-    let mut response = DynamoDbEventResponse::default();
-    let mut stopped = false;
+    let sequences: Vec<String> = event
+        .records
+        .iter()
+        .map(|record| record.change.sequence_number.clone().unwrap_or_default())
+        .collect();
+    let mut transitions = Vec::new();
     let mut pushes = Vec::new();
-    for record in event.records {
-        let sequence = record.change.sequence_number.clone().unwrap_or_default();
-        if !stopped && deadline.is_some_and(|at| Instant::now() + DEADLINE_MARGIN >= at) {
-            warn!(
-                sequence,
-                "the invocation nears its deadline; the rest of the batch comes again"
-            );
-            stopped = true;
-        }
-        if stopped {
-            response.batch_item_failures.push(stream_failure(sequence));
-            continue;
-        }
-        let (old, new) = match transition::images(&record) {
+    for (index, record) in event.records.iter().enumerate() {
+        let (old, new) = match transition::images(record) {
             Ok(images) => images,
             Err(err) => {
                 // Not a job record: no retry could read it either.
-                error!(sequence, error = %DisplayErrorContext(&err), "skipping an unreadable stream record");
+                error!(sequence = sequences[index], error = %DisplayErrorContext(&err), "skipping an unreadable stream record");
                 continue;
             }
         };
@@ -120,21 +118,33 @@ pub async fn handle(app: &App, event: Event, deadline: Option<Instant>) -> Dynam
                 pushes.push(JobSummary::from(job));
             }
         }
-        let Some(event) = transition::event_of(old.as_ref(), new.as_ref()) else {
-            continue;
-        };
-        let transition = Transition {
-            event,
-            job: new.expect("an event has a new image"),
-        };
-        if let Err(err) = notify(app, &transition).await {
-            error!(job_id = %transition.job.id, event = %transition.event, error = %DisplayErrorContext(&err), "a transition could not be told; the stream will deliver it again");
-            response.batch_item_failures.push(stream_failure(sequence));
-            stopped = true;
+        if let Some(event) = transition::event_of(old.as_ref(), new.as_ref()) {
+            let job = new.expect("an event has a new image");
+            transitions.push((index, Transition { event, job }));
         }
     }
-    // Live pushes are best effort and come last, so they never delay a notification.
-    if let (Some(live), false) = (&app.live, pushes.is_empty()) {
+
+    let tell = stream::iter(by_job(transitions))
+        .map(|group| async move {
+            for (index, transition) in group {
+                if deadline.is_some_and(|at| Instant::now() + DEADLINE_MARGIN >= at) {
+                    warn!(job_id = %transition.job.id, "the invocation nears its deadline; the rest of the batch comes again");
+                    return Some(index);
+                }
+                if let Err(err) = notify(app, &transition).await {
+                    error!(job_id = %transition.job.id, event = %transition.event, error = %DisplayErrorContext(&err), "a transition could not be told; the stream will deliver it again");
+                    return Some(index);
+                }
+            }
+            None
+        })
+        .buffer_unordered(CONCURRENCY)
+        .filter_map(std::future::ready)
+        .collect::<Vec<usize>>();
+    let push = async {
+        let Some(live) = app.live.as_ref().filter(|_| !pushes.is_empty()) else {
+            return;
+        };
         let bound = Instant::now() + LIVE_PUSH_BOUND;
         let until = deadline.map_or(bound, |at| {
             bound.min(at.checked_sub(DEADLINE_MARGIN).unwrap_or(at))
@@ -152,8 +162,33 @@ pub async fn handle(app: &App, event: Event, deadline: Option<Instant>) -> Dynam
             unread = report.unread,
             "statuses pushed"
         );
+    };
+    let (untold, ()) = tokio::join!(tell, push);
+
+    let mut response = DynamoDbEventResponse::default();
+    if let Some(first) = untold.into_iter().min() {
+        response.batch_item_failures = sequences[first..]
+            .iter()
+            .cloned()
+            .map(stream_failure)
+            .collect();
     }
     response
+}
+
+/// The transitions grouped by job, each group in table order, the groups in the order of
+/// their first transition.
+fn by_job(transitions: Vec<(usize, Transition)>) -> Vec<Vec<(usize, Transition)>> {
+    let mut groups: Vec<Vec<(usize, Transition)>> = Vec::new();
+    let mut group_of = std::collections::HashMap::new();
+    for (index, transition) in transitions {
+        let group = *group_of.entry(transition.job.id).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push((index, transition));
+    }
+    groups
 }
 
 fn stream_failure(sequence: String) -> DynamoDbBatchItemFailure {
@@ -332,6 +367,51 @@ mod tests {
             Ok(Trigger::Stream(batch)) => assert_eq!(batch.records.len(), 1),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn transitions_are_grouped_by_job_in_table_order() {
+        use ferrotype_service::domain::{JobId, JobRecord, OriginalUpload};
+        let now = OffsetDateTime::now_utc();
+        let job = |id: JobId| JobRecord::queued(id, OriginalUpload::inline("image/png", 1), now);
+        let (a, b) = (JobId::new_random(), JobId::new_random());
+        let told = |index: usize, id: JobId, event: WebhookEvent| {
+            (
+                index,
+                Transition {
+                    event,
+                    job: job(id),
+                },
+            )
+        };
+        let groups = by_job(vec![
+            told(0, a, WebhookEvent::Processing),
+            told(2, b, WebhookEvent::Processing),
+            told(3, a, WebhookEvent::Completed),
+            told(5, b, WebhookEvent::Failed),
+        ]);
+        let shape: Vec<Vec<(usize, JobId, WebhookEvent)>> = groups
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|(index, t)| (*index, t.job.id, t.event))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                vec![
+                    (0, a, WebhookEvent::Processing),
+                    (3, a, WebhookEvent::Completed)
+                ],
+                vec![
+                    (2, b, WebhookEvent::Processing),
+                    (5, b, WebhookEvent::Failed)
+                ],
+            ]
+        );
     }
 
     #[test]

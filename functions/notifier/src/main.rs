@@ -11,7 +11,7 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
 use ferrotype_service::metrics;
 use ferrotype_service::store::JobTable;
-use lambda_runtime::{tracing, Error, LambdaEvent};
+use lambda_runtime::{Error, LambdaEvent};
 use notifier::settings::Settings;
 use notifier::{App, Trigger};
 
@@ -21,7 +21,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let collector = metrics::collector("notifier")?;
     let settings = Settings::from_env(&Env::process())?;
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;

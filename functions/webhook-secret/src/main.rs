@@ -3,12 +3,12 @@ use ferrotype_access::Gate;
 use ferrotype_notify::secrets::WebhookSecrets;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
-use lambda_http::{run, service_fn, tracing, Error, Request};
+use lambda_http::{run, service_fn, Error, Request};
 use webhook_secret::settings::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing::init_default_subscriber();
+    ferrotype_service::logging::init(&Env::process())?;
     let Settings {
         access,
         store,

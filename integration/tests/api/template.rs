@@ -59,6 +59,24 @@ fn every_function_crate_is_a_function_of_the_template() {
     assert_eq!(binaries.len(), count, "{binaries:?}");
 }
 
+#[test]
+fn every_function_checks_its_log_filter_before_it_logs() {
+    let functions = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../functions"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path());
+    let mut count = 0;
+    for function in functions {
+        let main = std::fs::read_to_string(function.join("src/main.rs")).unwrap();
+        assert!(
+            main.contains("logging::init(") && !main.contains("init_default_subscriber"),
+            "{} installs an unchecked log filter (a trace level logs raw events)",
+            function.display()
+        );
+        count += 1;
+    }
+    assert!(count >= 12, "{count} functions");
+}
+
 /// The statements of the inline policy of `role`.
 fn statements<'a>(template: &'a serde_norway::Value, role: &str) -> &'a Vec<serde_norway::Value> {
     template["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
