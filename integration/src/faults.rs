@@ -220,7 +220,8 @@ pub fn intercepted(clients: &Clients, interceptor: impl Intercept + Clone + 'sta
 /// Answers SES's `SendEmail` to `address` as SES would refuse it, in place of the
 /// emulator (which then never sees the message): by default `400 MessageRejected`, as in an
 /// account that may not send to the address (a sandbox account, an unverified recipient).
-/// Other messages are untouched. Counts what it refused.
+/// Other messages are untouched. Counts what it refused, and keeps the recipient of each
+/// message the emulator accepted (cheaper than reading moto's whole model back).
 #[derive(Debug, Clone)]
 pub struct SesRefusal {
     address: String,
@@ -229,6 +230,8 @@ pub struct SesRefusal {
     /// How many more to refuse; `None`: all.
     remaining: Option<Arc<AtomicUsize>>,
     pub refused: Arc<AtomicUsize>,
+    /// Each accepted message's recipient and request body.
+    sent: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 /// Marks a request that [`SesRefusal`] answers.
@@ -236,6 +239,14 @@ pub struct SesRefusal {
 struct Refuse;
 
 impl aws_smithy_types::config_bag::Storable for Refuse {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+/// The recipient and body of a `SendEmail` request.
+#[derive(Debug)]
+struct Recipient(String, String);
+
+impl aws_smithy_types::config_bag::Storable for Recipient {
     type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
@@ -248,6 +259,7 @@ impl SesRefusal {
             error_type: "MessageRejected",
             remaining: None,
             refused: Arc::default(),
+            sent: Arc::default(),
         }
     }
 
@@ -265,6 +277,21 @@ impl SesRefusal {
 
     pub fn refused(&self) -> usize {
         self.refused.load(Ordering::Relaxed)
+    }
+
+    /// How many messages to `address` SES (the emulator) accepted.
+    pub fn sent_to(&self, address: &str) -> usize {
+        self.messages_to(address).len()
+    }
+
+    /// The request bodies (JSON, the message's text within) of the messages to `address`
+    /// SES accepted.
+    pub fn messages_to(&self, address: &str) -> Vec<String> {
+        let sent = self.sent.lock().unwrap();
+        sent.iter()
+            .filter(|(to, _)| to == address)
+            .map(|(_, body)| body.clone())
+            .collect()
     }
 
     /// `client` with this refusal added.
@@ -300,11 +327,17 @@ impl Intercept for SesRefusal {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let request = context.request();
-        let to_address = request.uri().ends_with("/v2/email/outbound-emails")
-            && request
-                .body()
-                .bytes()
-                .is_some_and(|body| String::from_utf8_lossy(body).contains(&self.address));
+        if !request.uri().ends_with("/v2/email/outbound-emails") {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(request.body().bytes().unwrap_or_default()).into_owned();
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let to = body["Destination"]["ToAddresses"][0]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let to_address = to == self.address;
+        cfg.interceptor_state().store_put(Recipient(to, text));
         if to_address && self.take() {
             cfg.interceptor_state().store_put(Refuse);
             // Somewhere the emulator sends nothing from; its answer is replaced below.
@@ -325,6 +358,12 @@ impl Intercept for SesRefusal {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if cfg.load::<Refuse>().is_none() {
+            if let (Some(Recipient(to, body)), true) = (
+                cfg.load::<Recipient>(),
+                context.response().status().is_success(),
+            ) {
+                self.sent.lock().unwrap().push((to.clone(), body.clone()));
+            }
             return Ok(());
         }
         self.refused.fetch_add(1, Ordering::Relaxed);
