@@ -385,3 +385,48 @@ impl Intercept for SesRefusal {
         Ok(())
     }
 }
+
+/// Counts the DynamoDB requests sent, by operation (`X-Amz-Target` without its service
+/// prefix: `GetItem`, `BatchGetItem`, ...), to hold code to its documented cost.
+#[derive(Debug, Clone, Default)]
+pub struct OperationCounter {
+    /// The operations sent, in order.
+    sent: Arc<Mutex<Vec<String>>>,
+}
+
+impl OperationCounter {
+    /// The calls so far, by operation, and forgets them.
+    pub fn take(&self) -> HashMap<String, usize> {
+        let mut calls = HashMap::new();
+        for operation in self.take_in_order() {
+            *calls.entry(operation).or_default() += 1;
+        }
+        calls
+    }
+
+    /// The calls so far, in order, and forgets them.
+    pub fn take_in_order(&self) -> Vec<String> {
+        std::mem::take(&mut *self.sent.lock().unwrap())
+    }
+}
+
+impl Intercept for OperationCounter {
+    fn name(&self) -> &'static str {
+        "OperationCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(target) = context.request().headers().get("x-amz-target") {
+            if target.starts_with("DynamoDB_") {
+                let operation = target.rsplit('.').next().unwrap_or(target).to_string();
+                self.sent.lock().unwrap().push(operation);
+            }
+        }
+        Ok(())
+    }
+}

@@ -205,36 +205,3 @@ impl LoopbackConnections {
         self.received.lock().unwrap().values().map(Vec::len).sum()
     }
 }
-
-/// Counts the DynamoDB requests sent, by operation (`X-Amz-Target` without its service
-/// prefix: `GetItem`, `BatchGetItem`, ...), to hold a route to its documented cost.
-#[derive(Debug, Clone, Default)]
-pub struct OperationCounter {
-    pub calls: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
-}
-
-impl OperationCounter {
-    /// The calls so far, by operation, and forgets them.
-    pub fn take(&self) -> std::collections::HashMap<String, usize> {
-        std::mem::take(&mut *self.calls.lock().unwrap())
-    }
-}
-
-impl aws_sdk_s3::config::Intercept for OperationCounter {
-    fn name(&self) -> &'static str {
-        "OperationCounter"
-    }
-
-    fn read_before_transmit(
-        &self,
-        context: &aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
-        _: &aws_sdk_s3::config::RuntimeComponents,
-        _: &mut aws_sdk_s3::config::ConfigBag,
-    ) -> Result<(), aws_sdk_s3::error::BoxError> {
-        if let Some(target) = context.request().headers().get("x-amz-target") {
-            let operation = target.rsplit('.').next().unwrap_or(target).to_string();
-            *self.calls.lock().unwrap().entry(operation).or_default() += 1;
-        }
-        Ok(())
-    }
-}
