@@ -26,6 +26,7 @@ use ferrotype_notify::schedule::RetrySchedule;
 use ferrotype_notify::secrets::{SigningSecrets, WebhookSecrets};
 use ferrotype_service::domain::{CallerId, ReceiverPolicy};
 
+use crate::faults::SesRefusal;
 use crate::TestStack;
 
 /// The notification side of a test stack.
@@ -62,6 +63,18 @@ impl Notifications {
             )),
             live: None,
         }
+    }
+
+    /// The notifier, its e-mail sent through an SES client with `ses` added (which counts,
+    /// keeps or refuses messages).
+    pub fn notifier_with_ses(&self, stack: &TestStack, ses: &SesRefusal) -> notifier::App {
+        let mut app = self.notifier_app(stack);
+        app.mailer = Some(Mailer::new(
+            ses.client(&aws_sdk_sesv2::Client::new(&self.config)),
+            self.resources.email_from.clone(),
+            "https://api.ferrotype.test".into(),
+        ));
+        app
     }
 
     /// Each caller's webhook secrets, as the webhook and webhook-secret functions see them.
@@ -224,7 +237,7 @@ pub struct NoticesInProcess<'a>(pub &'a notifier::App);
 
 impl Invoke for NoticesInProcess<'_> {
     async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
-        Ok(notifier::handle_retries(self.0, event).await)
+        Ok(notifier::handle_retries(self.0, event, None).await)
     }
 }
 

@@ -1,7 +1,7 @@
-//! The e-mail and the event a transition tells, when they cannot be sent at once. The
-//! stream must never wait for one caller's notice, so a failure is sorted: one that no
-//! retry can fix (SES refusing the address) is kept on the job and skipped, and one that
-//! may pass is tried again from the notice queue, with backoff, off the stream.
+//! The e-mail and the event of a job's end. The stream must never wait for one caller's
+//! notice, so the notifier only queues each one on the notice queue and tries it from
+//! there. A failure is sorted: one that no retry can fix (SES refusing the address) is
+//! kept on the job and dropped, and one that may pass is queued again, with backoff.
 
 use std::time::Duration;
 
@@ -42,7 +42,7 @@ pub fn fits_the_queue(schedule: &RetrySchedule) -> bool {
     (1..=schedule.attempts()).all(|n| schedule.delay_before(n) <= Some(MAX_QUEUE_DELAY))
 }
 
-/// Try `attempt` (2 is the first retry) of telling `event` of `job` on `channel`.
+/// Try `attempt` (1 is the first) of telling `event` of `job` on `channel`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeRetry {
     pub version: u32,
@@ -56,13 +56,13 @@ pub struct NoticeRetry {
 impl NoticeRetry {
     pub const VERSION: u32 = 1;
 
-    /// The retry after a failed first try.
-    pub fn after_first(channel: NoticeChannel, event: WebhookEvent, job: JobSummary) -> Self {
+    /// The first try.
+    pub fn first(channel: NoticeChannel, event: WebhookEvent, job: JobSummary) -> Self {
         Self {
             version: Self::VERSION,
             channel,
             event,
-            attempt: 2,
+            attempt: 1,
             job,
         }
     }
@@ -119,13 +119,13 @@ mod tests {
             OriginalUpload::inline("image/png", 1),
             now,
         );
-        let retry = NoticeRetry::after_first(
+        let retry = NoticeRetry::first(
             NoticeChannel::Email,
             WebhookEvent::Completed,
             JobSummary::from(&job),
         );
-        assert_eq!(retry.attempt, 2);
-        assert_eq!(retry.next().attempt, 3);
+        assert_eq!(retry.attempt, 1);
+        assert_eq!(retry.next().attempt, 2);
         let text = serde_json::to_string(&retry).unwrap();
         assert!(text.contains(r#""channel":"email""#), "{text}");
         assert_eq!(serde_json::from_str::<NoticeRetry>(&text).unwrap(), retry);

@@ -197,9 +197,10 @@ fn stream_failure(sequence: String) -> DynamoDbBatchItemFailure {
     failure
 }
 
-/// Everything one transition tells. The webhook is only queued here (the `webhook`
-/// function sends it); the event and the e-mail are tried once, and a failure is
-/// [`settled`](settle) without waiting.
+/// Everything one transition tells, as messages on queues only, so telling a batch takes
+/// a few SQS sends per job whatever SES or EventBridge are doing: the webhook attempt goes
+/// to the webhook queue (the `webhook` function sends it), and the e-mail and the event
+/// of a job's end to the notice queue, where [`handle_retries`] makes their first try.
 pub async fn notify(app: &App, transition: &Transition) -> Result<(), NotifyError> {
     let Transition { event, job } = transition;
     let payload = WebhookPayload::new(*event, job);
@@ -208,20 +209,20 @@ pub async fn notify(app: &App, transition: &Transition) -> Result<(), NotifyErro
         let attempt = WebhookAttempt::first(payload.clone(), OffsetDateTime::now_utc());
         app.webhooks.send(&attempt, Duration::ZERO).await?;
     }
-    if app.events.is_some() {
-        let result = send(app, NoticeChannel::Events, *event, &payload.data, None).await;
-        if let Err(failure) = result {
-            let retry =
-                NoticeRetry::after_first(NoticeChannel::Events, *event, payload.data.clone());
-            settle(app, &retry, 1, failure).await?;
-        }
-    }
-    if let (Some(to), true) = (&notify.email, job.status.is_terminal()) {
-        let result = send(app, NoticeChannel::Email, *event, &payload.data, Some(to)).await;
-        if let Err(failure) = result {
-            let retry =
-                NoticeRetry::after_first(NoticeChannel::Email, *event, payload.data.clone());
-            settle(app, &retry, 1, failure).await?;
+    // Only a job's end is an event or an e-mail.
+    if job.status.is_terminal() {
+        let channels = [
+            (NoticeChannel::Events, app.events.is_some()),
+            (
+                NoticeChannel::Email,
+                app.mailer.is_some() && notify.email.is_some(),
+            ),
+        ];
+        for (channel, wanted) in channels {
+            if wanted {
+                let first = NoticeRetry::first(channel, *event, payload.data.clone());
+                app.notices.send(&first, Duration::ZERO).await?;
+            }
         }
     }
     info!(job_id = %job.id, event = %event, "transition told");
@@ -254,62 +255,79 @@ async fn send(
     }
 }
 
-/// What follows try `tried` of `retry`'s notice failing: a permanent failure, or the last
-/// try's, is kept on the job as `failed`; any other queues the next try, after the
-/// schedule's delay, and is kept as `retrying`.
-async fn settle(
-    app: &App,
-    retry: &NoticeRetry,
-    tried: u32,
-    failure: Failure,
-) -> Result<(), NotifyError> {
+/// What follows `notice`'s try failing: a permanent failure, or the schedule's last try's,
+/// is kept on the job as `failed`; any other queues the next try, after the schedule's
+/// delay, and is kept as `retrying`.
+async fn settle(app: &App, notice: &NoticeRetry, failure: Failure) -> Result<(), NotifyError> {
     let now = OffsetDateTime::now_utc();
     let mut delivery = NoticeDelivery {
-        event: retry.event,
+        event: notice.event,
         state: NoticeState::Failed,
-        attempts: tried,
+        attempts: notice.attempt,
         last_error: Some(failure.reason().to_string()),
         updated_at: now,
         next_attempt_at: None,
     };
     let next = match &failure {
         Failure::Permanent(_) => None,
-        Failure::Transient(_) => app.notice_schedule.delay_before(tried + 1),
+        Failure::Transient(_) => app.notice_schedule.delay_before(notice.attempt + 1),
     };
     match next {
         Some(delay) => {
-            let mut next = retry.clone();
-            next.attempt = tried + 1;
-            app.notices.send(&next, delay).await?;
+            app.notices.send(&notice.next(), delay).await?;
             delivery.state = NoticeState::Retrying;
             delivery.next_attempt_at = Some(now + delay);
-            info!(job_id = %retry.job.id, channel = %retry.channel, tried, retry_in_s = delay.as_secs(), "the notice will be tried again");
+            info!(job_id = %notice.job.id, channel = %notice.channel, tried = notice.attempt, retry_in_s = delay.as_secs(), "the notice will be tried again");
         }
         None => {
-            warn!(job_id = %retry.job.id, channel = %retry.channel, tried, reason = failure.reason(), "the notice is not sent");
+            warn!(job_id = %notice.job.id, channel = %notice.channel, tried = notice.attempt, reason = failure.reason(), "the notice is not sent");
         }
     }
     app.jobs
-        .record_notice(retry.job.id, retry.channel, &delivery)
+        .record_notice(notice.job.id, notice.channel, &delivery)
         .await?;
     Ok(())
 }
 
-/// Tries again each notice of a batch from the notice queue. A notice whose outcome could
-/// not be queued or kept is reported, so SQS delivers it again.
-pub async fn handle_retries(app: &App, event: SqsEvent) -> SqsBatchResponse {
+/// Tries each notice of a batch from the notice queue, at once. A notice whose outcome
+/// could not be queued or kept, or that was not started before the invocation neared
+/// `deadline`, is reported, so SQS delivers it again.
+pub async fn handle_retries(
+    app: &App,
+    event: SqsEvent,
+    deadline: Option<Instant>,
+) -> SqsBatchResponse {
+    let failed: Vec<String> = stream::iter(event.records)
+        .map(|message| async move {
+            let id = message.message_id.clone().unwrap_or_default();
+            if deadline.is_some_and(|at| Instant::now() + DEADLINE_MARGIN >= at) {
+                warn!(message_id = %id, "the invocation nears its deadline; the notice comes again");
+                return Some(id);
+            }
+            match retry(app, &message).await {
+                Ok(()) => None,
+                Err(err) => {
+                    error!(message_id = %id, error = %DisplayErrorContext(&err), "a notice will come again from the queue");
+                    Some(id)
+                }
+            }
+        })
+        .buffer_unordered(NOTICE_CONCURRENCY)
+        .filter_map(std::future::ready)
+        .collect()
+        .await;
     let mut response = SqsBatchResponse::default();
-    for message in event.records {
-        let id = message.message_id.clone().unwrap_or_default();
-        if let Err(err) = retry(app, &message).await {
-            error!(message_id = %id, error = %DisplayErrorContext(&err), "a notice retry will come again from the queue");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
+    for id in failed {
+        let mut failure = BatchItemFailure::default();
+        failure.item_identifier = id;
+        response.batch_item_failures.push(failure);
     }
     response
 }
+
+/// Notices tried at once: a whole SQS batch. Each try is bounded (5 s a call), so a batch
+/// takes about one try's time.
+const NOTICE_CONCURRENCY: usize = 10;
 
 async fn retry(app: &App, message: &SqsMessage) -> Result<(), NotifyError> {
     let body = message.body.as_deref().unwrap_or_default();
@@ -332,6 +350,8 @@ async fn retry(app: &App, message: &SqsMessage) -> Result<(), NotifyError> {
     };
     let to = job.notify.and_then(|notify| notify.email);
     match send(app, retry.channel, retry.event, &retry.job, to.as_ref()).await {
+        // Sent at the first try: nothing to keep.
+        Ok(()) if retry.attempt == 1 => Ok(()),
         Ok(()) => {
             let delivery = NoticeDelivery {
                 event: retry.event,
@@ -347,7 +367,7 @@ async fn retry(app: &App, message: &SqsMessage) -> Result<(), NotifyError> {
             info!(job_id = %retry.job.id, channel = %retry.channel, attempt = retry.attempt, "the notice is sent");
             Ok(())
         }
-        Err(failure) => settle(app, &retry, retry.attempt, failure).await,
+        Err(failure) => settle(app, &retry, failure).await,
     }
 }
 

@@ -16,7 +16,7 @@ use notifier::settings::Settings;
 use notifier::{App, Trigger};
 
 /// One SES or EventBridge call may take this long: a slow one then fails as transient and
-/// is retried from the notice queue instead of eating the stream batch's time.
+/// is tried again later from the notice queue, and a batch of tries fits the invocation.
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[tokio::main]
@@ -58,12 +58,12 @@ async fn main() -> Result<(), Error> {
     metrics::run(
         collector,
         move |event: LambdaEvent<serde_json::Value>| async move {
+            let deadline = instant_of(event.context.deadline);
             let response = match Trigger::read(event.payload)? {
                 Trigger::Sqs(batch) => {
-                    serde_json::to_value(notifier::handle_retries(app, batch).await)?
+                    serde_json::to_value(notifier::handle_retries(app, batch, deadline).await)?
                 }
                 Trigger::Stream(batch) => {
-                    let deadline = instant_of(event.context.deadline);
                     serde_json::to_value(notifier::handle(app, batch, deadline).await)?
                 }
             };

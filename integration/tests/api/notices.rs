@@ -5,29 +5,12 @@
 
 use std::collections::HashMap;
 
-use ferrotype_notify::email::Mailer;
 use ferrotype_service::domain::{JobId, NoticeChannel, NoticeState};
 use integration::faults::SesRefusal;
 use integration::notifications::{Notifications, Receiver};
 use integration::{get_status, json, TestStack};
 
 use crate::notifications::upload_notifying;
-
-/// The notifier of `notify`'s stack, its e-mail sent through `refusal`.
-fn notifier_refusing(
-    stack: &TestStack,
-    notify: &Notifications,
-    refusal: &SesRefusal,
-) -> notifier::App {
-    let mut app = notify.notifier_app(stack);
-    let ses = aws_sdk_sesv2::Client::new(&notify.config);
-    app.mailer = Some(Mailer::new(
-        refusal.client(&ses),
-        notify.resources.email_from.clone(),
-        "https://api.ferrotype.test".into(),
-    ));
-    app
-}
 
 async fn upload(stack: &TestStack, callback: &str, email: &str) -> JobId {
     let response =
@@ -59,7 +42,7 @@ async fn an_address_ses_refuses_is_kept_on_its_job_and_holds_no_other_job_back()
     let receiver = Receiver::start().await;
     let refused = "nobody@unverified.example";
     let refusal = SesRefusal::rejecting(refused);
-    let notifier = notifier_refusing(&stack, &notify, &refusal);
+    let notifier = notify.notifier_with_ses(&stack, &refusal);
     let hook = format!("{}/hook", receiver.url);
 
     // The refused job first, so every other job is behind it in the stream.
@@ -132,7 +115,7 @@ async fn a_refusal_that_may_pass_is_retried_from_the_notice_queue_until_it_does(
     let receiver = Receiver::start().await;
     let address = "paused@example.com";
     let refusal = SesRefusal::pausing(address, 1);
-    let notifier = notifier_refusing(&stack, &notify, &refusal);
+    let notifier = notify.notifier_with_ses(&stack, &refusal);
 
     let id = upload(&stack, &format!("{}/hook", receiver.url), address).await;
     notify.settle(&stack, &notifier, None, 30).await;
@@ -153,7 +136,7 @@ async fn a_refusal_that_never_passes_fails_after_the_schedule_s_last_try() {
     let receiver = Receiver::start().await;
     let address = "paused@example.com";
     let refusal = SesRefusal::pausing(address, 100);
-    let notifier = notifier_refusing(&stack, &notify, &refusal);
+    let notifier = notify.notifier_with_ses(&stack, &refusal);
     let tries = notifier.notice_schedule.attempts();
 
     let id = upload(&stack, &format!("{}/hook", receiver.url), address).await;
@@ -253,4 +236,52 @@ async fn the_local_stream_mapping_gives_up_on_a_record_after_the_template_s_retr
     for id in &ids[1..] {
         assert!(deliveries[id] >= 1, "{deliveries:?}");
     }
+}
+
+#[tokio::test]
+async fn notices_not_started_before_the_invocation_s_margin_come_again_from_the_queue() {
+    use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+    use ferrotype_notify::notice::NoticeRetry;
+    use ferrotype_notify::payload::JobSummary;
+    use ferrotype_service::domain::{
+        JobRecord, Notifications as Notify, NotifyEmail, OriginalUpload, WebhookEvent,
+    };
+
+    let stack = TestStack::new().await;
+    let notify = Notifications::provision(&stack).await;
+    let ses = SesRefusal::rejecting("nobody@unverified.example");
+    let notifier = notify.notifier_with_ses(&stack, &ses);
+    let mut event = SqsEvent::default();
+    for i in 0..3 {
+        let job = JobRecord::queued(
+            JobId::new_random(),
+            OriginalUpload::inline("image/png", 1),
+            time::OffsetDateTime::now_utc(),
+        )
+        .notifying(Notify {
+            callback_url: None,
+            email: Some(NotifyEmail::parse("ann@example.com").unwrap()),
+        });
+        stack.jobs().create(&job).await.unwrap();
+        let first = NoticeRetry::first(
+            NoticeChannel::Email,
+            WebhookEvent::Completed,
+            JobSummary::from(&job),
+        );
+        let mut message = SqsMessage::default();
+        message.message_id = Some(format!("m{i}"));
+        message.body = Some(serde_json::to_string(&first).unwrap());
+        event.records.push(message);
+    }
+
+    // A second left: less than the margin, so nothing is started.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    let response = notifier::handle_retries(&notifier, event.clone(), Some(deadline)).await;
+    assert_eq!(response.batch_item_failures.len(), 3);
+    assert_eq!(ses.sent_to("ann@example.com"), 0);
+
+    // With time, all three are sent at the first try, and nothing is kept on the jobs.
+    let response = notifier::handle_retries(&notifier, event, None).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(ses.sent_to("ann@example.com"), 3);
 }
