@@ -1147,8 +1147,9 @@ pub struct LiveChannel {
 
 /// What one subscription is sent at a push.
 enum Delivery {
-    /// The job's changes of the batch, in order.
-    Post(Subscription, Arc<Vec<Vec<u8>>>),
+    /// The job's changes of the batch, in order; `true` when the last one ends the job,
+    /// after which there is nothing more to watch.
+    Post(Subscription, Arc<Vec<Vec<u8>>>, bool),
     /// Ended (its token expired) or its key was revoked: removed, not sent.
     Drop(Subscription),
     /// Its key could not be checked: not sent this time.
@@ -1187,9 +1188,15 @@ impl LiveChannel {
     /// back by them.
     pub async fn push_all(&self, jobs: &[JobSummary], deadline: Instant) -> PushReport {
         let mut report = PushReport::default();
-        // Each job once, with its changes in the batch's order.
+        // Each job once, with its changes in the batch's order; and those that ended.
         let mut changes: Vec<(JobId, Vec<Vec<u8>>)> = Vec::new();
+        let mut ended = HashSet::new();
         for job in jobs {
+            if job.status.is_terminal() {
+                ended.insert(job.id.to_string());
+            } else {
+                ended.remove(&job.id.to_string());
+            }
             let body = serde_json::to_vec(&LiveMessage::Status { job: job.clone() })
                 .expect("a live message serializes");
             match changes.iter_mut().find(|(id, _)| *id == job.id) {
@@ -1250,7 +1257,10 @@ impl LiveChannel {
                         Delivery::Drop(subscription)
                     }
                     _ if subscription.has_ended(now) => Delivery::Drop(subscription),
-                    _ => Delivery::Post(subscription, bodies.clone()),
+                    _ => {
+                        let ends = ended.contains(&subscription.job);
+                        Delivery::Post(subscription, bodies.clone(), ends)
+                    }
                 };
                 deliveries.push(delivery);
             }
@@ -1307,7 +1317,7 @@ impl LiveChannel {
             Delivery::Unchecked { cut: true } => return Outcome::Cut,
             Delivery::Unchecked { cut: false } => return Outcome::Failed,
             Delivery::Drop(subscription) => (subscription, Outcome::Dropped),
-            Delivery::Post(subscription, bodies) => {
+            Delivery::Post(subscription, bodies, ends) => {
                 let mut sent = 0;
                 let mut gone = false;
                 for body in bodies.iter() {
@@ -1327,10 +1337,12 @@ impl LiveChannel {
                         }
                     }
                 }
-                if !gone {
-                    return Outcome::Sent(sent);
+                match (gone, ends) {
+                    (true, _) => (subscription, Outcome::Gone),
+                    // The job ended: its subscription would only hold a cap's place.
+                    (false, true) => (subscription, Outcome::Sent(sent)),
+                    (false, false) => return Outcome::Sent(sent),
                 }
-                (subscription, Outcome::Gone)
             }
         };
         match self.subscriptions.remove(&subscription).await {

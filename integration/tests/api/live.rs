@@ -161,6 +161,16 @@ async fn a_page_sees_its_jobs_now_and_at_every_change_without_polling() {
     assert_eq!(by_job[&corrupt], [JobStatus::Processing, JobStatus::Failed]);
     // Nothing more: a no-op write (moto streams those too) pushes nothing.
     assert_eq!(browser.next_within(Duration::from_millis(500)).await, None);
+    // A job that ended is watched no more, so it holds no place under the caps.
+    for id in [&good, &corrupt] {
+        let watchers = live
+            .harness
+            .subscriptions()
+            .of_job(JobId::parse(id).unwrap())
+            .await
+            .unwrap();
+        assert!(watchers.is_empty(), "{id}: {watchers:?}");
+    }
 }
 
 #[tokio::test]
@@ -446,14 +456,14 @@ async fn a_revoked_key_stops_receiving_at_the_next_push() {
         [JobStatus::Processing, JobStatus::Completed]
     );
     assert_eq!(doomed.next_within(Duration::from_millis(500)).await, None);
-    // The revoked key's subscription is gone, the other stays.
+    // Both subscriptions are gone: the revoked key's unsent, the other once its job ended.
     let left = live
         .harness
         .subscriptions()
         .of_job(job.parse().unwrap())
         .await
         .unwrap();
-    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[tokio::test]
