@@ -59,6 +59,8 @@ pub struct StreamBridge<I> {
     retries: HashMap<String, (String, u32)>,
     /// Retries of one record before it is skipped.
     max_retries: u32,
+    /// Records delivered again after a reported failure, in all.
+    redelivered: usize,
 }
 
 /// The template's `MaximumRetryAttempts` for the notifier's stream mapping.
@@ -84,12 +86,19 @@ impl<I: InvokeStream> StreamBridge<I> {
             batch_size: 100,
             retries: HashMap::new(),
             max_retries: MAX_RETRY_ATTEMPTS,
+            redelivered: 0,
         }
     }
 
     /// What the bridge invokes.
     pub fn invoker(&self) -> &I {
         &self.invoker
+    }
+
+    /// How many records were delivered again after a reported failure (or a failed
+    /// invocation), in all: zero while nothing holds the stream back.
+    pub fn redelivered(&self) -> usize {
+        self.redelivered
     }
 
     /// Polls until `shutdown` completes; errors are logged and retried.
@@ -187,6 +196,7 @@ impl<I: InvokeStream> StreamBridge<I> {
             self.retries.remove(shard_id);
         }
         if !again.is_empty() {
+            self.redelivered += again.len();
             self.pending.insert(shard_id.to_string(), again);
             // Lambda retries a failed batch after a pause, not at once.
             tokio::time::sleep(Duration::from_millis(500)).await;
