@@ -601,70 +601,74 @@ pub async fn stalled_stream(jobs: usize) -> Report {
         "1 e-mail SES refuses, ahead of {} other jobs in the stream",
         jobs - 1
     ));
-    let clean = notification_delays(jobs, false).await;
-    let poisoned = notification_delays(jobs, true).await;
-    let pair = |of: &dyn Fn(&Delays) -> Duration| {
-        format!("{}/{}", of(&clean).as_millis(), of(&poisoned).as_millis())
+    // Two runs of each, taken in turn, and each figure the better of its two: a busy
+    // emulator on 2 shared cores moves one run's delays by seconds.
+    let mut runs = Vec::new();
+    for poison in [false, true, false, true] {
+        runs.push((poison, notification_delays(jobs, poison).await));
+    }
+    let best = |poison: bool, of: &dyn Fn(&Delays) -> Duration| {
+        runs.iter()
+            .filter(|(p, _)| *p == poison)
+            .map(|(_, delays)| of(delays))
+            .min()
+            .unwrap_or_default()
     };
-    report.figure(
-        "webhook median clean/poisoned (ms)",
-        pair(&|d| d.webhooks.median()),
-    );
-    report.figure(
-        "webhook worst clean/poisoned (ms)",
-        pair(&|d| d.webhooks.worst()),
-    );
-    report.figure(
-        "push median clean/poisoned (ms)",
-        pair(&|d| d.pushes.median()),
-    );
-    report.figure(
-        "push worst clean/poisoned (ms)",
-        pair(&|d| d.pushes.worst()),
-    );
-    report.figure("refusals", poisoned.refused);
-    report.expect(
-        "stream records delivered again (clean)",
-        clean.redelivered,
-        0,
-    );
-    report.expect(
-        "stream records delivered again (poisoned)",
-        poisoned.redelivered,
-        0,
-    );
-    report.expect("all told within 120 s (clean)", clean.settled as usize, 1);
-    report.expect(
-        "all told within 120 s (poisoned)",
-        poisoned.settled as usize,
-        1,
-    );
-    report.expect("others told once (clean)", clean.webhooks.0.len(), jobs - 1);
-    report.expect(
-        "others told once (poisoned)",
-        poisoned.webhooks.0.len(),
-        jobs - 1,
-    );
-    report.expect("others pushed (clean)", clean.pushes.0.len(), jobs - 1);
-    report.expect(
-        "others pushed (poisoned)",
-        poisoned.pushes.0.len(),
-        jobs - 1,
-    );
-    report.expect("refused e-mail tried", poisoned.refused, 1);
-    report.expect("refusal kept on its job", poisoned.refusal_kept as usize, 1);
-    // The medians must stay within 1 s; the worst cases are figures (one slow emulator
-    // call on 2 shared cores moves them by more than the refusal does).
-    let within = |a: Duration, b: Duration| a <= b + Duration::from_secs(1);
-    for (what, clean, poisoned) in [
-        ("webhook", &clean.webhooks, &poisoned.webhooks),
-        ("push", &clean.pushes, &poisoned.pushes),
-    ] {
-        report.expect(
-            &format!("poisoned {what} median within 1 s of clean"),
-            within(poisoned.median(), clean.median()) as usize,
+    let figures: [(&str, &dyn Fn(&Delays) -> Duration); 4] = [
+        ("webhook median", &|d| d.webhooks.median()),
+        ("webhook worst", &|d| d.webhooks.worst()),
+        ("push median", &|d| d.pushes.median()),
+        ("push worst", &|d| d.pushes.worst()),
+    ];
+    for (name, of) in figures {
+        let (clean, poisoned) = (best(false, of), best(true, of));
+        report.figure(
+            &format!("{name} clean/poisoned (ms)"),
+            format!("{}/{}", clean.as_millis(), poisoned.as_millis()),
+        );
+        // The medians must stay within 1 s; the worst cases are figures (one slow
+        // emulator call moves them by more than the refusal does).
+        if name.ends_with("median") {
+            report.expect(
+                &format!("poisoned {name} within 1 s of clean"),
+                (poisoned <= clean + Duration::from_secs(1)) as usize,
+                1,
+            );
+        }
+    }
+    for (poison, run) in &runs {
+        let which = if *poison { "poisoned" } else { "clean" };
+        let expect = |report: &mut Report, what: &str, actual: usize, expected: usize| {
+            report.expect(&format!("{what} ({which})"), actual, expected)
+        };
+        expect(
+            &mut report,
+            "stream records delivered again",
+            run.redelivered,
+            0,
+        );
+        expect(
+            &mut report,
+            "all told within 120 s",
+            run.settled as usize,
             1,
         );
+        expect(
+            &mut report,
+            "others told once",
+            run.webhooks.0.len(),
+            jobs - 1,
+        );
+        expect(&mut report, "others pushed", run.pushes.0.len(), jobs - 1);
+        if *poison {
+            expect(&mut report, "refused e-mail tried", run.refused, 1);
+            expect(
+                &mut report,
+                "refusal kept on its job",
+                run.refusal_kept as usize,
+                1,
+            );
+        }
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
