@@ -199,9 +199,12 @@ impl NotifyEmail {
         }
         // A quoted local part may hold an `@`; SES-bound mail has no need of one, and the
         // API document's pattern allows exactly one `@`.
-        let Some((local, _domain)) = input.split_once('@') else {
+        let Some((local, domain)) = input.split_once('@') else {
             return Err(NotifyEmailError::Invalid("it has no @".into()));
         };
+        if domain.contains('@') {
+            return Err(NotifyEmailError::Invalid("it has more than one @".into()));
+        }
         if local.len() > Self::MAX_LOCAL_LEN {
             return Err(NotifyEmailError::LocalPartTooLong);
         }
@@ -551,6 +554,8 @@ mod tests {
             "Ann<ann@example.com>",
             "ann@[127.0.0.1]",
             "a@b@c",
+            // A quoted local part may hold an @ by RFC 5322; the API document allows one @.
+            "\"a@b\"@example.com",
         ] {
             assert!(
                 matches!(NotifyEmail::parse(bad), Err(NotifyEmailError::Invalid(_))),
