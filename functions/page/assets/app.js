@@ -770,7 +770,7 @@ const webhook = {
       this.doc = body;
       this.revealed = false;
       this.render();
-      ui.webhookMessage.textContent = "Rotated: webhooks are signed with the new secret from now on.";
+      ui.webhookMessage.textContent = "Rotated: webhooks carry a signature with the new secret within a minute, beside the previous one until it expires.";
     } catch (error) {
       if (generation === this.generation) ui.webhookMessage.textContent = `Not rotated: ${error.message}`;
     } finally {
