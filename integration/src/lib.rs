@@ -174,17 +174,17 @@ impl TestStack {
     }
 
     pub fn processor_app(&self) -> processor::App {
-        processor::App {
-            images: self.images(),
-            jobs: self.jobs(),
-            settings: ProcessorSettings {
+        processor::App::new(
+            self.images(),
+            self.jobs(),
+            ProcessorSettings {
                 pipeline: PipelineSettings::default(),
                 lease: Duration::from_secs(60),
                 concurrency: 2,
                 start_margin: Duration::from_secs(20),
                 finish_margin: Duration::from_secs(5),
             },
-        }
+        )
     }
 
     /// The local SQS bridge on this stack's queue, invoking `app` in-process.

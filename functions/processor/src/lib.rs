@@ -42,6 +42,29 @@ pub struct App {
     pub images: ImageStore,
     pub jobs: JobTable,
     pub settings: ProcessorSettings,
+    /// One permit per image pipeline that may run at once, held by the blocking thread
+    /// until the pipeline ends: a job given up at the time bound keeps its slot while its
+    /// decode runs on, so the next batch never runs more pipelines (and memory) than the
+    /// batch concurrency the memory caps are sized for.
+    pipelines: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl App {
+    pub fn new(images: ImageStore, jobs: JobTable, settings: ProcessorSettings) -> Self {
+        let pipelines =
+            std::sync::Arc::new(tokio::sync::Semaphore::new(settings.concurrency.max(1)));
+        Self {
+            images,
+            jobs,
+            settings,
+            pipelines,
+        }
+    }
+
+    /// Pipelines free to start now.
+    pub fn free_pipelines(&self) -> usize {
+        self.pipelines.available_permits()
+    }
 }
 
 /// Why a message must be delivered again.
@@ -299,8 +322,18 @@ async fn make_outputs(app: &App, id: JobId, source: UploadSource) -> Result<Made
 
     let settings = app.settings.pipeline.clone();
     let started = std::time::Instant::now();
-    let processed =
-        tokio::task::spawn_blocking(move || imaging::process(&original, &settings)).await;
+    let slot = app
+        .pipelines
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("the pipeline semaphore is never closed");
+    let processed = tokio::task::spawn_blocking(move || {
+        let processed = imaging::process(&original, &settings);
+        drop(slot);
+        processed
+    })
+    .await;
     let processed = match processed {
         Ok(Ok(processed)) => processed,
         Ok(Err(err)) => {

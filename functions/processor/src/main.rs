@@ -12,11 +12,11 @@ async fn main() -> Result<(), Error> {
     let collector = metrics::collector("processor")?;
     let Settings { resources, handler } = Settings::from_env(&Env::process())?;
     let clients = Clients::from_env().await;
-    let app = processor::App {
-        images: ImageStore::new(clients.s3, resources.bucket),
-        jobs: JobTable::new(clients.dynamodb, resources.table),
-        settings: handler,
-    };
+    let app = processor::App::new(
+        ImageStore::new(clients.s3, resources.bucket),
+        JobTable::new(clients.dynamodb, resources.table),
+        handler,
+    );
     let app = &app;
     metrics::run(collector, move |event: LambdaEvent<SqsEvent>| async move {
         // Lambda's deadline as an Instant of this process.

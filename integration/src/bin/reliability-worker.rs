@@ -18,11 +18,11 @@ async fn main() -> anyhow::Result<()> {
     let queue_url = env.required("QUEUE_URL")?;
     let batch_size = env.parsed_or("BATCH_SIZE", 10)?;
     let clients = Clients::from_env().await;
-    let app = processor::App {
-        images: ImageStore::new(clients.s3, resources.bucket),
-        jobs: JobTable::new(clients.dynamodb, resources.table),
-        settings: handler,
-    };
+    let app = processor::App::new(
+        ImageStore::new(clients.s3, resources.bucket),
+        JobTable::new(clients.dynamodb, resources.table),
+        handler,
+    );
     let arn = queue_arn(&clients.sqs, &queue_url).await?;
     let bridge = Bridge::new(
         clients.sqs,
