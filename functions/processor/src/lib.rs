@@ -60,11 +60,6 @@ impl App {
             pipelines,
         }
     }
-
-    /// Pipelines free to start now.
-    pub fn free_pipelines(&self) -> usize {
-        self.pipelines.available_permits()
-    }
 }
 
 /// Why a message must be delivered again.
