@@ -607,14 +607,14 @@ pub async fn stalled_stream(jobs: usize) -> Report {
     for poison in [false, true, false, true] {
         runs.push((poison, notification_delays(jobs, poison).await));
     }
-    let best = |poison: bool, of: &dyn Fn(&Delays) -> Duration| {
+    let best = |poison: bool, of: &Measure| {
         runs.iter()
             .filter(|(p, _)| *p == poison)
             .map(|(_, delays)| of(delays))
             .min()
             .unwrap_or_default()
     };
-    let figures: [(&str, &dyn Fn(&Delays) -> Duration); 4] = [
+    let figures: [(&str, &Measure); 4] = [
         ("webhook median", &|d| d.webhooks.median()),
         ("webhook worst", &|d| d.webhooks.worst()),
         ("push median", &|d| d.pushes.median()),
@@ -693,6 +693,9 @@ fn completed_webhooks(
     }
     arrivals
 }
+
+/// One figure of a run of [`stalled_stream`].
+type Measure = dyn Fn(&Delays) -> Duration;
 
 /// What one run of [`stalled_stream`] measured about the jobs after the first.
 struct Delays {
