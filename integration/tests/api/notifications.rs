@@ -70,12 +70,7 @@ async fn each_transition_is_told_once_signed_even_when_the_job_is_delivered_twic
 
     // SES as the emulator has it, with what it accepts kept.
     let ses = integration::faults::SesRefusal::rejecting("nobody@unverified.example");
-    let mut notifier = notify.notifier_app(&stack);
-    notifier.mailer = Some(ferrotype_notify::email::Mailer::new(
-        ses.client(&aws_sdk_sesv2::Client::new(&notify.config)),
-        notify.resources.email_from.clone(),
-        "https://api.ferrotype.test".into(),
-    ));
+    let notifier = notify.notifier_with_ses(&stack, &ses);
     let webhook = notify.webhook_app(&stack, RetrySchedule::standard(), Duration::from_secs(5));
     notify.settle(&stack, &notifier, Some(&webhook), 30).await;
 
