@@ -59,12 +59,14 @@ async fn main() -> Result<(), Error> {
         collector,
         move |event: LambdaEvent<serde_json::Value>| async move {
             let deadline = instant_of(event.context.deadline);
+            // Each handler's future boxed: nested inline, their state machines are too
+            // deep for the compiler's layout query.
             let response = match Trigger::read(event.payload)? {
-                Trigger::Sqs(batch) => {
-                    serde_json::to_value(notifier::handle_retries(app, batch, deadline).await)?
-                }
+                Trigger::Sqs(batch) => serde_json::to_value(
+                    Box::pin(notifier::handle_retries(app, batch, deadline)).await,
+                )?,
                 Trigger::Stream(batch) => {
-                    serde_json::to_value(notifier::handle(app, batch, deadline).await)?
+                    serde_json::to_value(Box::pin(notifier::handle(app, batch, deadline)).await)?
                 }
             };
             Ok::<_, Error>(response)
