@@ -443,6 +443,38 @@ pub struct SubscribeRequest<'a> {
     pub now: OffsetDateTime,
 }
 
+/// Reads the keys of `request` with `BatchGetItem` (each table's consistency as asked),
+/// asking again, after a pause, only for keys DynamoDB left unprocessed (throttling).
+async fn batch_get(
+    client: &aws_sdk_dynamodb::Client,
+    mut request: HashMap<String, KeysAndAttributes>,
+) -> Result<HashMap<String, Vec<Item>>, LiveError> {
+    let mut found: HashMap<String, Vec<Item>> = HashMap::new();
+    for attempt in 0..5u32 {
+        if request.is_empty() {
+            return Ok(found);
+        }
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
+        }
+        let output = client
+            .batch_get_item()
+            .set_request_items(Some(request))
+            .send()
+            .await
+            .map_err(|e| table_error("BatchGetItem")(e.into()))?;
+        for (table, items) in output.responses.unwrap_or_default() {
+            found.entry(table).or_default().extend(items);
+        }
+        request = output.unprocessed_keys.unwrap_or_default();
+    }
+    if request.is_empty() {
+        Ok(found)
+    } else {
+        Err(LiveError::Unprocessed(5))
+    }
+}
+
 /// Which connections watch which jobs.
 #[derive(Debug, Clone)]
 pub struct Subscriptions {
@@ -467,39 +499,6 @@ impl Subscriptions {
 
     pub fn caps(&self) -> Caps {
         self.caps
-    }
-
-    /// Reads `keys` of each table with one `BatchGetItem` (consistently), asking again only
-    /// for keys DynamoDB left unprocessed (throttling).
-    async fn batch_get(
-        &self,
-        mut request: HashMap<String, KeysAndAttributes>,
-    ) -> Result<HashMap<String, Vec<Item>>, LiveError> {
-        let mut found: HashMap<String, Vec<Item>> = HashMap::new();
-        for attempt in 0..5u32 {
-            if request.is_empty() {
-                return Ok(found);
-            }
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
-            }
-            let output = self
-                .client
-                .batch_get_item()
-                .set_request_items(Some(request))
-                .send()
-                .await
-                .map_err(|e| table_error("BatchGetItem")(e.into()))?;
-            for (table, items) in output.responses.unwrap_or_default() {
-                found.entry(table).or_default().extend(items);
-            }
-            request = output.unprocessed_keys.unwrap_or_default();
-        }
-        if request.is_empty() {
-            Ok(found)
-        } else {
-            Err(LiveError::Unprocessed(5))
-        }
     }
 
     /// Watches the named jobs of `request.caller` on `request.connection`, within the caps:
@@ -549,8 +548,9 @@ impl Subscriptions {
         let mut counters: Vec<Item> = jobs.iter().map(|id| watchers_key(*id)).collect();
         counters.push(connection_key(connection));
         counters.push(caller_key(caller.as_str()));
-        let read = self
-            .batch_get(HashMap::from([
+        let read = batch_get(
+            &self.client,
+            HashMap::from([
                 (jobs_table.to_string(), job_keys(&mut jobs.iter().copied())),
                 (
                     self.table.clone(),
@@ -560,8 +560,9 @@ impl Subscriptions {
                         .build()
                         .expect("keys are set"),
                 ),
-            ]))
-            .await?;
+            ]),
+        )
+        .await?;
 
         let mut records: HashMap<JobId, JobRecord> = HashMap::new();
         for item in read.get(jobs_table).into_iter().flatten() {
@@ -756,12 +757,11 @@ impl Subscriptions {
 
         // Watch first, then read: a change after this read is pushed, one before it is in it.
         let mut ids = watch.iter().map(|(id, _)| *id);
-        let read = self
-            .batch_get(HashMap::from([(
-                jobs_table.to_string(),
-                job_keys(&mut ids),
-            )]))
-            .await?;
+        let read = batch_get(
+            &self.client,
+            HashMap::from([(jobs_table.to_string(), job_keys(&mut ids))]),
+        )
+        .await?;
         let mut now_read: HashMap<JobId, JobRecord> = HashMap::new();
         for item in read.get(jobs_table).into_iter().flatten() {
             let record: JobRecord =
@@ -1088,7 +1088,7 @@ impl KeyRevocations {
         let ids: Vec<&String> = key_ids.iter().collect();
         let mut usable = HashSet::new();
         for chunk in ids.chunks(100) {
-            let mut request = HashMap::from([(
+            let request = HashMap::from([(
                 self.table.clone(),
                 KeysAndAttributes::builder()
                     .set_keys(Some(
@@ -1102,29 +1102,11 @@ impl KeyRevocations {
                     .build()
                     .expect("keys are set"),
             )]);
-            for attempt in 0..5u32 {
-                if request.is_empty() {
-                    break;
+            let found = batch_get(&self.client, request).await?;
+            for item in found.into_values().flatten() {
+                if !item.contains_key(key_attr::REVOKED_AT) {
+                    usable.extend(field(&item, key_attr::KEY_ID));
                 }
-                if attempt > 0 {
-                    tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
-                }
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .set_request_items(Some(request))
-                    .send()
-                    .await
-                    .map_err(|e| table_error("BatchGetItem")(e.into()))?;
-                for item in output.responses.unwrap_or_default().into_values().flatten() {
-                    if !item.contains_key(key_attr::REVOKED_AT) {
-                        usable.extend(field(&item, key_attr::KEY_ID));
-                    }
-                }
-                request = output.unprocessed_keys.unwrap_or_default();
-            }
-            if !request.is_empty() {
-                return Err(LiveError::Unprocessed(5));
             }
         }
         Ok(key_ids
