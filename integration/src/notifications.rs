@@ -213,7 +213,7 @@ impl TestStack {
     }
 
     /// Messages on the notice queue, visible, delayed or in flight.
-    pub async fn notice_retries(&self) -> usize {
+    pub async fn notices_waiting(&self) -> usize {
         self.messages_on(&self.stack.notice_queue_url).await
     }
 
@@ -237,7 +237,7 @@ pub struct NoticesInProcess<'a>(pub &'a notifier::App);
 
 impl Invoke for NoticesInProcess<'_> {
     async fn invoke(&self, event: SqsEvent) -> Result<SqsBatchResponse, InvokeError> {
-        Ok(notifier::handle_retries(self.0, event, None).await)
+        Ok(notifier::handle_notices(self.0, event, None).await)
     }
 }
 

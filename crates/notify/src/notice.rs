@@ -44,7 +44,7 @@ pub fn fits_the_queue(schedule: &RetrySchedule) -> bool {
 
 /// Try `attempt` (1 is the first) of telling `event` of `job` on `channel`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NoticeRetry {
+pub struct Notice {
     pub version: u32,
     pub channel: NoticeChannel,
     pub event: WebhookEvent,
@@ -53,7 +53,7 @@ pub struct NoticeRetry {
     pub job: JobSummary,
 }
 
-impl NoticeRetry {
+impl Notice {
     pub const VERSION: u32 = 1;
 
     /// The first try.
@@ -75,7 +75,7 @@ impl NoticeRetry {
     }
 }
 
-/// The notice queue: retries wait in it, and the notifier reads it.
+/// The notice queue: every try of an e-mail or event waits in it, and the notifier reads it.
 #[derive(Debug, Clone)]
 pub struct NoticeQueue {
     client: aws_sdk_sqs::Client,
@@ -90,9 +90,9 @@ impl NoticeQueue {
         }
     }
 
-    /// Sends `retry`, hidden for `delay` (15 minutes at most).
-    pub async fn send(&self, retry: &NoticeRetry, delay: Duration) -> Result<(), QueueError> {
-        let body = serde_json::to_string(retry).expect("a retry serializes");
+    /// Sends `notice`, hidden for `delay` (15 minutes at most).
+    pub async fn send(&self, notice: &Notice, delay: Duration) -> Result<(), QueueError> {
+        let body = serde_json::to_string(notice).expect("a notice serializes");
         send_delayed(&self.client, &self.queue_url, "notice", body, delay).await
     }
 }
@@ -119,7 +119,7 @@ mod tests {
             OriginalUpload::inline("image/png", 1),
             now,
         );
-        let retry = NoticeRetry::first(
+        let retry = Notice::first(
             NoticeChannel::Email,
             WebhookEvent::Completed,
             JobSummary::from(&job),
@@ -128,6 +128,6 @@ mod tests {
         assert_eq!(retry.next().attempt, 2);
         let text = serde_json::to_string(&retry).unwrap();
         assert!(text.contains(r#""channel":"email""#), "{text}");
-        assert_eq!(serde_json::from_str::<NoticeRetry>(&text).unwrap(), retry);
+        assert_eq!(serde_json::from_str::<Notice>(&text).unwrap(), retry);
     }
 }

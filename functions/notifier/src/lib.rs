@@ -4,11 +4,12 @@
 //! Every status change is also pushed to the browsers that watch the job (the live channel).
 //!
 //! No caller's notice may hold the stream back, since the stream carries every caller's
-//! jobs: an e-mail or event that fails is sorted ([`ferrotype_notify::notice`]). A refusal
-//! no retry can fix is kept on the job and skipped; any other failure is tried again from
-//! the notice queue, which is this function's second trigger ([`handle_retries`]). Only a
-//! failure to reach SQS (or the table) itself, which no caller causes, is reported to the
-//! stream, so Lambda delivers the batch again from that record.
+//! jobs: the stream's handler ([`handle`]) only queues, and the e-mails and events are tried
+//! from the notice queue, this function's second trigger ([`handle_notices`]). A failed try
+//! is sorted ([`ferrotype_notify::notice`]): a refusal no retry can fix is kept on the job
+//! and dropped, any other is queued again with backoff. Only a failure to reach SQS itself,
+//! which no caller causes, is reported to the stream, so Lambda delivers the batch again
+//! from that record.
 
 pub mod settings;
 
@@ -21,7 +22,7 @@ use ferrotype_notify::attempt::{QueueError, WebhookAttempt, WebhookQueue};
 use ferrotype_notify::email::Mailer;
 use ferrotype_notify::events::EventBus;
 use ferrotype_notify::live::LiveChannel;
-use ferrotype_notify::notice::{Failure, NoticeQueue, NoticeRetry};
+use ferrotype_notify::notice::{Failure, Notice, NoticeQueue};
 use ferrotype_notify::payload::{JobSummary, WebhookPayload};
 use ferrotype_notify::schedule::RetrySchedule;
 use ferrotype_notify::transition::{self, Transition};
@@ -200,7 +201,7 @@ fn stream_failure(sequence: String) -> DynamoDbBatchItemFailure {
 /// Everything one transition tells, as messages on queues only, so telling a batch takes
 /// a few SQS sends per job whatever SES or EventBridge are doing: the webhook attempt goes
 /// to the webhook queue (the `webhook` function sends it), and the e-mail and the event
-/// of a job's end to the notice queue, where [`handle_retries`] makes their first try.
+/// of a job's end to the notice queue, where [`handle_notices`] makes their first try.
 pub async fn notify(app: &App, transition: &Transition) -> Result<(), NotifyError> {
     let Transition { event, job } = transition;
     let payload = WebhookPayload::new(*event, job);
@@ -220,7 +221,7 @@ pub async fn notify(app: &App, transition: &Transition) -> Result<(), NotifyErro
         ];
         for (channel, wanted) in channels {
             if wanted {
-                let first = NoticeRetry::first(channel, *event, payload.data.clone());
+                let first = Notice::first(channel, *event, payload.data.clone());
                 app.notices.send(&first, Duration::ZERO).await?;
             }
         }
@@ -258,7 +259,7 @@ async fn send(
 /// What follows `notice`'s try failing: a permanent failure, or the schedule's last try's,
 /// is kept on the job as `failed`; any other queues the next try, after the schedule's
 /// delay, and is kept as `retrying`.
-async fn settle(app: &App, notice: &NoticeRetry, failure: Failure) -> Result<(), NotifyError> {
+async fn settle(app: &App, notice: &Notice, failure: Failure) -> Result<(), NotifyError> {
     let now = OffsetDateTime::now_utc();
     let mut delivery = NoticeDelivery {
         event: notice.event,
@@ -292,7 +293,7 @@ async fn settle(app: &App, notice: &NoticeRetry, failure: Failure) -> Result<(),
 /// Tries each notice of a batch from the notice queue, at once. A notice whose outcome
 /// could not be queued or kept, or that was not started before the invocation neared
 /// `deadline`, is reported, so SQS delivers it again.
-pub async fn handle_retries(
+pub async fn handle_notices(
     app: &App,
     event: SqsEvent,
     deadline: Option<Instant>,
@@ -304,7 +305,7 @@ pub async fn handle_retries(
                 warn!(message_id = %id, "the invocation nears its deadline; the notice comes again");
                 return Some(id);
             }
-            match retry(app, &message).await {
+            match try_notice(app, &message).await {
                 Ok(()) => None,
                 Err(err) => {
                     error!(message_id = %id, error = %DisplayErrorContext(&err), "a notice will come again from the queue");
@@ -329,45 +330,46 @@ pub async fn handle_retries(
 /// takes about one try's time.
 const NOTICE_CONCURRENCY: usize = 10;
 
-async fn retry(app: &App, message: &SqsMessage) -> Result<(), NotifyError> {
+/// One try of the notice `message` carries.
+async fn try_notice(app: &App, message: &SqsMessage) -> Result<(), NotifyError> {
     let body = message.body.as_deref().unwrap_or_default();
-    let retry: NoticeRetry = match serde_json::from_str(body) {
-        Ok(retry) => retry,
+    let notice: Notice = match serde_json::from_str(body) {
+        Ok(notice) => notice,
         Err(err) => {
-            error!(error = %err, "dropping an unreadable notice retry");
+            error!(error = %err, "dropping an unreadable notice");
             return Ok(());
         }
     };
     // A job deleted since is told nothing more; an e-mail goes to the address the job has.
     let Some(job) = app
         .jobs
-        .get(retry.job.id)
+        .get(notice.job.id)
         .await?
         .filter(|job| job.status != JobStatus::Deleted)
     else {
-        info!(job_id = %retry.job.id, "the job is gone: no notice");
+        info!(job_id = %notice.job.id, "the job is gone: no notice");
         return Ok(());
     };
     let to = job.notify.and_then(|notify| notify.email);
-    match send(app, retry.channel, retry.event, &retry.job, to.as_ref()).await {
+    match send(app, notice.channel, notice.event, &notice.job, to.as_ref()).await {
         // Sent at the first try: nothing to keep.
-        Ok(()) if retry.attempt == 1 => Ok(()),
+        Ok(()) if notice.attempt == 1 => Ok(()),
         Ok(()) => {
             let delivery = NoticeDelivery {
-                event: retry.event,
+                event: notice.event,
                 state: NoticeState::Delivered,
-                attempts: retry.attempt,
+                attempts: notice.attempt,
                 last_error: None,
                 updated_at: OffsetDateTime::now_utc(),
                 next_attempt_at: None,
             };
             app.jobs
-                .record_notice(retry.job.id, retry.channel, &delivery)
+                .record_notice(notice.job.id, notice.channel, &delivery)
                 .await?;
-            info!(job_id = %retry.job.id, channel = %retry.channel, attempt = retry.attempt, "the notice is sent");
+            info!(job_id = %notice.job.id, channel = %notice.channel, attempt = notice.attempt, "the notice is sent");
             Ok(())
         }
-        Err(failure) => settle(app, &retry, failure).await,
+        Err(failure) => settle(app, &notice, failure).await,
     }
 }
 

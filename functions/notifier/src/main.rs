@@ -63,7 +63,7 @@ async fn main() -> Result<(), Error> {
             // deep for the compiler's layout query.
             let response = match Trigger::read(event.payload)? {
                 Trigger::Sqs(batch) => serde_json::to_value(
-                    Box::pin(notifier::handle_retries(app, batch, deadline)).await,
+                    Box::pin(notifier::handle_notices(app, batch, deadline)).await,
                 )?,
                 Trigger::Stream(batch) => {
                     serde_json::to_value(Box::pin(notifier::handle(app, batch, deadline)).await)?

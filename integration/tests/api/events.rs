@@ -219,7 +219,7 @@ async fn the_notice_retry_event_sends_the_e_mail_it_names_and_keeps_that_on_the_
     // SES as the emulator has it, with what it accepts counted.
     let counted = integration::faults::SesRefusal::rejecting("nobody@unverified.example");
     let notifier = notify.notifier_with_ses(&stack, &counted);
-    let response = notifier::handle_retries(&notifier, event, None).await;
+    let response = notifier::handle_notices(&notifier, event, None).await;
     assert!(response.batch_item_failures.is_empty());
     let record = stack.jobs().get(id).await.unwrap().unwrap();
     let email = &record.notices.unwrap()[&NoticeChannel::Email];

@@ -153,7 +153,7 @@ async fn a_refusal_that_never_passes_fails_after_the_schedule_s_last_try() {
         .as_deref()
         .unwrap()
         .contains("SendingPausedException"));
-    assert_eq!(stack.notice_retries().await, 0);
+    assert_eq!(stack.notices_waiting().await, 0);
 }
 
 /// Reports the record of one job as failed, every time; counts its deliveries.
@@ -241,7 +241,7 @@ async fn the_local_stream_mapping_gives_up_on_a_record_after_the_template_s_retr
 #[tokio::test]
 async fn notices_not_started_before_the_invocation_s_margin_come_again_from_the_queue() {
     use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-    use ferrotype_notify::notice::NoticeRetry;
+    use ferrotype_notify::notice::Notice;
     use ferrotype_notify::payload::JobSummary;
     use ferrotype_service::domain::{
         JobRecord, Notifications as Notify, NotifyEmail, OriginalUpload, WebhookEvent,
@@ -263,7 +263,7 @@ async fn notices_not_started_before_the_invocation_s_margin_come_again_from_the_
             email: Some(NotifyEmail::parse("ann@example.com").unwrap()),
         });
         stack.jobs().create(&job).await.unwrap();
-        let first = NoticeRetry::first(
+        let first = Notice::first(
             NoticeChannel::Email,
             WebhookEvent::Completed,
             JobSummary::from(&job),
@@ -276,12 +276,12 @@ async fn notices_not_started_before_the_invocation_s_margin_come_again_from_the_
 
     // A second left: less than the margin, so nothing is started.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    let response = notifier::handle_retries(&notifier, event.clone(), Some(deadline)).await;
+    let response = notifier::handle_notices(&notifier, event.clone(), Some(deadline)).await;
     assert_eq!(response.batch_item_failures.len(), 3);
     assert_eq!(ses.sent_to("ann@example.com"), 0);
 
     // With time, all three are sent at the first try, and nothing is kept on the jobs.
-    let response = notifier::handle_retries(&notifier, event, None).await;
+    let response = notifier::handle_notices(&notifier, event, None).await;
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(ses.sent_to("ann@example.com"), 3);
 }
