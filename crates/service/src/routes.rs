@@ -1,5 +1,5 @@
-//! What the HTTP functions share about their routes: the methods each resource serves and
-//! reading the job id out of a request.
+//! What the HTTP functions share about their routes: the methods each resource serves,
+//! the request's path and reading the job id out of a request.
 
 use lambda_http::http::Method;
 use lambda_http::{Request, RequestExt};
@@ -9,6 +9,18 @@ use crate::domain::JobId;
 /// The methods `/images/{id}` serves: `GET` and `HEAD` by the status function, `DELETE` by
 /// the delete function. A `405` from either names all three.
 pub const JOB_METHODS: [Method; 3] = [Method::GET, Method::HEAD, Method::DELETE];
+
+/// The request's path, without a trailing `/`. API Gateway gives the path without its
+/// stage; a request built by hand has only the URI.
+pub fn path_of(request: &Request) -> &str {
+    let raw = request.raw_http_path();
+    let path = if raw.is_empty() {
+        request.uri().path()
+    } else {
+        raw
+    };
+    path.trim_end_matches('/')
+}
 
 /// The job id of a request to `/images/{id}`: the route's `{id}` parameter, or else the
 /// last segment of the path (for callers that do not fill in path parameters). `None` for

@@ -15,7 +15,7 @@ use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
 use lambda_http::http::{header, Method, StatusCode};
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::error;
@@ -83,13 +83,7 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
 /// `GET /health`: the function runs and its configuration loaded. It touches no store and
 /// needs no caller, so load balancers and uptime checks can call it freely.
 fn is_health_check(request: &Request) -> bool {
-    let raw = request.raw_http_path();
-    let path = if raw.is_empty() {
-        request.uri().path()
-    } else {
-        raw
-    };
-    path.trim_end_matches('/').ends_with("/health")
+    ferrotype_service::routes::path_of(request).ends_with("/health")
 }
 
 fn health() -> Response<Body> {

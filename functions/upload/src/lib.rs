@@ -52,16 +52,8 @@ enum Route {
 }
 
 impl Route {
-    /// API Gateway gives the path without its stage; a request built by hand has only the
-    /// URI.
     fn of(request: &Request) -> Self {
-        let raw = request.raw_http_path();
-        let path = if raw.is_empty() {
-            request.uri().path()
-        } else {
-            raw
-        };
-        if path.trim_end_matches('/').ends_with("/uploads") {
+        if ferrotype_service::routes::path_of(request).ends_with("/uploads") {
             Self::Uploads
         } else {
             Self::Images

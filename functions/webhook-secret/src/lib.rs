@@ -18,7 +18,7 @@ use ferrotype_service::domain::CallerId;
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::DisplayErrorContext;
 use lambda_http::http::{header, Method, StatusCode};
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::{error, info};
@@ -43,13 +43,7 @@ enum Route {
 
 impl Route {
     fn of(request: &Request) -> Self {
-        let raw = request.raw_http_path();
-        let path = if raw.is_empty() {
-            request.uri().path()
-        } else {
-            raw
-        };
-        if path.trim_end_matches('/').ends_with("/rotate") {
+        if ferrotype_service::routes::path_of(request).ends_with("/rotate") {
             Self::Rotate
         } else {
             Self::Read
