@@ -3,11 +3,16 @@
 //! twice as fast as the image crate's decoder, and with two threads it runs the loop
 //! filter on the second. Animated WebP is left to the image crate, which yields the first
 //! frame; so are the orientation and the ICC profile, read from the file's chunks.
+//! Encoding (lossy, for the WebP outputs) is in `webp/encode.rs`.
 
 use image::{DynamicImage, RgbImage, RgbaImage};
 use libwebp_sys as sys;
 
 use super::memory;
+
+mod encode;
+#[allow(unused_imports)] // Until the pipeline's WebP outputs call them (issue 22).
+pub(crate) use encode::{encode, WebpEncodeError, DEFAULT_QUALITY};
 
 /// What the bitstream declares, read without decoding it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
