@@ -13,6 +13,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use ferrotype_imaging::{self as imaging, PipelineSettings};
+use ferrotype_variants::{Declaration, Encoding, Format, Quality, Variant};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::imageops::FilterType as ImageFilter;
@@ -43,15 +44,18 @@ struct JobArgs {
     /// Write the outputs into this folder as `{stem}.{output}.{ext}`.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// JPEG quality of the optimized output (the pipeline's default when absent).
+    /// JPEG quality of the optimized output (the default set's when absent).
     #[arg(long)]
-    jpeg_quality: Option<u8>,
-    /// JPEG quality of the preview (the pipeline's default when absent).
+    jpeg_quality: Option<f32>,
+    /// JPEG quality of the preview (the default set's when absent).
     #[arg(long)]
     preview_jpeg_quality: Option<f32>,
-    /// JPEG quality of the thumbnail (the pipeline's default when absent).
+    /// JPEG quality of the thumbnail (the default set's when absent).
     #[arg(long)]
-    thumbnail_jpeg_quality: Option<u8>,
+    thumbnail_jpeg_quality: Option<f32>,
+    /// Make only the JPEG (PNG for alpha) of each default variant, as before AVIF and WebP.
+    #[arg(long)]
+    jpeg_only: bool,
 }
 
 #[derive(Subcommand)]
@@ -210,6 +214,9 @@ fn run(job: &JobArgs, paths: &[PathBuf]) -> Result<()> {
         if let Some(quality) = job.thumbnail_jpeg_quality {
             cmd.arg("--thumbnail-jpeg-quality").arg(quality.to_string());
         }
+        if job.jpeg_only {
+            cmd.arg("--jpeg-only");
+        }
         let output = cmd.arg(&file).output()?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
@@ -277,7 +284,9 @@ fn summary(lines: &[Value]) -> Value {
 }
 
 struct Output {
-    name: &'static str,
+    /// The variant's name for its JPEG or PNG (`thumbnail`), with the format for the others
+    /// (`thumbnail.avif`).
+    name: String,
     extension: &'static str,
     width: u32,
     height: u32,
@@ -292,39 +301,24 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
     let (outputs, width, height) = if job.naive {
         naive(&bytes)?
     } else {
-        let defaults = PipelineSettings::default();
         let settings = PipelineSettings {
             threads: job.threads,
-            jpeg_quality: job.jpeg_quality.unwrap_or(defaults.jpeg_quality),
-            preview_jpeg_quality: job
-                .preview_jpeg_quality
-                .unwrap_or(defaults.preview_jpeg_quality),
-            thumbnail_jpeg_quality: job
-                .thumbnail_jpeg_quality
-                .unwrap_or(defaults.thumbnail_jpeg_quality),
-            ..defaults
+            variants: variants(job)?,
+            ..PipelineSettings::default()
         };
         let processed = imaging::process(&bytes, &settings)?;
         let source = (processed.source.width, processed.source.height);
-        let imaging::Processed {
-            thumbnail,
-            preview,
-            optimized,
-            ..
-        } = processed;
-        let named = [
-            (imaging::Output::Thumbnail, thumbnail),
-            (imaging::Output::Preview, preview),
-            (imaging::Output::Optimized, optimized),
-        ];
-        let outputs = named
-            .into_iter()
-            .map(|(name, r)| Output {
-                name: name.as_str(),
+        let outputs = processed
+            .files()
+            .map(|(variant, r)| Output {
+                name: match r.encoding {
+                    Encoding::Jpeg | Encoding::Png => variant.to_string(),
+                    other => format!("{variant}.{other}"),
+                },
                 extension: r.extension,
                 width: r.width,
                 height: r.height,
-                bytes: r.bytes,
+                bytes: r.bytes.clone(),
             })
             .collect();
         (outputs, source.0, source.1)
@@ -351,7 +345,7 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
     let outputs: Vec<Value> = outputs
         .iter()
         .map(|o| match &reference {
-            Some(reference) => score_output(reference, o.name, &o.bytes, job.score_max_mp),
+            Some(reference) => score_output(reference, &o.name, &o.bytes, job.score_max_mp),
             None => Ok(json!({
                 "name": o.name, "width": o.width, "height": o.height, "bytes": o.bytes.len(),
             })),
@@ -369,6 +363,30 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
         "rss_before_mb": round(rss_before, 1),
         "outputs": outputs,
     }))
+}
+
+/// The default set, its JPEG qualities as the flags say; with `--jpeg-only`, without its
+/// AVIF and WebP.
+fn variants(job: &JobArgs) -> Result<Vec<Variant>> {
+    let mut variants = Declaration::default_set().variants().to_vec();
+    for variant in &mut variants {
+        let quality = match variant.name.as_str() {
+            "thumbnail" => job.thumbnail_jpeg_quality,
+            "preview" => job.preview_jpeg_quality,
+            _ => job.jpeg_quality,
+        };
+        if job.jpeg_only {
+            variant.formats.retain(|f| f.format == Format::Auto);
+        }
+        if let Some(quality) = quality {
+            for spec in &mut variant.formats {
+                if spec.format == Format::Auto {
+                    spec.quality = Some(Quality::new(quality)?);
+                }
+            }
+        }
+    }
+    Ok(variants)
 }
 
 fn round(value: f64, places: i32) -> f64 {
@@ -414,7 +432,7 @@ fn naive(bytes: &[u8]) -> Result<(Vec<Output>, u32, u32)> {
             "jpg"
         };
         outputs.push(Output {
-            name,
+            name: name.to_string(),
             extension,
             width: resized.width(),
             height: resized.height(),

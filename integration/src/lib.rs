@@ -23,6 +23,7 @@ use ferrotype_service::aws::Clients;
 use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::domain::ReceiverPolicy;
 use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
+use ferrotype_variants::Declaration;
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
 use processor::settings::ProcessorSettings;
@@ -179,6 +180,7 @@ impl TestStack {
             self.jobs(),
             ProcessorSettings {
                 pipeline: PipelineSettings::default(),
+                variants: Declaration::default_set(),
                 lease: Duration::from_secs(60),
                 concurrency: 2,
                 start_margin: Duration::from_secs(20),

@@ -1,9 +1,9 @@
 //! Why an image could not be processed: the crate's one error at its boundary. Imports
-//! only the name of the outputs ([`Output`]) from the rest of the crate.
+//! nothing from the rest of the crate.
 
 use std::error::Error as StdError;
 
-use super::outputs::Output;
+use ferrotype_variants::{Encoding, VariantName};
 
 /// A cause kept behind a [`PipelineError`].
 pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
@@ -28,9 +28,10 @@ pub enum PipelineError {
     Corrupt(#[source] BoxError),
     #[error("the image uses a feature the decoder does not support")]
     UnsupportedFeature(#[source] BoxError),
-    #[error("encoding the {output} output failed")]
+    #[error("encoding the {variant} variant as {} failed", encoding.as_str())]
     Encode {
-        output: Output,
+        variant: VariantName,
+        encoding: Encoding,
         #[source]
         source: BoxError,
     },

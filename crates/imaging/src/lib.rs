@@ -1,9 +1,10 @@
-//! ferrotype's image codec: one upload in, a thumbnail, a preview and an optimized image
-//! out. Pure code: no AWS, no job records, no feature flags.
+//! ferrotype's image codec: one upload in, every declared variant out (each in AVIF, WebP,
+//! JPEG or PNG), with a placeholder. Pure code: no AWS, no job records, no feature flags.
+//! The declarations themselves (names, boxes, fits, formats) are `ferrotype-variants`.
 //!
 //! The public surface is [`process`], [`sniff`] and [`ImageKind`], [`PipelineSettings`],
-//! [`PipelineError`] and the outputs ([`Processed`], [`Rendition`], [`Output`],
-//! [`SourceInfo`]); the rest is private.
+//! [`PipelineError`] and the outputs ([`Processed`], [`VariantImage`], [`Rendition`],
+//! [`SourceInfo`], [`Placeholder`]); the rest is private.
 //!
 //! # Layout
 //!
@@ -11,7 +12,10 @@
 //!
 //! * `pipeline`: the order of the work. [`process`] reads the header once and picks a
 //!   path: the JPEG transcoder, a banded decode on two threads, or one whole decode; then
-//!   resizes, turns and encodes.
+//!   `plan` places each variant on the source (geometry, encodings, qualities), `render`
+//!   crops, resizes and pads each from the one decode, and `encode` writes every file on
+//!   the job's threads (`avif`: rav1e; `webp`: libwebp; JPEG and PNG). `placeholder`
+//!   makes the ThumbHash and dominant colour from the smallest output.
 //! * Decoding: `decode` (checks before decoding and the one bounded decode), `webp`
 //!   (libwebp, whole and banded), `png` (bulky side data taken out before decoding) and
 //!   `color` (ICC to sRGB).
@@ -24,28 +28,34 @@
 //!   `jpeg::markers` (reading the segments before the first scan, where EXIF and ICC are
 //!   read, and writing the transcoder's headers).
 //! * The ground floor, importing nothing above it: `settings` ([`PipelineSettings`]),
-//!   `error` ([`PipelineError`]), `outputs` ([`Output`], [`Rendition`], [`Processed`],
-//!   [`SourceInfo`]), `parallel` (`beside`/`run_both`: two pieces of work side by side)
+//!   `error` ([`PipelineError`]), `outputs` ([`VariantImage`], [`Rendition`],
+//!   [`Processed`], [`SourceInfo`]), `parallel` (`beside`/`run_both`: two pieces of work side by side)
 //!   and `memory` (`reserved`: a buffer reserved without aborting; the caps on side data).
 //!
 //! Tests sit beside their modules, in `<module>/tests.rs`.
 
+mod avif;
 mod color;
 mod decode;
+mod encode;
 mod error;
 mod jpeg;
 mod memory;
 mod outputs;
 mod parallel;
 mod pipeline;
+mod placeholder;
+mod plan;
 mod png;
+mod render;
 mod settings;
 mod webp;
 
 pub use error::PipelineError;
 pub use ferrotype_format::{sniff, ImageKind};
-pub use outputs::{Output, Processed, Rendition, SourceInfo};
+pub use outputs::{Processed, Rendition, SourceInfo, VariantImage};
 pub use pipeline::process;
+pub use placeholder::Placeholder;
 pub use settings::PipelineSettings;
 
 #[cfg(test)]

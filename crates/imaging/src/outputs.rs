@@ -1,31 +1,11 @@
-//! What the pipeline makes: the three outputs by name, each encoded output, and the
-//! source's size as displayed. Imports nothing from the rest of the crate.
+//! What the pipeline makes: each variant in each of its encodings, the placeholder, and the
+//! source's size as displayed. Imports nothing from the rest of the crate but the
+//! placeholder's type.
 
 use ferrotype_format::ImageKind;
+use ferrotype_variants::{Encoding, VariantName};
 
-/// The images the pipeline makes from a source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Output {
-    Thumbnail,
-    Preview,
-    Optimized,
-}
-
-impl Output {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Thumbnail => "thumbnail",
-            Self::Preview => "preview",
-            Self::Optimized => "optimized",
-        }
-    }
-}
-
-impl std::fmt::Display for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use super::placeholder::Placeholder;
 
 /// The source as decoded and oriented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +13,14 @@ pub struct SourceInfo {
     pub kind: ImageKind,
     pub width: u32,
     pub height: u32,
+    /// Whether some pixel is not opaque (`auto` then means PNG).
+    pub alpha: bool,
 }
 
-/// One encoded output.
+/// One encoded output: a variant in one encoding.
 #[derive(Debug, Clone)]
 pub struct Rendition {
+    pub encoding: Encoding,
     pub width: u32,
     pub height: u32,
     pub content_type: &'static str,
@@ -45,22 +28,56 @@ pub struct Rendition {
     pub bytes: Vec<u8>,
 }
 
+impl Rendition {
+    pub(crate) fn new(encoding: Encoding, (width, height): (u32, u32), bytes: Vec<u8>) -> Self {
+        Self {
+            encoding,
+            width,
+            height,
+            content_type: encoding.content_type(),
+            extension: encoding.extension(),
+            bytes,
+        }
+    }
+}
+
+/// One declared variant as made from a source: its size and one file per encoding, in the
+/// order the variant declares its formats.
+#[derive(Debug, Clone)]
+pub struct VariantImage {
+    pub name: VariantName,
+    pub width: u32,
+    pub height: u32,
+    pub files: Vec<Rendition>,
+}
+
+impl VariantImage {
+    /// The file in `encoding`, if the variant was made in it.
+    pub fn file(&self, encoding: Encoding) -> Option<&Rendition> {
+        self.files.iter().find(|file| file.encoding == encoding)
+    }
+}
+
 /// Everything the pipeline made of one source.
 #[derive(Debug, Clone)]
 pub struct Processed {
     pub source: SourceInfo,
-    pub thumbnail: Rendition,
-    pub preview: Rendition,
-    pub optimized: Rendition,
+    /// A ThumbHash and the dominant colour, for a client to show before any output loads.
+    pub placeholder: Placeholder,
+    /// The variants, in the order the settings list them.
+    pub variants: Vec<VariantImage>,
 }
 
 impl Processed {
-    /// The three outputs with their names.
-    pub fn outputs(&self) -> [(Output, &Rendition); 3] {
-        [
-            (Output::Thumbnail, &self.thumbnail),
-            (Output::Preview, &self.preview),
-            (Output::Optimized, &self.optimized),
-        ]
+    /// The variant called `name`, if it was made.
+    pub fn variant(&self, name: &str) -> Option<&VariantImage> {
+        self.variants.iter().find(|v| v.name.as_str() == name)
+    }
+
+    /// Every file, with its variant's name.
+    pub fn files(&self) -> impl Iterator<Item = (&VariantName, &Rendition)> {
+        self.variants
+            .iter()
+            .flat_map(|v| v.files.iter().map(move |file| (&v.name, file)))
     }
 }

@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 
 use ferrotype_service::domain::{
-    JobError, JobId, JobRecord, JobStatus, OutputInfo, OutputName, WebhookEvent,
+    JobError, JobId, JobRecord, JobStatus, OutputInfo, OutputName, Placeholder, VariantInfo,
+    WebhookEvent,
 };
+use ferrotype_variants::{Encoding, VariantName};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -30,6 +32,40 @@ impl From<&OutputInfo> for OutputSummary {
     }
 }
 
+/// One variant, without where its files are stored: its size and each format's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantSummary {
+    pub width: u32,
+    pub height: u32,
+    pub formats: BTreeMap<Encoding, FileSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub bytes: u64,
+    pub content_type: String,
+}
+
+impl From<&VariantInfo> for VariantSummary {
+    fn from(variant: &VariantInfo) -> Self {
+        Self {
+            width: variant.width,
+            height: variant.height,
+            formats: variant
+                .files
+                .iter()
+                .map(|file| {
+                    let summary = FileSummary {
+                        bytes: file.bytes,
+                        content_type: file.encoding.content_type().to_string(),
+                    };
+                    (file.encoding, summary)
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobLinks {
     /// The status route, relative to the API's base URL.
@@ -47,6 +83,11 @@ pub struct JobSummary {
     pub updated_at: OffsetDateTime,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outputs: Option<BTreeMap<OutputName, OutputSummary>>,
+    /// Every variant the job made, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<BTreeMap<VariantName, VariantSummary>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<Placeholder>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<JobError>,
     pub links: JobLinks,
@@ -55,22 +96,28 @@ pub struct JobSummary {
 impl From<&JobRecord> for JobSummary {
     fn from(job: &JobRecord) -> Self {
         let outputs = job.outputs.as_ref().map(|outputs| {
-            [
-                (OutputName::Original, &outputs.original),
-                (OutputName::Thumbnail, &outputs.thumbnail),
-                (OutputName::Preview, &outputs.preview),
-                (OutputName::Optimized, &outputs.optimized),
-            ]
-            .into_iter()
-            .map(|(name, info)| (name, OutputSummary::from(info)))
-            .collect()
+            [OutputName::Original]
+                .into_iter()
+                .chain(OutputName::DERIVED)
+                .filter_map(|name| Some((name, OutputSummary::from(&outputs.named(name)?))))
+                .collect()
         });
+        let variants = job.outputs.as_ref().map(|outputs| {
+            outputs
+                .all_variants()
+                .iter()
+                .map(|variant| (variant.name.clone(), VariantSummary::from(variant)))
+                .collect()
+        });
+        let placeholder = job.outputs.as_ref().and_then(|o| o.placeholder.clone());
         Self {
             id: job.id,
             status: job.status,
             created_at: job.created_at,
             updated_at: job.updated_at,
             outputs,
+            variants,
+            placeholder,
             error: job.error.clone(),
             links: JobLinks {
                 status: format!("/images/{}", job.id),
@@ -114,7 +161,8 @@ impl WebhookPayload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferrotype_service::domain::{OriginalUpload, Outputs};
+    use ferrotype_service::domain::{OriginalUpload, Outputs, VariantFile};
+    use ferrotype_variants::Rgb;
 
     fn info(key: &str) -> OutputInfo {
         OutputInfo {
@@ -134,11 +182,26 @@ mod tests {
             OffsetDateTime::UNIX_EPOCH,
         );
         job.status = JobStatus::Completed;
+        let file = |encoding: Encoding| VariantFile {
+            encoding,
+            key: format!("derived/x/thumbnail.{}", encoding.extension()),
+            bytes: 99,
+        };
         job.outputs = Some(Outputs {
             original: info("originals/x"),
-            thumbnail: info("derived/x/thumbnail.jpg"),
-            preview: info("derived/x/preview.jpg"),
-            optimized: info("derived/x/optimized.jpg"),
+            variants: vec![VariantInfo {
+                name: "thumbnail".parse().unwrap(),
+                width: 200,
+                height: 100,
+                files: vec![file(Encoding::Avif), file(Encoding::Jpeg)],
+            }],
+            placeholder: Some(Placeholder {
+                thumbhash: "HBkSHYSIeHiPiHh8eJd4eTN0EEQG".into(),
+                color: Rgb([10, 20, 30]),
+            }),
+            thumbnail: None,
+            preview: None,
+            optimized: None,
         });
         let payload = WebhookPayload::new(WebhookEvent::Completed, &job);
         let json = serde_json::to_string(&payload).unwrap();
@@ -149,6 +212,16 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["type"], "image.completed");
         assert_eq!(value["data"]["outputs"]["thumbnail"]["width"], 200);
+        assert_eq!(value["data"]["outputs"]["thumbnail"]["bytes"], 99);
+        assert_eq!(
+            value["data"]["outputs"].get("preview"),
+            None,
+            "not declared"
+        );
+        let thumbnail = &value["data"]["variants"]["thumbnail"];
+        assert_eq!(thumbnail["formats"]["avif"]["content_type"], "image/avif");
+        assert_eq!(thumbnail["formats"]["jpeg"]["bytes"], 99);
+        assert_eq!(value["data"]["placeholder"]["color"], "#0a141e");
         assert_eq!(
             value["data"]["links"]["status"],
             format!("/images/{}", job.id)

@@ -9,6 +9,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use ferrotype_variants::{Declaration, Limits};
+
 use crate::domain::ReceiverPolicy;
 
 #[derive(Debug, thiserror::Error)]
@@ -175,6 +177,43 @@ pub fn upload_url_ttl<F: Fn(&str) -> Option<String>>(
     Ok(Duration::from_secs(secs))
 }
 
+/// The declared outputs and their limits: `VARIANTS` (a JSON list; unset or empty: the
+/// default set, [`Declaration::default_set`]) checked against `MAX_VARIANTS`,
+/// `MAX_VARIANT_FORMATS`, `MAX_VARIANT_DIMENSION` and `AVIF_MAX_PIXELS` ([`Limits`]'s
+/// defaults). The upload function reads it to check the names an upload asks for, the
+/// processor to make them; a bad declaration stops either at init, naming the entry and
+/// the rule. `THUMBNAIL_WIDTH` and `PREVIEW_WIDTH`, which `VARIANTS` replaces, are refused.
+pub fn variants<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<(Declaration, Limits), ConfigError> {
+    for replaced in ["THUMBNAIL_WIDTH", "PREVIEW_WIDTH"] {
+        if let Some(value) = env.optional(replaced) {
+            return Err(ConfigError::Invalid {
+                name: replaced,
+                value,
+                reason: "is replaced by VARIANTS (a JSON list of the outputs; see the README)"
+                    .into(),
+            });
+        }
+    }
+    let defaults = Limits::default();
+    let limits = Limits {
+        max_variants: env.positive("MAX_VARIANTS", defaults.max_variants)?,
+        max_formats: env.positive("MAX_VARIANT_FORMATS", defaults.max_formats)?,
+        max_dimension: env.positive("MAX_VARIANT_DIMENSION", defaults.max_dimension)?,
+        avif_max_pixels: env.positive("AVIF_MAX_PIXELS", defaults.avif_max_pixels)?,
+    };
+    let declaration = match env.optional("VARIANTS") {
+        None => Declaration::default_set(),
+        Some(json) => Declaration::parse(&json, &limits).map_err(|e| ConfigError::Invalid {
+            name: "VARIANTS",
+            reason: e.to_string(),
+            value: json,
+        })?,
+    };
+    Ok((declaration, limits))
+}
+
 /// `UNAVAILABLE_RETRY_AFTER_SECONDS`: how long a client should wait after a `503`.
 pub fn unavailable_retry_after<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,
@@ -190,6 +229,44 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> Env<Lookup> {
         Env::from_pairs(pairs)
+    }
+
+    #[test]
+    fn variants_default_to_the_default_set_and_a_bad_one_names_its_entry_and_rule() {
+        let (declaration, limits) = variants(&env(&[])).unwrap();
+        assert_eq!(declaration, Declaration::default_set());
+        assert_eq!(limits, Limits::default());
+        let json = r#"[{"name": "hero", "width": 1200, "fit": "cover", "formats": ["webp"]}]"#;
+        let err = variants(&env(&[("VARIANTS", json)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("VARIANTS") && err.contains("hero"), "{err}");
+        assert!(err.contains("cover"), "names the rule: {err}");
+    }
+
+    #[test]
+    fn variants_are_bounded_by_the_limits_the_environment_sets() {
+        let json = r#"[{"name": "a", "width": 100, "formats": ["jpeg"]},
+                       {"name": "b", "width": 200, "formats": ["jpeg"]}]"#;
+        assert!(variants(&env(&[("VARIANTS", json)])).is_ok());
+        let err = variants(&env(&[("VARIANTS", json), ("MAX_VARIANTS", "1")])).unwrap_err();
+        assert!(err.to_string().contains("VARIANTS"), "{err}");
+        let big = r#"[{"name": "a", "width": 1000, "height": 1000, "formats": ["avif"]}]"#;
+        assert!(variants(&env(&[("VARIANTS", big)])).is_ok());
+        let err = variants(&env(&[("VARIANTS", big), ("AVIF_MAX_PIXELS", "500000")]));
+        assert!(err.is_err());
+        for (name, value) in [("MAX_VARIANT_DIMENSION", "0"), ("MAX_VARIANT_FORMATS", "x")] {
+            let err = variants(&env(&[(name, value)])).unwrap_err().to_string();
+            assert!(err.contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_widths_variants_replace_are_refused_by_name() {
+        for name in ["THUMBNAIL_WIDTH", "PREVIEW_WIDTH"] {
+            let err = variants(&env(&[(name, "150")])).unwrap_err().to_string();
+            assert!(err.contains(name) && err.contains("VARIANTS"), "{err}");
+        }
     }
 
     #[test]

@@ -24,14 +24,16 @@ use std::time::Instant;
 
 use crate::settings::ProcessorSettings;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition};
+use ferrotype_imaging::{self as imaging, PipelineError, Processed, Rendition, VariantImage};
 use ferrotype_service::domain::{
-    FailureCode, JobError, JobId, JobMessage, JobStatus, Lease, OutputName, Outputs, UploadSource,
+    FailureCode, JobError, JobId, JobMessage, JobStatus, Lease, Outputs, Placeholder, UploadSource,
+    VariantInfo,
 };
 use ferrotype_service::metrics;
 use ferrotype_service::store::{
-    DisplayErrorContext, ImageStore, JobTable, OutputImage, StartOutcome, StoreError, Transition,
+    DisplayErrorContext, ImageStore, JobTable, StartOutcome, StoreError, Transition,
 };
+use ferrotype_variants::VariantName;
 use futures_util::stream::{self, StreamExt};
 use futures_util::FutureExt;
 use time::OffsetDateTime;
@@ -223,7 +225,7 @@ pub async fn process_job_until(
     id: JobId,
     finish_by: Option<Instant>,
 ) -> Result<Outcome, RetryableError> {
-    let (lease, source) = match app
+    let (lease, source, variants) = match app
         .jobs
         .start_processing(id, OffsetDateTime::now_utc(), app.settings.lease)
         .await?
@@ -233,7 +235,7 @@ pub async fn process_job_until(
                 tracing::Span::current().record("caller", owner.as_str());
             }
             info!(job_id = %id, attempt = record.attempts, "processing started");
-            (lease, record.upload.source)
+            (lease, record.upload.source, record.variants)
         }
         StartOutcome::AlreadyFinished(JobStatus::Deleted) => {
             // A delivery after a delete: make sure nothing is left behind, whether by an
@@ -254,7 +256,7 @@ pub async fn process_job_until(
     };
 
     // The lease stays out here, so that running out of time can still give it up.
-    let making = make_outputs(app, id, source);
+    let making = make_outputs(app, id, source, variants.as_deref());
     let made = match finish_by {
         None => making.await,
         Some(at) => match tokio::time::timeout_at(at.into(), making).await {
@@ -277,9 +279,11 @@ pub async fn process_job_until(
         .await?
     {
         Transition::Applied => {
-            let bytes_out = [&outputs.thumbnail, &outputs.preview, &outputs.optimized]
+            let bytes_out = outputs
+                .variants
                 .iter()
-                .map(|output| output.bytes)
+                .flat_map(|variant| &variant.files)
+                .map(|file| file.bytes)
                 .sum();
             metrics::job_completed(took, original_bytes, bytes_out);
             info!(job_id = %id, elapsed_ms, "processing completed");
@@ -301,7 +305,12 @@ pub async fn process_job_until(
 
 /// Reads the original, makes the renditions and stores them: the part of a job whose time
 /// grows with the image.
-async fn make_outputs(app: &App, id: JobId, source: UploadSource) -> Result<Made, RetryableError> {
+async fn make_outputs(
+    app: &App,
+    id: JobId,
+    source: UploadSource,
+    variants: Option<&[VariantName]>,
+) -> Result<Made, RetryableError> {
     let original = match app.images.get_original(id, source).await {
         Ok(bytes) => bytes,
         Err(StoreError::NotFound { what }) => {
@@ -315,7 +324,7 @@ async fn make_outputs(app: &App, id: JobId, source: UploadSource) -> Result<Made
     };
     let original_bytes = original.len() as u64;
 
-    let settings = app.settings.pipeline.clone();
+    let settings = app.settings.pipeline_for(variants);
     let started = std::time::Instant::now();
     let slot = app
         .pipelines
@@ -412,6 +421,7 @@ fn lost_lease(id: JobId, status: Option<JobStatus>) -> Result<Outcome, Retryable
     }
 }
 
+/// Stores every file of every variant (at once: each is one S3 `PUT`) and says where.
 async fn store_outputs(
     app: &App,
     id: JobId,
@@ -421,20 +431,29 @@ async fn store_outputs(
 ) -> Result<Outputs, StoreError> {
     let Processed {
         source,
-        thumbnail,
-        preview,
-        optimized,
+        placeholder,
+        variants,
     } = processed;
-    let store = |name: OutputName, rendition: Rendition| {
-        let image = OutputImage {
-            width: rendition.width,
-            height: rendition.height,
-            content_type: rendition.content_type,
-            extension: rendition.extension,
-            bytes: rendition.bytes,
-        };
-        app.images.put_output(id, name, image)
-    };
+    let stored = variants.into_iter().map(|variant| async move {
+        let VariantImage {
+            name,
+            width,
+            height,
+            files,
+        } = variant;
+        let puts = files.into_iter().map(|file: Rendition| {
+            app.images
+                .put_variant_file(id, &name, file.encoding, file.bytes)
+        });
+        let files = futures_util::future::try_join_all(puts).await?;
+        Ok::<_, StoreError>(VariantInfo {
+            name,
+            width,
+            height,
+            files,
+        })
+    });
+    let variants = futures_util::future::try_join_all(stored).await?;
     Ok(Outputs {
         original: ImageStore::original_info(
             id,
@@ -444,8 +463,13 @@ async fn store_outputs(
             original_bytes,
             source.kind.content_type(),
         ),
-        thumbnail: store(OutputName::Thumbnail, thumbnail).await?,
-        preview: store(OutputName::Preview, preview).await?,
-        optimized: store(OutputName::Optimized, optimized).await?,
+        variants,
+        placeholder: Some(Placeholder {
+            thumbhash: placeholder.thumbhash,
+            color: placeholder.color,
+        }),
+        thumbnail: None,
+        preview: None,
+        optimized: None,
     })
 }

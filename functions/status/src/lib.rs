@@ -3,17 +3,19 @@
 
 pub mod settings;
 
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use crate::settings::StatusSettings;
 use ferrotype_access::Gate;
 use ferrotype_service::domain::{
-    CallerId, JobError, JobId, JobRecord, JobStatus, NoticeDeliveries, OutputInfo, Outputs,
-    WebhookDeliveries,
+    CallerId, JobError, JobId, JobRecord, JobStatus, NoticeDeliveries, OutputInfo, OutputName,
+    Outputs, Placeholder, WebhookDeliveries,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
+use ferrotype_variants::{Encoding, VariantName};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -36,8 +38,15 @@ pub struct StatusBody {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// The original and, by their names from before variants, the JPEG or PNG of the
+    /// `thumbnail`, `preview` and `optimized` variants (when declared).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outputs: Option<LinkedOutputs>,
+    /// Every variant the job made, by name: its size and one link per format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<BTreeMap<VariantName, LinkedVariant>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<Placeholder>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "time::serde::rfc3339::option"
@@ -56,9 +65,29 @@ pub struct StatusBody {
 #[derive(Debug, Serialize)]
 pub struct LinkedOutputs {
     pub original: Link,
-    pub thumbnail: Link,
-    pub preview: Link,
-    pub optimized: Link,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimized: Option<Link>,
+}
+
+/// One variant: its size, and its files by format (`avif`, `webp`, `jpeg`, `png`), best
+/// first, so a web client can write one `<source>` per format and a mobile client can take
+/// the first it decodes.
+#[derive(Debug, Serialize)]
+pub struct LinkedVariant {
+    pub width: u32,
+    pub height: u32,
+    pub formats: BTreeMap<Encoding, FormatLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FormatLink {
+    pub url: String,
+    pub bytes: u64,
+    pub content_type: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -180,6 +209,8 @@ async fn describe(
         created_at,
         updated_at,
         outputs: None,
+        variants: None,
+        placeholder: None,
         expires_at: None,
         error: None,
         webhooks,
@@ -191,7 +222,10 @@ async fn describe(
                 // Signed on each call, so a link is always fresh when handed out.
                 let ttl = app.images.link_lifetime(app.settings.presign_ttl).await?;
                 body.expires_at = Some(OffsetDateTime::now_utc() + ttl);
-                body.outputs = Some(sign_all(&app.images, &outputs, ttl).await?);
+                let mut links = Links::new(&app.images, ttl);
+                body.outputs = Some(links.outputs(&outputs).await?);
+                body.variants = Some(links.variants(&outputs).await?);
+                body.placeholder = outputs.placeholder;
             }
         }
         JobStatus::Failed => body.error = error,
@@ -203,27 +237,86 @@ async fn describe(
     Ok(Some(body))
 }
 
-async fn sign_all(
-    images: &ImageStore,
-    outputs: &Outputs,
+/// Presigned links, each key signed once per document (the `outputs` and `variants` name
+/// the same files).
+struct Links<'a> {
+    images: &'a ImageStore,
     ttl: Duration,
-) -> Result<LinkedOutputs, StoreError> {
-    Ok(LinkedOutputs {
-        original: sign(images, &outputs.original, ttl).await?,
-        thumbnail: sign(images, &outputs.thumbnail, ttl).await?,
-        preview: sign(images, &outputs.preview, ttl).await?,
-        optimized: sign(images, &outputs.optimized, ttl).await?,
-    })
+    signed: HashMap<String, String>,
 }
 
-async fn sign(images: &ImageStore, info: &OutputInfo, ttl: Duration) -> Result<Link, StoreError> {
-    Ok(Link {
-        url: images.presign_get(&info.key, ttl).await?,
-        width: info.width,
-        height: info.height,
-        bytes: info.bytes,
-        content_type: info.content_type.clone(),
-    })
+impl<'a> Links<'a> {
+    fn new(images: &'a ImageStore, ttl: Duration) -> Self {
+        Self {
+            images,
+            ttl,
+            signed: HashMap::new(),
+        }
+    }
+
+    async fn url(&mut self, key: &str) -> Result<String, StoreError> {
+        if let Some(url) = self.signed.get(key) {
+            return Ok(url.clone());
+        }
+        let url = self.images.presign_get(key, self.ttl).await?;
+        self.signed.insert(key.to_string(), url.clone());
+        Ok(url)
+    }
+
+    async fn link(&mut self, info: &OutputInfo) -> Result<Link, StoreError> {
+        Ok(Link {
+            url: self.url(&info.key).await?,
+            width: info.width,
+            height: info.height,
+            bytes: info.bytes,
+            content_type: info.content_type.clone(),
+        })
+    }
+
+    async fn named(
+        &mut self,
+        outputs: &Outputs,
+        name: OutputName,
+    ) -> Result<Option<Link>, StoreError> {
+        match outputs.named(name) {
+            Some(info) => Ok(Some(self.link(&info).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn outputs(&mut self, outputs: &Outputs) -> Result<LinkedOutputs, StoreError> {
+        Ok(LinkedOutputs {
+            original: self.link(&outputs.original).await?,
+            thumbnail: self.named(outputs, OutputName::Thumbnail).await?,
+            preview: self.named(outputs, OutputName::Preview).await?,
+            optimized: self.named(outputs, OutputName::Optimized).await?,
+        })
+    }
+
+    async fn variants(
+        &mut self,
+        outputs: &Outputs,
+    ) -> Result<BTreeMap<VariantName, LinkedVariant>, StoreError> {
+        let mut linked = BTreeMap::new();
+        for variant in outputs.all_variants().iter() {
+            let mut formats = BTreeMap::new();
+            for file in &variant.files {
+                let link = FormatLink {
+                    url: self.url(&file.key).await?,
+                    bytes: file.bytes,
+                    content_type: file.encoding.content_type(),
+                };
+                formats.insert(file.encoding, link);
+            }
+            let entry = LinkedVariant {
+                width: variant.width,
+                height: variant.height,
+                formats,
+            };
+            linked.insert(variant.name.clone(), entry);
+        }
+        Ok(linked)
+    }
 }
 
 fn ok(body: StatusBody, retry_after: Duration) -> Response<Body> {

@@ -3,10 +3,74 @@ use std::time::{Duration, Instant};
 use image::{DynamicImage, ImageFormat, RgbImage};
 
 use super::*;
+use crate::outputs::Rendition;
 use ferrotype_samples as samples;
+use ferrotype_variants::{Declaration, Limits, Variant};
+
+mod variants;
+
+/// Today's three outputs in JPEG (PNG with alpha) only, at their qualities: the tests of
+/// the decoding paths and the JPEG encoders; the declared formats have tests of their own
+/// (`variants.rs`).
+fn jpeg_set(thumbnail_quality: f32, preview_quality: f32) -> Vec<Variant> {
+    let json = format!(
+        r#"[{{"name": "thumbnail", "width": 200, "formats": [{{"format": "auto", "quality": {thumbnail_quality}}}]}},
+            {{"name": "preview", "width": 800, "formats": [{{"format": "auto", "quality": {preview_quality}}}]}},
+            {{"name": "optimized", "formats": [{{"format": "auto", "quality": 80}}]}}]"#
+    );
+    Declaration::parse(&json, &Limits::default())
+        .unwrap()
+        .variants()
+        .to_vec()
+}
 
 fn settings() -> PipelineSettings {
-    PipelineSettings::default()
+    PipelineSettings {
+        variants: jpeg_set(83.0, 79.5),
+        ..PipelineSettings::default()
+    }
+}
+
+/// Today's three outputs by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Thumbnail,
+    Preview,
+    Optimized,
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+/// The JPEG (or PNG) of each of [`jpeg_set`]'s outputs.
+trait ThreeOutputs {
+    fn named(&self, name: &str) -> &Rendition;
+    fn thumbnail(&self) -> &Rendition {
+        self.named("thumbnail")
+    }
+    fn preview(&self) -> &Rendition {
+        self.named("preview")
+    }
+    fn optimized(&self) -> &Rendition {
+        self.named("optimized")
+    }
+    fn outputs(&self) -> [(Output, &Rendition); 3] {
+        [
+            (Output::Thumbnail, self.thumbnail()),
+            (Output::Preview, self.preview()),
+            (Output::Optimized, self.optimized()),
+        ]
+    }
+}
+
+impl ThreeOutputs for Processed {
+    fn named(&self, name: &str) -> &Rendition {
+        let variant = self.variant(name).expect("the variant was made");
+        &variant.files[0]
+    }
 }
 
 fn decode(rendition: &Rendition) -> DynamicImage {
@@ -71,7 +135,7 @@ fn exif_orientation_is_applied_to_the_pixels_and_the_tag_is_not_carried_over() {
         (processed.source.width, processed.source.height),
         (200, 400)
     );
-    let optimized = &processed.optimized;
+    let optimized = processed.optimized();
     assert_eq!((optimized.width, optimized.height), (200, 400));
     let pixels = decode(optimized).into_rgb8();
     let top = pixels.get_pixel(100, 20).0;
@@ -178,7 +242,7 @@ fn lossy_webp_keeps_its_colours_on_one_or_two_threads_and_its_alpha() {
                 (Output::Optimized, 640, 480),
             ]
         );
-        let optimized = decode(&processed.optimized).into_rgb8();
+        let optimized = decode(processed.optimized()).into_rgb8();
         let (left, right) = (
             optimized.get_pixel(100, 240).0,
             optimized.get_pixel(540, 240).0,
@@ -212,7 +276,7 @@ fn an_animated_webp_gives_its_first_frame() {
     let animated = samples::animated_webp(&[solid(samples::RED), solid(samples::BLUE)]);
     let processed = process(&animated, &settings()).unwrap();
     assert_eq!(processed.source.kind, ImageKind::WebP);
-    let optimized = decode(&processed.optimized).into_rgb8();
+    let optimized = decode(processed.optimized()).into_rgb8();
     let pixel = optimized.get_pixel(32, 24).0;
     assert!(
         pixel
@@ -404,7 +468,7 @@ fn jpegs_of_every_chroma_subsampling_baseline_and_progressive_are_processed() {
         for progressive in [false, true] {
             let source = samples::jpeg_with(&image, sampling, progressive, None);
             let processed = process(&source, &single_threaded()).unwrap();
-            let preview = decode(&processed.preview).into_rgb8();
+            let preview = decode(processed.preview()).into_rgb8();
             let left = mean_colour(&preview, 20, 100, 200, 380);
             assert!(
                 left[0] > 150.0 && left[2] < 100.0,
@@ -430,7 +494,7 @@ fn a_cmyk_jpeg_is_converted_to_rgb() {
     // Pure cyan ink: no red, full green and blue.
     let source = samples::cmyk_jpeg(400, 300, [255, 0, 0, 0]);
     let processed = process(&source, &settings()).unwrap();
-    let pixels = decode(&processed.optimized).into_rgb8();
+    let pixels = decode(processed.optimized()).into_rgb8();
     let p = pixels.get_pixel(200, 150).0;
     assert!(p[0] < 60 && p[1] > 190 && p[2] > 190, "{p:?}");
 }
@@ -454,7 +518,7 @@ fn a_display_p3_webp_comes_out_in_srgb_on_one_thread_and_two() {
             )
             .unwrap();
             assert_eq!(sizes(&processed)[2], (Output::Optimized, 320, 240));
-            decode(&processed.optimized)
+            decode(processed.optimized())
                 .into_rgb8()
                 .get_pixel(160, 120)
                 .0
@@ -482,7 +546,7 @@ fn a_display_p3_jpeg_comes_out_in_srgb() {
     let untagged = samples::jpeg_with(&image, (1, 1), false, None);
     let out = |bytes: &[u8]| {
         let processed = process(bytes, &settings()).unwrap();
-        decode(&processed.optimized)
+        decode(processed.optimized())
             .into_rgb8()
             .get_pixel(160, 120)
             .0
@@ -507,7 +571,7 @@ fn a_display_p3_jpeg_comes_out_in_srgb() {
 fn sixteen_bit_png_and_lossless_webp_with_alpha_are_processed() {
     let rgb16 = DynamicImage::ImageRgb8(samples::two_halves(300, 200)).into_rgb16();
     let processed = process(&samples::png(&DynamicImage::ImageRgb16(rgb16)), &settings()).unwrap();
-    assert_eq!(processed.optimized.content_type, "image/jpeg");
+    assert_eq!(processed.optimized().content_type, "image/jpeg");
 
     let rgba = DynamicImage::ImageRgba8(samples::half_transparent(300, 200));
     let processed = process(&samples::encode(&rgba, ImageFormat::WebP), &settings()).unwrap();
@@ -622,7 +686,7 @@ fn an_upright_jpeg_is_requantized_to_a_smaller_file_that_looks_the_same() {
     let image = samples::two_halves(1600, 1200);
     let source = samples::jpeg_with(&image, (2, 2), false, None);
     let processed = process(&source, &single_threaded()).unwrap();
-    let optimized = &processed.optimized;
+    let optimized = processed.optimized();
     assert_eq!((optimized.width, optimized.height), (1600, 1200));
     assert!(
         optimized.bytes.len() < source.len(),
@@ -653,7 +717,7 @@ fn a_jpeg_with_a_low_quality_source_is_not_requantized_to_finer_steps() {
         ))
         .unwrap();
     let processed = process(&source, &single_threaded()).unwrap();
-    let optimized = &processed.optimized;
+    let optimized = processed.optimized();
     // The same coefficients, only re-entropy-coded: no bigger than the source.
     assert!(optimized.bytes.len() <= source.len() + 1024);
 }
@@ -671,7 +735,7 @@ fn the_preview_of_a_large_jpeg_made_from_a_scaled_decode_has_the_exact_size() {
             (Output::Optimized, 3000, 1999),
         ]
     );
-    let preview = decode(&processed.preview).into_rgb8();
+    let preview = decode(processed.preview()).into_rgb8();
     let left = mean_colour(&preview, 20, 100, 380, 430);
     let right = mean_colour(&preview, 420, 100, 780, 430);
     assert!(left[0] > 150.0 && right[2] > 150.0, "{left:?} {right:?}");
@@ -700,10 +764,9 @@ fn output_sizes(source: &[u8], settings: &PipelineSettings) -> Vec<(Output, usiz
 #[test]
 fn the_small_outputs_are_encoded_at_their_own_quality() {
     let source = textured_png();
-    let at = |quality| {
+    let at = |quality: u8| {
         let settings = PipelineSettings {
-            preview_jpeg_quality: f32::from(quality),
-            thumbnail_jpeg_quality: quality,
+            variants: jpeg_set(f32::from(quality), f32::from(quality)),
             ..single_threaded()
         };
         output_sizes(&source, &settings)
@@ -722,7 +785,7 @@ fn a_fractional_preview_quality_gives_a_preview_between_the_whole_ones() {
     let source = textured_png();
     let preview_bytes = |quality| {
         let settings = PipelineSettings {
-            preview_jpeg_quality: quality,
+            variants: jpeg_set(83.0, quality),
             ..single_threaded()
         };
         let sizes = output_sizes(&source, &settings);
@@ -785,8 +848,8 @@ fn a_444_or_422_jpeg_is_transcoded_to_420_with_its_chroma_halved_from_the_coeffi
             },
         )
         .unwrap();
-        let optimized = &one.optimized;
-        assert!(optimized.bytes == two.optimized.bytes, "{sampling:?}");
+        let optimized = &one.optimized();
+        assert!(optimized.bytes == two.optimized().bytes, "{sampling:?}");
         assert!(
             has_restart_interval(&optimized.bytes),
             "{sampling:?}: not transcoded"
@@ -868,7 +931,7 @@ fn a_source_coarser_than_the_output_is_coded_again_with_the_same_coefficients() 
             ..settings()
         };
         let processed = process(&source, &settings).unwrap();
-        let optimized = &processed.optimized;
+        let optimized = processed.optimized();
         let ours = image::load_from_memory(&optimized.bytes)
             .unwrap()
             .into_rgb8();

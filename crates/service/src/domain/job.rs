@@ -1,6 +1,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use ferrotype_variants::VariantName;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -215,6 +216,9 @@ pub struct JobRecord {
     /// notifier writes nothing while every notice goes out at once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notices: Option<NoticeDeliveries>,
+    /// The declared variants the upload asked for; `None` makes every declared variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<VariantName>>,
 }
 
 impl JobRecord {
@@ -235,6 +239,7 @@ impl JobRecord {
             notify: None,
             webhooks: None,
             notices: None,
+            variants: None,
         }
     }
 
@@ -266,6 +271,12 @@ impl JobRecord {
             self.webhooks = Some(WebhookDeliveries::new());
         }
         self.notify = (!notify.is_empty()).then_some(notify);
+        self
+    }
+
+    /// The same record, making only `variants` of the declared ones (`None`: all).
+    pub fn making(mut self, variants: Option<Vec<VariantName>>) -> Self {
+        self.variants = variants;
         self
     }
 

@@ -22,4 +22,4 @@ pub use notification::{
     NoticeDelivery, NoticeState, Notifications, NotifyEmail, NotifyEmailError, ReceiverPolicy,
     WebhookDeliveries, WebhookDelivery, WebhookEvent, MAX_CALLBACK_URL_LEN,
 };
-pub use outputs::{OutputInfo, OutputName, Outputs};
+pub use outputs::{OutputInfo, OutputName, Outputs, Placeholder, VariantFile, VariantInfo};

@@ -5,7 +5,9 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
 use super::StoreError;
-use crate::domain::{JobId, OutputInfo, OutputName, UploadSource};
+use ferrotype_variants::{Encoding, VariantName};
+
+use crate::domain::{JobId, OutputInfo, UploadSource, VariantFile};
 
 /// Where clients put direct uploads (`originals/direct/{id}`). The bucket's event
 /// notification watches this prefix only, so an inline upload's original never starts a
@@ -18,17 +20,6 @@ pub const DIRECT_UPLOAD_PREFIX: &str = "originals/direct/";
 pub struct PresignedPut {
     pub url: String,
     pub headers: Vec<(String, String)>,
-}
-
-/// An encoded image to store as one of a job's outputs.
-#[derive(Debug)]
-pub struct OutputImage<'a> {
-    pub width: u32,
-    pub height: u32,
-    pub content_type: &'a str,
-    /// The file extension of its key (`jpg`, `png`).
-    pub extension: &'a str,
-    pub bytes: Vec<u8>,
 }
 
 /// Originals and derived images in the private bucket.
@@ -74,8 +65,9 @@ impl ImageStore {
         JobId::parse(key.strip_prefix(DIRECT_UPLOAD_PREFIX)?).ok()
     }
 
-    fn output_key(id: JobId, name: OutputName, extension: &str) -> String {
-        format!("derived/{id}/{name}.{extension}")
+    /// A variant's file: one key per job, variant and encoding.
+    fn variant_key(id: JobId, variant: &VariantName, encoding: Encoding) -> String {
+        format!("derived/{id}/{variant}.{}", encoding.extension())
     }
 
     /// The record of a job's original as stored at upload, with the size it was decoded at.
@@ -285,23 +277,23 @@ impl ImageStore {
         Ok(())
     }
 
-    /// Writes one of a job's derived images and says where it is. Keys are fixed per job
-    /// and output, so a repeated write replaces the same object instead of adding another.
-    pub async fn put_output(
+    /// Writes one file of a job's variant and says where it is. Keys are fixed per job,
+    /// variant and encoding, so a repeated write replaces the same object instead of
+    /// adding another; delete and retention erase them all by the job's prefix.
+    pub async fn put_variant_file(
         &self,
         id: JobId,
-        name: OutputName,
-        image: OutputImage<'_>,
-    ) -> Result<OutputInfo, StoreError> {
-        let key = Self::output_key(id, name, image.extension);
-        let bytes = image.bytes.len() as u64;
-        self.put(&key, image.bytes, image.content_type).await?;
-        Ok(OutputInfo {
+        variant: &VariantName,
+        encoding: Encoding,
+        bytes: Vec<u8>,
+    ) -> Result<VariantFile, StoreError> {
+        let key = Self::variant_key(id, variant, encoding);
+        let size = bytes.len() as u64;
+        self.put(&key, bytes, encoding.content_type()).await?;
+        Ok(VariantFile {
+            encoding,
             key,
-            width: image.width,
-            height: image.height,
-            bytes,
-            content_type: image.content_type.to_string(),
+            bytes: size,
         })
     }
 

@@ -6,7 +6,7 @@ mod jobs;
 mod queue;
 
 pub use idempotency::{Claim, IdempotencyStore, KEY_LIFETIME};
-pub use images::{ImageStore, OutputImage, PresignedPut, DIRECT_UPLOAD_PREFIX};
+pub use images::{ImageStore, PresignedPut, DIRECT_UPLOAD_PREFIX};
 pub use jobs::{Due, JobTable, ResendClaim, StartOutcome, SweepIndex, Transition, Undo};
 pub use queue::JobQueue;
 

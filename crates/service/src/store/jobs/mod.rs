@@ -163,9 +163,11 @@ mod tests {
         };
         record.outputs = Some(Outputs {
             original: info.clone(),
-            thumbnail: info.clone(),
-            preview: info.clone(),
-            optimized: info,
+            variants: Vec::new(),
+            placeholder: None,
+            thumbnail: Some(info.clone()),
+            preview: Some(info.clone()),
+            optimized: Some(info),
         });
         record.notify = Some(Notifications::default());
         record.webhooks = Some(WebhookDeliveries::new());
