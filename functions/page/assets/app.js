@@ -3,6 +3,10 @@
 // Plain ES module, no build step. The API is same-origin, so its URLs are relative (the page
 // may sit under an API Gateway stage path).
 
+// thumbHashToRGBA and rgbaToDataURL come from the reference ThumbHash decoder,
+// assets/thumbhash.js (vendored; its header says from where), which the page function serves
+// ahead of this file as one module at /app.js.
+
 const ACCEPTED = ["image/jpeg", "image/png", "image/webp", "image/gif"];
 const MAX_BYTES = 50 * 1024 * 1024; // the server's MAX_DIRECT_UPLOAD_BYTES default
 const PARALLEL_UPLOADS = 3;
@@ -38,6 +42,21 @@ const OUTPUTS = [
   ["preview", "Preview"],
   ["optimized", "Optimized"],
 ];
+
+// The variants shown as pictures, and the formats a <picture> offers, best first: the
+// browser takes the first <source> it decodes, else the <img>'s JPEG or PNG.
+const SHOWN = [
+  ["thumbnail", "Thumbnail"],
+  ["preview", "Preview"],
+];
+const FORMATS = [
+  ["avif", "AVIF"],
+  ["webp", "WebP"],
+  ["jpeg", "JPEG"],
+  ["png", "PNG"],
+];
+// How long a placeholder may take to decode before the photo is asked for anyway.
+const PLACEHOLDER_WAIT_MS = 300;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -211,6 +230,7 @@ function signOut(message) {
   }
   items.clear();
   byId.clear();
+  placeholders.forget();
   waiting.length = 0;
   ui.jobs.replaceChildren();
   live.close();
@@ -484,7 +504,7 @@ function applyStatus(item, job) {
 /** Completed: one GET for the links (a live message carries sizes only), then show them. */
 async function complete(item, job) {
   item.finishing = true;
-  let doc = job.outputs?.thumbnail?.url ? job : null;
+  let doc = job.outputs?.original?.url ? job : null;
   for (let attempt = 0; !doc && attempt < 3; attempt += 1) {
     try {
       ({ body: doc } = await api(`images/${encodeURIComponent(item.id)}`));
@@ -504,11 +524,9 @@ async function complete(item, job) {
 
 function showOutputs(item, doc) {
   const { outputs } = doc;
-  const figure = (output, caption) =>
-    el("figure", {},
-      el("img", { src: output.url, alt: `${caption} of ${item.file.name}`,
-                  width: String(output.width), height: String(output.height) }),
-      el("figcaption", {}, `${caption}, ${output.width}×${output.height}`));
+  const placeholder = placeholders.of(doc.placeholder);
+  const figures = SHOWN.map(([name, caption]) => figure(item, doc, name, caption, placeholder))
+    .filter(Boolean);
   const downloads = el("ul", { class: "downloads" });
   for (const [name, label] of OUTPUTS) {
     const output = outputs[name];
@@ -520,9 +538,7 @@ function showOutputs(item, doc) {
   }
   const expires = doc.expires_at ? new Date(doc.expires_at) : null;
   item.result.replaceChildren(
-    el("div", { class: "images" },
-      figure(outputs.thumbnail, "Thumbnail"),
-      figure(outputs.preview, "Preview")),
+    figures.length ? el("div", { class: "images" }, ...figures) : "",
     el("h3", {}, "Downloads"),
     downloads,
     expires && !Number.isNaN(expires.getTime())
@@ -531,6 +547,96 @@ function showOutputs(item, doc) {
   );
   item.result.hidden = false;
 }
+
+/** One variant as a <picture>: a <source> per AVIF and WebP file, the JPEG or PNG as its
+ * <img> (sized from the document, so nothing moves when it arrives), over the placeholder
+ * (the dominant colour, then the ThumbHash) until it has loaded. Under it, each format's
+ * size. A document from before variants gives the `outputs` file alone. */
+function figure(item, doc, name, caption, placeholder) {
+  const variant = doc.variants?.[name];
+  const formats = variant?.formats ?? {};
+  const fallback = formats.jpeg ?? formats.png ?? doc.outputs?.[name];
+  const width = variant?.width ?? fallback?.width;
+  const height = variant?.height ?? fallback?.height;
+  if (!fallback?.url || !width || !height) return null;
+
+  const photo = el("img", { class: "photo", alt: `${caption} of ${item.file.name}`,
+                            width: String(width), height: String(height) });
+  const modern = ["avif", "webp"].filter((format) => formats[format]?.url);
+  const sources = modern.map((format) =>
+    el("source", { type: formats[format].content_type || `image/${format}` }));
+  const picture = el("picture", {}, ...sources, photo);
+  const frame = el("div", { class: "frame" });
+  frame.dataset.variant = name;
+  frame.style.aspectRatio = `${width} / ${height}`;
+  frame.style.width = `${width}px`;
+  let cover = null;
+  if (placeholder) {
+    frame.style.setProperty("--placeholder", placeholder.color);
+    frame.dataset.placeholder = "color";
+    if (placeholder.url) {
+      cover = el("img", { class: "placeholder", alt: "", src: placeholder.url });
+      cover.setAttribute("aria-hidden", "true");
+      frame.append(cover);
+    }
+  }
+  frame.append(picture);
+  photo.addEventListener("load", () => { frame.dataset.loaded = String(Date.now()); });
+  photo.addEventListener("error", () => { frame.dataset.loaded = "error"; });
+
+  // The photo is asked for once the placeholder shows (a few ms: it is a blob), so the
+  // placeholder is always what a slow connection sees first.
+  const ask = () => {
+    modern.forEach((format, index) => sources[index].setAttribute("srcset", formats[format].url));
+    photo.setAttribute("src", fallback.url);
+  };
+  if (cover) {
+    Promise.race([cover.decode(), sleep(PLACEHOLDER_WAIT_MS).then(() => Promise.reject())])
+      .then(() => { frame.dataset.placeholder = "thumbhash"; }, () => {})
+      .finally(ask);
+  } else {
+    ask();
+  }
+
+  const sizes = FORMATS.filter(([format]) => formats[format])
+    .map(([format, label]) => el("span", { "data-format": format },
+      `${label} ${kilobytes(formats[format].bytes)}`));
+  const line = el("span", { class: "formats" });
+  sizes.forEach((span, index) => line.append(index ? " · " : "", span));
+  return el("figure", {}, frame,
+    el("figcaption", {}, `${caption}, ${width}×${height}`, sizes.length ? el("br", {}) : "", line));
+}
+
+/** Each job's placeholder as an image: the reference decoder's PNG, as a blob: URL (the
+ * page's CSP allows blob: images, not data:). Kept until sign-out. */
+const placeholders = {
+  urls: [],
+
+  /** { color, url } from a document's `placeholder`, url null when the hash is unreadable;
+   * null when there is no placeholder or its colour is not #rrggbb. */
+  of(placeholder) {
+    const color = String(placeholder?.color ?? "");
+    if (!/^#[0-9a-f]{6}$/i.test(color)) return null;
+    let url = null;
+    try {
+      const hash = Uint8Array.from(atob(String(placeholder.thumbhash)), (c) => c.charCodeAt(0));
+      if (hash.length < 5) throw new Error("too short for a ThumbHash");
+      const image = thumbHashToRGBA(hash);
+      const png = rgbaToDataURL(image.w, image.h, image.rgba).split(",")[1];
+      const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+      url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+      this.urls.push(url);
+    } catch {
+      // The colour alone will do.
+    }
+    return { color, url };
+  },
+
+  forget() {
+    for (const url of this.urls) URL.revokeObjectURL(url);
+    this.urls = [];
+  },
+};
 
 /** Unfinished jobs the server knows, to follow on whichever channel works. */
 function unfinished() {
@@ -799,6 +905,13 @@ function size(bytes) {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Decimal kilobytes, as the format sizes under a picture: "12.3 kB". */
+function kilobytes(bytes) {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 function sleep(ms) {

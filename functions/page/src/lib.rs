@@ -1,6 +1,9 @@
 //! `GET /`, `/app.js`, `/app.css`, `/favicon.svg`: the web page, served by the API itself so that its calls
 //! to the API are same-origin. The files are compiled in (`assets/`, no build step); the
-//! page learns the live channel's URL from a `<meta>` the handler fills in.
+//! page learns the live channel's URL from a `<meta>` the handler fills in. `/app.js` is
+//! `assets/thumbhash.js`, the reference ThumbHash decoder vendored from npm (its header says
+//! which version and its licence), then `assets/app.js`, which draws each job's placeholder
+//! with it: one module on the route the page always had.
 
 pub mod settings;
 
@@ -9,7 +12,11 @@ use lambda_http::http::{header, HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 
 const INDEX: &str = include_str!("../assets/index.html");
-const SCRIPT: &str = include_str!("../assets/app.js");
+const SCRIPT: &str = concat!(
+    include_str!("../assets/thumbhash.js"),
+    "\n",
+    include_str!("../assets/app.js")
+);
 const STYLE: &str = include_str!("../assets/app.css");
 const ICON: &str = include_str!("../assets/favicon.svg");
 /// What `index.html` holds where the live channel's URL goes.
@@ -139,6 +146,20 @@ mod tests {
                 .starts_with(kind));
         }
         assert_eq!(get(&app, "/../Cargo.toml").status(), 404);
+        assert_eq!(get(&app, "/thumbhash.js").status(), 404);
         assert_eq!(get(&app, "/images").status(), 404);
+    }
+
+    #[test]
+    fn the_script_carries_the_vendored_thumbhash_decoder_with_its_licence_first() {
+        let response = get(&app(None), "/app.js");
+        let script = text(&response);
+        assert!(script.starts_with("// thumbhash 0.1.1"), "the licence header leads");
+        assert!(script.contains("MIT License"));
+        let decoder = script.find("export function thumbHashToRGBA(hash)").unwrap();
+        let page = script.find("const placeholders = {").unwrap();
+        assert!(decoder < page, "the decoder comes before the page that calls it");
+        // The page's CSP has no 'unsafe-eval': nothing in the module may need it.
+        assert!(!script.contains("eval(") && !script.contains("new Function"));
     }
 }
