@@ -79,6 +79,10 @@ pub struct Job {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub outputs: Option<Outputs>,
+    /// Every variant the job made, by name: its size and one link per format.
+    #[serde(default)]
+    pub variants: BTreeMap<String, Variant>,
+    pub placeholder: Option<Placeholder>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     pub error: Option<JobError>,
@@ -102,23 +106,102 @@ impl Job {
     }
 }
 
+/// The original, and the JPEG or PNG of each of the default set's variants the job made.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Outputs {
     pub original: Output,
-    pub thumbnail: Output,
-    pub preview: Output,
-    pub optimized: Output,
+    pub thumbnail: Option<Output>,
+    pub preview: Option<Output>,
+    pub optimized: Option<Output>,
 }
 
 impl Outputs {
-    /// Each output with its name.
-    pub fn named(&self) -> [(&'static str, &Output); 4] {
-        [
-            ("original", &self.original),
+    /// Each output there is, with its name, the original first.
+    pub fn named(&self) -> Vec<(&'static str, &Output)> {
+        let mut named = vec![("original", &self.original)];
+        for (name, output) in [
             ("thumbnail", &self.thumbnail),
             ("preview", &self.preview),
             ("optimized", &self.optimized),
-        ]
+        ] {
+            named.extend(output.as_ref().map(|output| (name, output)));
+        }
+        named
+    }
+}
+
+/// One declared variant as a job made it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    /// Its files by format; a `BTreeMap` on [`Format`] iterates best first.
+    pub formats: BTreeMap<Format, FormatLink>,
+}
+
+/// A variant's file format, in the order a `<picture>` offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Avif,
+    Webp,
+    Jpeg,
+    Png,
+}
+
+impl Format {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Avif => "image/avif",
+            Self::Webp => "image/webp",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+        }
+    }
+
+    /// The file extension, for files the tests write.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Avif => "avif",
+            Self::Webp => "webp",
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FormatLink {
+    /// A presigned S3 GET.
+    pub url: String,
+    pub bytes: u64,
+    pub content_type: String,
+}
+
+/// What a client shows before the thumbnail arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Placeholder {
+    /// The ThumbHash, standard base64 (with padding).
+    pub thumbhash: String,
+    pub color: Color,
+}
+
+/// A `#rrggbb` colour, read as such (anything else does not read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Color(pub [u8; 3]);
+
+impl TryFrom<String> for Color {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        let refuse = || format!("{text:?} is not a #rrggbb colour");
+        let hex = text.strip_prefix('#').filter(|hex| {
+            hex.len() == 6 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        });
+        let hex = hex.ok_or_else(refuse)?;
+        let channel = |at: usize| u8::from_str_radix(&hex[at..at + 2], 16).map_err(|_| refuse());
+        Ok(Self([channel(0)?, channel(2)?, channel(4)?]))
     }
 }
 
@@ -337,6 +420,11 @@ mod tests {
             "updated_at": "2024-05-01T10:00:02.5Z",
             "outputs": {"original": output(1200), "thumbnail": output(200),
                 "preview": output(800), "optimized": output(1200)},
+            "variants": {"thumbnail": {"width": 200, "height": 10, "formats": {
+                "webp": {"url": "http://s3/t.webp", "bytes": 80, "content_type": "image/webp"},
+                "avif": {"url": "http://s3/t.avif", "bytes": 60, "content_type": "image/avif"},
+                "jpeg": {"url": "http://s3/t.jpg", "bytes": 99, "content_type": "image/jpeg"}}}},
+            "placeholder": {"thumbhash": "1QcSHQRnh493V4dIh4eXh1h4kJUI", "color": "#5a7fb0"},
             "expires_at": "2024-05-01T11:00:00Z",
             "webhooks": {"image.completed": {"state": "delivered", "attempts": 1}},
         });
@@ -361,6 +449,44 @@ mod tests {
             DeliveryState::Delivered
         );
         assert!(job.expires_at.is_some());
+        let formats: Vec<Format> = job.variants["thumbnail"].formats.keys().copied().collect();
+        assert_eq!(
+            formats,
+            [Format::Avif, Format::Webp, Format::Jpeg],
+            "best first"
+        );
+        assert_eq!(job.placeholder.unwrap().color, Color([0x5a, 0x7f, 0xb0]));
+    }
+
+    #[test]
+    fn a_placeholder_colour_reads_only_as_lowercase_rrggbb() {
+        for text in [
+            "#5A7FB0",
+            "5a7fb0",
+            "#5a7fb",
+            "#5a7fb0ff",
+            "#5a7fg0",
+            "#+a7fb0",
+        ] {
+            assert!(Color::try_from(text.to_owned()).is_err(), "{text}");
+        }
+        assert_eq!(
+            Color::try_from("#00ff10".to_owned()),
+            Ok(Color([0, 255, 16]))
+        );
+    }
+
+    #[test]
+    fn a_subset_upload_reads_with_only_the_outputs_it_made() {
+        let outputs: Outputs = serde_json::from_value(serde_json::json!({
+            "original": {"url": "http://s3/o", "width": 9, "height": 9, "bytes": 1,
+                "content_type": "image/png"},
+            "preview": {"url": "http://s3/p", "width": 9, "height": 9, "bytes": 1,
+                "content_type": "image/png"},
+        }))
+        .unwrap();
+        let names: Vec<&str> = outputs.named().iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, ["original", "preview"]);
     }
 
     #[test]

@@ -9,13 +9,15 @@
 //! - [`errors`]: client errors through the router;
 //! - [`callers`]: no key, a forged key, the health check;
 //! - [`webhooks`]: a job's signed webhooks through the whole pipeline;
-//! - [`page`]: the web page in headless Chromium.
+//! - [`page`]: the web page in headless Chromium;
+//! - [`variants`]: every variant in every format, decoded by Pillow.
 
 mod callers;
 mod direct;
 mod errors;
 mod page;
 mod upload;
+mod variants;
 mod webhooks;
 
 use e2e::{Api, Env};

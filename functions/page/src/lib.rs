@@ -154,11 +154,19 @@ mod tests {
     fn the_script_carries_the_vendored_thumbhash_decoder_with_its_licence_first() {
         let response = get(&app(None), "/app.js");
         let script = text(&response);
-        assert!(script.starts_with("// thumbhash 0.1.1"), "the licence header leads");
+        assert!(
+            script.starts_with("// thumbhash 0.1.1"),
+            "the licence header leads"
+        );
         assert!(script.contains("MIT License"));
-        let decoder = script.find("export function thumbHashToRGBA(hash)").unwrap();
+        let decoder = script
+            .find("export function thumbHashToRGBA(hash)")
+            .unwrap();
         let page = script.find("const placeholders = {").unwrap();
-        assert!(decoder < page, "the decoder comes before the page that calls it");
+        assert!(
+            decoder < page,
+            "the decoder comes before the page that calls it"
+        );
         // The page's CSP has no 'unsafe-eval': nothing in the module may need it.
         assert!(!script.contains("eval(") && !script.contains("new Function"));
     }
