@@ -105,6 +105,7 @@ impl TestStack {
             upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
             receivers: ReceiverPolicy { allow_local: true },
             email_enabled: true,
+            variants: Declaration::default_set(),
         })
     }
 

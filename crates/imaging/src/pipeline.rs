@@ -315,7 +315,6 @@ fn scale_in_eighths(needed: f64, smaller: &[u8]) -> u8 {
         .unwrap_or(8)
 }
 
-
 /// A JPEG whose turn moves an edge that is not a whole number of blocks: the full-size JPEG
 /// is decoded and turned as pixels, the other variants come from a plain scaled decode.
 fn turn_jpeg_as_pixels(

@@ -9,6 +9,7 @@ use ferrotype_service::domain::{
 };
 use ferrotype_service::metrics;
 use ferrotype_service::store::{DisplayErrorContext, StoreError, Undo};
+use ferrotype_variants::VariantName;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use serde::Serialize;
@@ -36,10 +37,18 @@ pub(crate) async fn upload(
     caller: &CallerId,
     image: Vec<u8>,
     notify: Notifications,
+    variants: Option<Vec<VariantName>>,
 ) -> Result<Response<Body>, UploadError> {
     let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
     let bytes = image.len();
-    accept(app, id, caller, image, kind.content_type(), notify).await?;
+    let record = |upload| {
+        JobRecord::queued(id, upload, OffsetDateTime::now_utc())
+            .owned_by(caller)
+            .notifying(notify)
+            .making(variants)
+            .retained_for(app.settings.retention)
+    };
+    accept(app, id, image, kind.content_type(), record).await?;
     metrics::job_accepted(UploadSource::Inline);
     info!(job_id = %id, bytes, content_type = kind.content_type(), "upload accepted");
     Ok(accepted(id, app.settings.retry_after.as_secs()))
@@ -49,18 +58,14 @@ pub(crate) async fn upload(
 async fn accept(
     app: &App,
     id: JobId,
-    caller: &CallerId,
     image: Vec<u8>,
     content_type: &str,
-    notify: Notifications,
+    record: impl FnOnce(OriginalUpload) -> JobRecord,
 ) -> Result<(), StoreError> {
     let upload = OriginalUpload::inline(content_type, image.len() as u64);
     app.images.put_original(id, image, content_type).await?;
 
-    let record = JobRecord::queued(id, upload, OffsetDateTime::now_utc())
-        .owned_by(caller)
-        .notifying(notify)
-        .retained_for(app.settings.retention);
+    let record = record(upload);
     if let Err(err) = app.jobs.create(&record).await {
         remove_original(app, id).await;
         return Err(err);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use ferrotype_format::ImageKind;
 use ferrotype_service::domain::{CallerId, JobId, JobRecord, Notifications, OriginalUpload};
 use ferrotype_service::store::StoreError;
+use ferrotype_variants::VariantName;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,20 @@ pub struct SessionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub notify_email: Option<String>,
+    /// Which declared variants to make (checked by [`crate::variants`]); all when absent.
+    #[serde(
+        default,
+        deserialize_with = "list_if_present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub variants: Option<Vec<String>>,
+}
+
+/// An optional list of strings: `null` is refused, as for the other optional fields.
+fn list_if_present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    Vec::<String>::deserialize(deserializer).map(Some)
 }
 
 /// An optional field that, when present, is a string: `null` is refused, as the API
@@ -105,6 +120,7 @@ impl SessionRequest {
             content_length: request.content_length,
             callback_url: request.callback_url,
             notify_email: request.notify_email,
+            variants: request.variants,
         })
     }
 
@@ -148,6 +164,7 @@ pub async fn create(
     caller: &CallerId,
     request: SessionRequest,
     notify: Notifications,
+    variants: Option<Vec<VariantName>>,
 ) -> Result<Response<Body>, StoreError> {
     let ttl = app
         .images
@@ -163,6 +180,7 @@ pub async fn create(
     let record = JobRecord::awaiting_upload(id, upload, now, expires_at)
         .owned_by(caller)
         .notifying(notify)
+        .making(variants)
         .retained_for(app.settings.retention);
     app.jobs.create(&record).await?;
     info!(
@@ -201,6 +219,28 @@ pub async fn create(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variants_list_is_read_and_a_null_or_non_list_one_is_malformed() {
+        let parse =
+            |body: &str| SessionRequest::parse(Some("application/json"), body.as_bytes(), 100);
+        let ok = parse(
+            r#"{"content_type": "image/png", "content_length": 5, "variants": ["thumbnail"]}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.variants, Some(vec!["thumbnail".to_string()]));
+        for bad in [
+            r#""variants": null"#,
+            r#""variants": "thumbnail""#,
+            r#""variants": [1]"#,
+        ] {
+            let body = format!(r#"{{"content_type": "image/png", "content_length": 5, {bad}}}"#);
+            assert!(
+                matches!(parse(&body), Err(SessionError::Malformed(_))),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn a_null_callback_url_or_notify_email_is_malformed_and_an_absent_one_is_none() {

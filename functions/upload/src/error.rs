@@ -5,6 +5,7 @@ use ferrotype_access::Refusal;
 use ferrotype_service::domain::{CallbackUrlError, IdempotencyKeyError, NotifyEmailError};
 use ferrotype_service::problem::Problem;
 use ferrotype_service::store::StoreError;
+use ferrotype_variants::{BadVariantName, UnknownVariant, VariantListError};
 use lambda_http::http::{Method, StatusCode};
 
 use crate::settings::UploadSettings;
@@ -34,6 +35,14 @@ pub enum UploadError {
     NotifyEmail(#[source] NotifyEmailError),
     #[error("this stack sends no e-mail")]
     EmailDisabled,
+    #[error("the variants list is malformed")]
+    VariantList(#[source] VariantListError),
+    #[error("a variant name is malformed")]
+    VariantName(#[source] BadVariantName),
+    #[error("the variants list is empty")]
+    NoVariants,
+    #[error("the upload asks for a variant that is not declared")]
+    UnknownVariant(#[source] UnknownVariant),
     #[error("the caller's upload quota is used up")]
     Quota(#[source] Refusal),
     #[error("storing the upload failed")]
@@ -130,6 +139,26 @@ impl UploadError {
                 StatusCode::BAD_REQUEST,
                 "notify-email-unavailable",
                 "this deployment sends no e-mail (it has no sender configured); leave out notify_email",
+            ),
+            Self::VariantList(source) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-variants",
+                format!("{source}; give declared variant names separated by commas, such as thumbnail,preview"),
+            ),
+            Self::VariantName(source) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-variants",
+                format!("{source}; give declared variant names, such as [\"thumbnail\"]"),
+            ),
+            Self::NoVariants => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-variants",
+                "name at least one variant, or leave variants out to make every declared one",
+            ),
+            Self::UnknownVariant(source) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "unknown-variant",
+                source.to_string(),
             ),
             Self::Quota(refusal) => refusal.problem(settings.unavailable_retry_after),
             Self::Store(_) => Problem::unavailable(settings.unavailable_retry_after),

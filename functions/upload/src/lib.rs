@@ -22,6 +22,7 @@ use ferrotype_service::domain::{
 use ferrotype_service::store::{
     DisplayErrorContext, IdempotencyStore, ImageStore, JobQueue, JobTable,
 };
+use ferrotype_variants::{parse_list, VariantName};
 use lambda_http::http::{header, Method};
 use lambda_http::{Body, Request, RequestExt, Response};
 use tracing::{error, info, Instrument};
@@ -120,10 +121,20 @@ async fn inline(
     let query = request.query_string_parameters();
     let (callback_url, notify_email) = (query.first("callback_url"), query.first("notify_email"));
     let notify = notifications(&app.settings, callback_url, notify_email)?;
-    let fingerprint = Fingerprint::of_request(media_type, &image, &options_of(&notify));
+    let asked = query
+        .first("variants")
+        .map(parse_list)
+        .transpose()
+        .map_err(UploadError::VariantList)?;
+    let variants = variants(&app.settings, asked)?;
+    let fingerprint = Fingerprint::of_request(
+        media_type,
+        &image,
+        &options_of(&notify, variants.as_deref()),
+    );
     idempotency::once(app, id, caller, key, fingerprint, || async {
         let charge = charge(app, caller, image.len() as u64, notify.email.is_some()).await?;
-        let accepted = accept::upload(app, id, caller, image, notify).await;
+        let accepted = accept::upload(app, id, caller, image, notify, variants.clone()).await;
         refund_on_failure(app, charge, accepted).await
     })
     .await
@@ -152,10 +163,19 @@ async fn session(
         declared.callback_url.as_deref(),
         declared.notify_email.as_deref(),
     )?;
+    let asked = declared
+        .variants
+        .as_deref()
+        .map(|names| {
+            let list: Result<Vec<VariantName>, _> = names.iter().map(|n| n.parse()).collect();
+            list.map_err(UploadError::VariantName)
+        })
+        .transpose()?;
+    let variants = variants(&app.settings, asked)?;
     let fingerprint = Fingerprint::of(Some(SESSION_FINGERPRINT_TYPE), &declared.canonical());
     idempotency::once(app, id, caller, key, fingerprint, || async {
         let charge = charge(app, caller, declared.content_length, notify.email.is_some()).await?;
-        let created = direct::create(app, id, caller, declared, notify).await;
+        let created = direct::create(app, id, caller, declared, notify, variants.clone()).await;
         refund_on_failure(app, charge, created.map_err(UploadError::from)).await
     })
     .await
@@ -184,13 +204,43 @@ pub fn notifications(
     })
 }
 
-/// The notifications in one canonical form, for the `Idempotency-Key` fingerprint (empty
-/// without any, so a plain upload's fingerprint is what it always was).
-fn options_of(notify: &Notifications) -> Vec<u8> {
-    if notify.is_empty() {
-        return Vec::new();
+/// The declared variants an upload asks for, in declaration order and each once (`None`,
+/// when it names none: every declared variant). A name not declared is refused, so an
+/// upload's work stays within the declaration.
+pub fn variants(
+    settings: &UploadSettings,
+    asked: Option<Vec<VariantName>>,
+) -> Result<Option<Vec<VariantName>>, UploadError> {
+    let Some(asked) = asked else {
+        return Ok(None);
+    };
+    if asked.is_empty() {
+        return Err(UploadError::NoVariants);
     }
-    serde_json::to_vec(notify).expect("notifications serialize")
+    let selected = settings
+        .variants
+        .select(Some(&asked))
+        .map_err(UploadError::UnknownVariant)?;
+    Ok(Some(selected.into_iter().map(|v| v.name.clone()).collect()))
+}
+
+/// The notifications and variants in one canonical form, for the `Idempotency-Key`
+/// fingerprint (empty without any, so a plain upload's fingerprint is what it always was).
+fn options_of(notify: &Notifications, variants: Option<&[VariantName]>) -> Vec<u8> {
+    let mut options = Vec::new();
+    if !notify.is_empty() {
+        options = serde_json::to_vec(notify).expect("notifications serialize");
+    }
+    if let Some(variants) = variants {
+        options.extend_from_slice(b"\nvariants=");
+        options.extend(
+            variants
+                .iter()
+                .flat_map(|v| [v.as_str().as_bytes(), b","])
+                .flatten(),
+        );
+    }
+    options
 }
 
 /// Counts the upload (and its e-mail, if it names one) against the caller's daily quotas:
@@ -266,5 +316,54 @@ mod tests {
         }
         let fine = notifications(&settings, None, Some("ann+jobs@xn--exmple-cua.com")).unwrap();
         assert_eq!(fine.email.unwrap().as_str(), "ann+jobs@xn--exmple-cua.com");
+    }
+
+    fn settings_with(variants: Option<&str>) -> UploadSettings {
+        let mut pairs = vec![("QUEUE_URL", "q"), ("IDEMPOTENCY_TABLE_NAME", "i")];
+        if let Some(json) = variants {
+            pairs.push(("VARIANTS", json));
+        }
+        UploadSettings::from_env(&Env::from_pairs(&pairs)).unwrap()
+    }
+
+    fn names(list: &str) -> Option<Vec<VariantName>> {
+        Some(parse_list(list).unwrap())
+    }
+
+    #[test]
+    fn an_upload_gets_the_declared_variants_it_names_in_declaration_order() {
+        let settings = settings_with(None);
+        assert_eq!(variants(&settings, None).unwrap(), None);
+        let chosen = variants(&settings, names("optimized,thumbnail,thumbnail")).unwrap();
+        assert_eq!(chosen, names("thumbnail,optimized"));
+    }
+
+    #[test]
+    fn an_unknown_variant_is_a_400_naming_the_declared_ones() {
+        let json = r#"[{"name": "square", "width": 100, "height": 100, "fit": "cover", "formats": ["webp"]}]"#;
+        let settings = settings_with(Some(json));
+        // The default set's names are not this stack's.
+        let err = variants(&settings, names("thumbnail")).unwrap_err();
+        let problem = err.problem(&settings);
+        assert_eq!(problem.status, 400);
+        assert_eq!(problem.kind, "urn:ferrotype:problem:unknown-variant");
+        assert!(problem.detail.contains("thumbnail"), "{}", problem.detail);
+        assert!(problem.detail.contains("square"), "{}", problem.detail);
+        let err = variants(&settings, Some(Vec::new())).unwrap_err();
+        assert_eq!(
+            err.problem(&settings).kind,
+            "urn:ferrotype:problem:invalid-variants"
+        );
+    }
+
+    #[test]
+    fn the_variants_an_upload_names_are_part_of_its_fingerprint() {
+        let none = Notifications::default();
+        let all = options_of(&none, None);
+        assert!(all.is_empty(), "a plain upload's fingerprint is unchanged");
+        let some = options_of(&none, names("thumbnail").as_deref());
+        let other = options_of(&none, names("preview").as_deref());
+        assert_ne!(some, all);
+        assert_ne!(some, other);
     }
 }

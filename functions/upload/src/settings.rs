@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use ferrotype_access::AccessSettings;
 use ferrotype_service::config::{
-    max_direct_upload_bytes, receiver_policy, retention, unavailable_retry_after, upload_url_ttl,
-    ConfigError, Env, Resources, DEFAULT_UPLOAD_URL_TTL,
+    self, max_direct_upload_bytes, receiver_policy, retention, unavailable_retry_after,
+    upload_url_ttl, ConfigError, Env, Resources, DEFAULT_UPLOAD_URL_TTL,
 };
 use ferrotype_service::domain::ReceiverPolicy;
+use ferrotype_variants::Declaration;
 
 /// Everything the upload function reads from the environment.
 #[derive(Debug, Clone)]
@@ -52,6 +53,8 @@ pub struct UploadSettings {
     pub receivers: ReceiverPolicy,
     /// Whether `notify_email` is accepted: the stack has a sender (`NOTIFY_EMAIL_FROM`).
     pub email_enabled: bool,
+    /// The declared outputs (`VARIANTS`), the names an upload may ask for.
+    pub variants: Declaration,
 }
 
 impl UploadSettings {
@@ -70,6 +73,7 @@ impl UploadSettings {
             upload_url_ttl: upload_url_ttl(env)?,
             receivers: receiver_policy(env)?,
             email_enabled: env.optional("NOTIFY_EMAIL_FROM").is_some(),
+            variants: config::variants(env)?.0,
         })
     }
 }

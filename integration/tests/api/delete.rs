@@ -53,11 +53,27 @@ async fn a_completed_job_deleted_is_gone_with_every_object_and_deleting_again_is
         recorded_status(&stack, &id).await,
         Some(JobStatus::Completed)
     );
+    // The original, then every variant in each of its formats (the default set: thumbnail
+    // and preview in AVIF, WebP and JPEG, optimized in JPEG).
+    let keys = stack.object_keys().await;
+    let derived: Vec<&str> = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix(&format!("derived/{id}/")))
+        .collect();
     assert_eq!(
-        stack.object_keys().await.len(),
-        4,
-        "original and three outputs"
+        derived,
+        [
+            "optimized.jpg",
+            "preview.avif",
+            "preview.jpg",
+            "preview.webp",
+            "thumbnail.avif",
+            "thumbnail.jpg",
+            "thumbnail.webp"
+        ],
+        "{keys:?}"
     );
+    assert_eq!(keys.len(), 8, "and the original: {keys:?}");
 
     assert_eq!(delete(&stack, &id).await, 204);
     assert_eq!(stack.object_keys().await, Vec::<String>::new());

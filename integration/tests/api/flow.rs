@@ -120,6 +120,161 @@ async fn an_uploaded_photo_is_processed_and_every_link_downloads_an_image_of_the
     }
 }
 
+/// `request` with `?variants=…`.
+fn with_variants(request: lambda_http::Request, variants: &str) -> lambda_http::Request {
+    use lambda_http::RequestExt;
+    request.with_query_string_parameters(std::collections::HashMap::from([(
+        "variants".to_string(),
+        variants.to_string(),
+    )]))
+}
+
+/// The default set's variants, each format downloaded through its presigned link: its
+/// bytes and type as the document says, WebP and JPEG decoded to the stated size, AVIF
+/// checked by its container (Pillow and Chromium decode its pixels in the e2e tests).
+async fn check_variants(done: &serde_json::Value, expected: &[(&str, u32, u32, &[&str])]) {
+    let http = reqwest::Client::new();
+    let variants = done["variants"].as_object().expect("variants");
+    assert_eq!(variants.len(), expected.len(), "{done}");
+    for (name, width, height, formats) in expected {
+        let variant = &variants[*name];
+        assert_eq!(
+            (&variant["width"], &variant["height"]),
+            (&(*width).into(), &(*height).into()),
+            "{name}"
+        );
+        let mut listed: Vec<&str> = variant["formats"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut declared = formats.to_vec();
+        listed.sort_unstable();
+        declared.sort_unstable();
+        assert_eq!(listed, declared, "{name}");
+        for format in *formats {
+            let file = &variant["formats"][*format];
+            let download = http
+                .get(file["url"].as_str().unwrap())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(download.status(), 200, "{name} {format}");
+            assert_eq!(
+                download.headers()["content-type"].to_str().unwrap(),
+                file["content_type"].as_str().unwrap(),
+                "{name} {format}: stored with its type"
+            );
+            let bytes = download.bytes().await.unwrap();
+            assert_eq!(bytes.len() as u64, file["bytes"].as_u64().unwrap());
+            if *format == "avif" {
+                assert_eq!(&bytes[4..12], b"ftypavif", "{name}");
+            } else {
+                let decoded = image::load_from_memory(&bytes).unwrap();
+                assert_eq!(
+                    (decoded.width(), decoded.height()),
+                    (*width, *height),
+                    "{name} {format}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_default_set_gives_each_variant_in_avif_webp_and_jpeg_with_a_placeholder() {
+    let stack = TestStack::new().await;
+    let (status, accepted) = upload(&stack, post_image("image/jpeg", photo(1600, 1200))).await;
+    assert_eq!(status, 202, "{accepted}");
+    run_processor_once(&stack).await;
+    let done = status_of(&stack, accepted["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    check_variants(
+        &done,
+        &[
+            ("thumbnail", 200, 150, &["avif", "webp", "jpeg"]),
+            ("preview", 800, 600, &["avif", "webp", "jpeg"]),
+            ("optimized", 1600, 1200, &["jpeg"]),
+        ],
+    )
+    .await;
+    // The outputs by their old names are the variants' JPEGs.
+    for name in ["thumbnail", "preview", "optimized"] {
+        assert_eq!(
+            done["outputs"][name]["bytes"], done["variants"][name]["formats"]["jpeg"]["bytes"],
+            "{name}"
+        );
+    }
+    let placeholder = &done["placeholder"];
+    let colour = placeholder["color"].as_str().unwrap();
+    assert!(
+        colour.len() == 7 && colour.starts_with('#'),
+        "{placeholder}"
+    );
+    assert!(
+        placeholder["thumbhash"]
+            .as_str()
+            .is_some_and(|h| h.len() >= 20),
+        "{placeholder}"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_naming_some_variants_gets_only_those() {
+    let stack = TestStack::new().await;
+    let image = samples::png(&DynamicImage::ImageRgb8(samples::two_halves(900, 300)));
+    let request = with_variants(post_image("image/png", image), "thumbnail");
+    let (status, accepted) = upload(&stack, request).await;
+    assert_eq!(status, 202, "{accepted}");
+    run_processor_once(&stack).await;
+    let id = accepted["id"].as_str().unwrap();
+    let done = status_of(&stack, id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    // An opaque PNG: `auto` is JPEG.
+    check_variants(&done, &[("thumbnail", 200, 67, &["avif", "webp", "jpeg"])]).await;
+    assert_eq!(
+        done["outputs"].as_object().unwrap().len(),
+        2,
+        "original and thumbnail: {done}"
+    );
+    let keys = stack.object_keys().await;
+    assert_eq!(
+        keys.iter().filter(|k| k.starts_with("derived/")).count(),
+        3,
+        "{keys:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_naming_an_undeclared_variant_is_a_400_and_stores_nothing() {
+    let stack = TestStack::new().await;
+    for (query, kind) in [
+        ("hero", "unknown-variant"),
+        ("thumbnail,hero", "unknown-variant"),
+        ("thumbnail,", "invalid-variants"),
+        ("Thumbnail", "invalid-variants"),
+    ] {
+        let request = with_variants(post_image("image/jpeg", photo(300, 200)), query);
+        let (status, problem) = upload(&stack, request).await;
+        assert_eq!(status, 400, "{query}: {problem}");
+        assert_eq!(
+            problem["type"],
+            format!("urn:ferrotype:problem:{kind}"),
+            "{query}"
+        );
+        if kind == "unknown-variant" {
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(
+                detail.contains("hero") && detail.contains("thumbnail"),
+                "{detail}"
+            );
+        }
+    }
+    assert_eq!(stack.object_keys().await, Vec::<String>::new());
+    assert_eq!(stack.queued_messages().await, 0);
+}
+
 #[tokio::test]
 async fn a_multipart_upload_is_accepted_and_stores_the_file_part() {
     let stack = TestStack::new().await;
@@ -157,6 +312,7 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
         upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
         receivers: Default::default(),
         email_enabled: false,
+        variants: ferrotype_variants::Declaration::default_set(),
     });
     let cases = [
         ("empty body", post_image("image/jpeg", Vec::new()), 400),
@@ -425,6 +581,7 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
         upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
         receivers: Default::default(),
         email_enabled: false,
+        variants: ferrotype_variants::Declaration::default_set(),
     });
     let response = upload::handle(&app, post_image("image/jpeg", photo(100, 100))).await;
     assert_eq!(response.status(), 503);

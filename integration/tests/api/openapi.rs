@@ -113,6 +113,7 @@ async fn every_response_of_the_flow_conforms_to_the_api_document() {
         upload_url_ttl: UploadSettings::DEFAULT_UPLOAD_URL_TTL,
         receivers: Default::default(),
         email_enabled: false,
+        variants: ferrotype_variants::Declaration::default_set(),
     });
     for (request, status) in [
         (post_image("image/jpeg", Vec::new()), 400),
