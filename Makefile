@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: bench-notify browser features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: bench-notify browser features help nasm venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -19,10 +19,13 @@ help: ## List the targets
 venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
 	scripts/ensure-venv
 
-dev: venv ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
+nasm: ## NASM, which rav1e (the AVIF encoder) and mozjpeg assemble their x86-64 code with (apt)
+	scripts/ensure-nasm
+
+dev: venv nasm ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
 	$(XTASK) dev
 
-test: venv browser lint ## Lints, then cargo test against moto, then the end-to-end tests (the page in Chromium too)
+test: venv nasm browser lint ## Lints, then cargo test against moto, then the end-to-end tests (the page in Chromium too)
 	$(XTASK) test
 
 test-arm64: ## The imaging tests for aarch64 under qemu (installs the cross tools if missing)
@@ -72,7 +75,7 @@ bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corp
 bench-notify: venv ## Median time from a transition to its webhook and its live push (JOBS=20)
 	$(XTASK) latency
 
-bench: ## The image pipeline against sharp on .bench/corpus, one thread then two
+bench: nasm ## The image pipeline against sharp on .bench/corpus, one thread then two
 	scripts/bench/compare --threads 1
 	scripts/bench/compare --threads 2
 
