@@ -200,6 +200,37 @@ async fn a_20_mb_photo_sent_straight_to_s3_becomes_a_completed_job_by_itself() {
 }
 
 #[tokio::test]
+async fn a_direct_upload_naming_some_variants_gets_only_those() {
+    let stack = TestStack::new().await;
+    let photo = smooth_photo(1200, 900);
+    let response = upload::handle(
+        &stack.upload_app(),
+        post_session(&serde_json::json!({
+            "content_type": "image/jpeg",
+            "content_length": photo.len(),
+            "variants": ["preview", "thumbnail"],
+        })),
+    )
+    .await;
+    assert_eq!(response.status(), 201, "{:?}", response.body());
+    let session = json(&response);
+    let id = job_id(&session);
+    assert_eq!(put_direct(&session, photo).await, 200);
+    ingest_notifications(&stack).await;
+    process(&stack).await;
+    let (_, done) = status_of(&stack, id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let mut made: Vec<&String> = done["variants"].as_object().unwrap().keys().collect();
+    made.sort();
+    assert_eq!(made, ["preview", "thumbnail"], "{done}");
+    assert_eq!(done["variants"]["preview"]["width"], 800);
+    assert!(done["outputs"].get("optimized").is_none(), "{done}");
+    let keys = stack.object_keys().await;
+    let derived = keys.iter().filter(|k| k.starts_with("derived/")).count();
+    assert_eq!(derived, 6, "two variants in three formats: {keys:?}");
+}
+
+#[tokio::test]
 async fn a_48_megapixel_photo_completes_through_the_direct_path() {
     let stack = TestStack::new().await;
     let photo = smooth_photo(8000, 6000);
@@ -279,6 +310,18 @@ async fn declarations_over_the_limit_or_malformed_are_refused_and_leave_nothing(
         ),
         (serde_json::json!({"content_type": "image/jpeg"}), 400),
         (serde_json::json!(["image/jpeg", 10]), 400),
+        (
+            serde_json::json!({"content_type": "image/jpeg", "content_length": 10, "variants": ["hero"]}),
+            400,
+        ),
+        (
+            serde_json::json!({"content_type": "image/jpeg", "content_length": 10, "variants": []}),
+            400,
+        ),
+        (
+            serde_json::json!({"content_type": "image/jpeg", "content_length": 10, "variants": null}),
+            400,
+        ),
     ];
     for (body, expected) in cases {
         let response = upload::handle(&app, post_session(&body)).await;
