@@ -75,9 +75,8 @@ bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corp
 bench-notify: venv ## Median time from a transition to its webhook and its live push (JOBS=20)
 	$(XTASK) latency
 
-bench: nasm ## The image pipeline against sharp on .bench/corpus, one thread then two
-	scripts/bench/compare --threads 1
-	scripts/bench/compare --threads 2
+bench: nasm ## The default set, every format, against sharp on .bench/corpus: 1 then 2 threads per image, scored
+	scripts/bench/compare
 
 sam-build: venv ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the Rust target)
 	rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || \

@@ -4,6 +4,11 @@
 //!
 //! Each image runs in a fresh child process (this same binary, `one`), so that its peak
 //! resident memory is its own and not the high-water mark of the images before it.
+//!
+//! The `image` crate here decodes JPEG, PNG and WebP but not AVIF: AVIF outputs (ours and
+//! sharp's alike) are decoded for scoring by sharp, in a `node` child with sharp installed
+//! under `--sharp-dir` (scripts/bench/compare installs it into `.bench`). Scoring only: no
+//! timing includes it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,6 +61,9 @@ struct JobArgs {
     /// Make only the JPEG (PNG for alpha) of each default variant, as before AVIF and WebP.
     #[arg(long)]
     jpeg_only: bool,
+    /// The folder whose `node_modules` holds sharp, which decodes AVIF outputs for scoring.
+    #[arg(long, default_value = ".bench")]
+    sharp_dir: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -77,6 +85,9 @@ enum Cmd {
     Score {
         #[arg(long, default_value_t = 16.0)]
         score_max_mp: f64,
+        /// The folder whose `node_modules` holds sharp, which decodes AVIF outputs.
+        #[arg(long, default_value = ".bench")]
+        sharp_dir: PathBuf,
         original: PathBuf,
         outputs: Vec<String>,
     },
@@ -100,6 +111,7 @@ fn main() -> Result<()> {
         }
         Cmd::Score {
             score_max_mp,
+            sharp_dir,
             original,
             outputs,
         } => {
@@ -113,7 +125,9 @@ fn main() -> Result<()> {
             let reference = Reference::load(&original_bytes)?;
             let outputs: Vec<Value> = scored
                 .iter()
-                .map(|(name, bytes)| score_output(&reference, name, bytes, score_max_mp))
+                .map(|(name, bytes)| {
+                    score_output(&reference, name, bytes, score_max_mp, &sharp_dir)
+                })
                 .collect::<Result<_>>()?;
             println!(
                 "{}",
@@ -217,6 +231,7 @@ fn run(job: &JobArgs, paths: &[PathBuf]) -> Result<()> {
         if job.jpeg_only {
             cmd.arg("--jpeg-only");
         }
+        cmd.arg("--sharp-dir").arg(&job.sharp_dir);
         let output = cmd.arg(&file).output()?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
@@ -261,7 +276,18 @@ fn summary(lines: &[Value]) -> Value {
     };
     let mut bytes = serde_json::Map::new();
     let mut scores = serde_json::Map::new();
-    for name in ["thumbnail", "preview", "optimized"] {
+    // Every output name, in the order of the first line that has it.
+    let mut names: Vec<&str> = Vec::new();
+    for line in &ok {
+        for o in line["outputs"].as_array().into_iter().flatten() {
+            if let Some(name) = o["name"].as_str() {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    for name in names {
         bytes.insert(name.into(), json!(geo(&|l| output(l, name, "bytes"))));
         scores.insert(
             name.into(),
@@ -345,7 +371,13 @@ fn one(job: &JobArgs, file: &Path) -> Result<Value> {
     let outputs: Vec<Value> = outputs
         .iter()
         .map(|o| match &reference {
-            Some(reference) => score_output(reference, &o.name, &o.bytes, job.score_max_mp),
+            Some(reference) => score_output(
+                reference,
+                &o.name,
+                &o.bytes,
+                job.score_max_mp,
+                &job.sharp_dir,
+            ),
             None => Ok(json!({
                 "name": o.name, "width": o.width, "height": o.height, "bytes": o.bytes.len(),
             })),
@@ -485,8 +517,21 @@ fn flatten(image: DynamicImage) -> DynamicImage {
     DynamicImage::ImageRgb32F(rgb)
 }
 
-fn score_output(reference: &Reference, name: &str, bytes: &[u8], max_mp: f64) -> Result<Value> {
-    let decoded = image::load_from_memory(bytes).with_context(|| format!("decoding {name}"))?;
+fn score_output(
+    reference: &Reference,
+    name: &str,
+    bytes: &[u8],
+    max_mp: f64,
+    sharp_dir: &Path,
+) -> Result<Value> {
+    let decoded = if is_avif(bytes) {
+        let png =
+            decode_with_sharp(bytes, sharp_dir).with_context(|| format!("decoding {name}"))?;
+        image::load_from_memory(&png)
+    } else {
+        image::load_from_memory(bytes)
+    }
+    .with_context(|| format!("decoding {name}"))?;
     let (w, h) = (decoded.width(), decoded.height());
     let expected = reference.at(w, h)?;
     let (ref_crop, out_crop) = centred_crop(expected, flatten(decoded), max_mp);
@@ -496,6 +541,56 @@ fn score_output(reference: &Reference, name: &str, bytes: &[u8], max_mp: f64) ->
         "name": name, "width": w, "height": h, "bytes": bytes.len(),
         "ssimulacra2": round(score, 2),
     }))
+}
+
+/// An ISO BMFF file whose `ftyp` brand is `avif` or `avis`.
+fn is_avif(bytes: &[u8]) -> bool {
+    bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && matches!(&bytes[8..12], b"avif" | b"avis")
+}
+
+/// sharp's decode of an image to an 8-bit sRGB PNG (alpha kept), read back from a `node`
+/// child run in `sharp_dir` so that `require("sharp")` finds its `node_modules`.
+fn decode_with_sharp(bytes: &[u8], sharp_dir: &Path) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::process::Stdio;
+    const SCRIPT: &str = r#"
+        const chunks = [];
+        process.stdin.on("data", (c) => chunks.push(c));
+        process.stdin.on("end", async () => {
+            const png = await require("sharp")(Buffer.concat(chunks))
+                .toColourspace("srgb").png({ compressionLevel: 0 }).toBuffer();
+            process.stdout.write(png);
+        });"#;
+    if !sharp_dir.join("node_modules/sharp/package.json").is_file() {
+        bail!(
+            "AVIF is decoded for scoring by sharp, which is not installed in {}: run \
+             scripts/bench/compare once (it installs sharp there), pass --sharp-dir, or --no-score",
+            sharp_dir.join("node_modules").display()
+        );
+    }
+    let mut child = Command::new("node")
+        .arg("-e")
+        .arg(SCRIPT)
+        .current_dir(sharp_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running node")?;
+    let mut stdin = child.stdin.take().context("node's stdin")?;
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output()?;
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("writing to node panicked"))??;
+    if !output.status.success() {
+        bail!(
+            "sharp could not decode it: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(output.stdout)
 }
 
 /// The same centred crop of both images, at most `max_mp` megapixels (the metric's memory
