@@ -11,12 +11,20 @@ page must ask before using a link's credential, and use nothing it declined), th
 the link with its own token and accepts it from the keyboard (and checks the token left the
 address bar and the page names who is signed in), checks the caller's webhook secret when
 the API has `GET /webhook-secret` (masked, shown, rotated), reaches the file input with the
-keyboard and picks three photos made here: a small
-one, one over 4 MiB and a corrupt JPEG. It waits for the two good ones to complete (loaded
-thumbnail and preview, four download links that answer 200) and the corrupt one to fail
-with a sentence a person understands, recording every state each item went through and
-whether the live channel carried them. Any console error, page error or timeout fails it.
-DIR/page.png is a full-page screenshot, taken also on failure. Exit code 0 only on success.
+keyboard and picks four photos: the real one of the docs (scripts/fixtures/photo.jpg) and
+three made here, a small one, one over 4 MiB and a corrupt JPEG. It waits for the three
+good ones to complete and the corrupt one to fail with a sentence a person understands,
+recording every state each item went through and whether the live channel carried them.
+
+A completed job shows its thumbnail and preview as a <picture>: AVIF and WebP sources and
+the JPEG or PNG as its <img>, sized as the status document says, each format's size under
+it. The thumbnails' AVIF files are held back (routed, answered later) until the test has
+seen the placeholder in their place: the document's dominant colour on the box and the
+ThumbHash drawn as an image. Then Chromium must load the AVIF (its currentSrc, and the
+answer's image/avif), at the document's size, and the four download links answer 200.
+Any console error, page error or timeout fails it. DIR/page.png is a full-page
+screenshot, taken also on failure; DIR/placeholder.png shows the real photo's item while
+its thumbnail is held, DIR/picture.png once it loaded. Exit code 0 only on success.
 """
 
 import argparse
@@ -33,6 +41,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 PHONE = {"width": 390, "height": 844}
+ROOT = Path(__file__).resolve().parents[2]
+# The photo of the docs' curl examples (1200×800 JPEG): the item whose placeholder is watched.
+REAL_PHOTO = "photo.jpg"
+# What a picture's <source>s offer, in order, and the labels of the sizes under it.
+SOURCES = ["image/avif", "image/webp"]
+LABELS = {"avif": "AVIF", "webp": "WebP", "jpeg": "JPEG", "png": "PNG"}
 END_STATES = {"completed", "failed", "error"}
 ALL_STATES = {"uploading", "queued", "processing"} | END_STATES
 DAMAGED = re.compile(r"damaged|corrupt|not (a )?readable", re.IGNORECASE)
@@ -171,6 +185,7 @@ def make_photos(folder: Path) -> dict[str, tuple[Path, str]]:
     if not 4 * 1024 * 1024 < len(large) < 20 * 1024 * 1024:
         raise SystemExit(f"the large photo is {len(large)} bytes, not just over 4 MiB")
     made = {
+        REAL_PHOTO: ((ROOT / "scripts/fixtures/photo.jpg").read_bytes(), "completed"),
         "meadow.png": (photos.photo_png(), "completed"),
         "grain-1600x1000.png": (large, "completed"),
         "damaged.jpg": (photos.corrupt_jpeg(), "failed"),
@@ -193,6 +208,12 @@ def run(page, context, args, token, files, problems, checked, frames):
     check_who(page, token, checked)
     check_webhook_secret(page, checked)
     page.evaluate(WATCH_STATES)
+    # Every thumbnail's AVIF waits here until the placeholders have been seen in its place.
+    held, released = [], []
+    page.route(is_thumbnail_avif, lambda route: route.continue_() if released else held.append(route))
+    avif_answers = []  # (url, status, content-type) of every AVIF Chromium received
+    page.on("response", lambda r: ".avif" in r.url.split("?")[0]
+            and avif_answers.append((r.url.split("?")[0], r.status, r.headers.get("content-type", ""))))
     live_url = page.locator('meta[name="ferrotype-live"]').get_attribute("content") or ""
 
     # The file control, reached with Tab alone and opened with Enter, as a keyboard user would.
@@ -221,13 +242,27 @@ def run(page, context, args, token, files, problems, checked, frames):
         item = items[name]
         if item["state"] != end:
             raise Failure(f"{name} ended {item['state']!r}, not {end!r}: {item['status']!r}")
-    checked.append(f"all three items ended as expected in {time.monotonic() - started:.1f} s: "
+    checked.append(f"all {len(files)} items ended as expected in {time.monotonic() - started:.1f} s: "
                    + ", ".join(f"{n} {items[n]['state']}" for n in files))
+
+    docs = {name: status_document(context, args.url, token, items[name]["job"])
+            for name, (_, end) in files.items() if end == "completed"}
+    check_placeholder(page, items[REAL_PHOTO]["job"], docs[REAL_PHOTO], held, args.artifacts, checked)
+    released.append(True)
+    for route in held:
+        try:
+            route.continue_()
+        except PlaywrightError as error:  # one Chromium itself gave up on meanwhile
+            if "already handled" not in str(error):
+                raise
+    checked.append(f"{len(held)} thumbnail AVIF request(s) were held until the placeholders had been seen")
 
     for name, (_, end) in files.items():
         li = page.locator(f"li.job[data-job-id='{items[name]['job']}']")
         if end == "completed":
-            check_completed(page, context, li, name, checked)
+            check_completed(page, context, li, name, docs[name], avif_answers, checked)
+            if name == REAL_PHOTO:
+                li.locator(".images").screenshot(path=str(args.artifacts / "picture.png"))
         else:
             status = items[name]["status"]
             if not DAMAGED.search(status):
@@ -269,7 +304,9 @@ def run(page, context, args, token, files, problems, checked, frames):
     # Phone layout: nothing sticks out sideways, even at 360 px.
     for width in (PHONE["width"], 360):
         page.set_viewport_size({"width": width, "height": PHONE["height"]})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        # Against the width asked for: a phone's browser zooms out to fit wider content,
+        # and innerWidth grows with it.
+        overflow = page.evaluate("document.documentElement.scrollWidth") - width
         if overflow > 0:
             raise Failure(f"at {width} px wide the page is {overflow} px too wide")
     page.set_viewport_size(PHONE)
@@ -504,19 +541,101 @@ def wait_for_end(page, files, timeout, problems):
         page.wait_for_timeout(250)
 
 
-def check_completed(page, context, li, name, checked):
-    images = li.locator("img")
-    if images.count() < 2:
-        raise Failure(f"{name}: {images.count()} images shown, not the thumbnail and the preview")
+def is_thumbnail_avif(url: str) -> bool:
+    return url.split("?")[0].endswith("/thumbnail.avif")
+
+
+def status_document(context, page_url, token, job) -> dict:
+    """GET /images/{id}, as the page's caller: the sizes and colours the page must show."""
+    response = context.request.get(f"{page_url.rstrip('/')}/images/{job}",
+                                   headers={"Authorization": f"Bearer {token}"})
+    if response.status != 200:
+        raise Failure(f"GET /images/{job} answered {response.status}: {response.text()[:300]}")
+    doc = response.json()
+    if doc.get("status") != "completed" or not doc.get("variants") or not doc.get("placeholder"):
+        raise Failure(f"job {job}'s document has no variants or placeholder: {json.dumps(doc)[:600]}")
+    return doc
+
+
+def check_placeholder(page, job, doc, held, artifacts, checked):
+    """While its thumbnail's AVIF is held: the box is the document's size, carries its
+    dominant colour and shows the ThumbHash as a decoded image; the photo is not loaded."""
+    li = page.locator(f"li.job[data-job-id='{job}']")
+    frame = li.locator(".frame[data-variant='thumbnail']")
+    expect(frame).to_have_count(1)
+    deadline = time.monotonic() + 15
+    while not any(job in route.request.url for route in held):
+        if time.monotonic() > deadline:
+            raise Failure(f"{REAL_PHOTO}: its thumbnail's AVIF was never asked for (held: {len(held)})")
+        page.wait_for_timeout(100)
+    color = doc["placeholder"]["color"]
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    expect(frame).to_have_css("background-color", f"rgb({r}, {g}, {b})")
+    expect(frame).not_to_have_attribute("data-loaded", re.compile(".*"))
+    cover = frame.locator("img.placeholder")
+    expect(cover).to_be_visible()
+    expect(cover).to_have_attribute("alt", "")
+    expect(cover).to_have_js_property("complete", True)
+    drawn = cover.evaluate("(img) => [img.naturalWidth, img.naturalHeight, img.src.slice(0, 5)]")
+    if drawn[0] <= 0 or drawn[1] <= 0 or drawn[2] != "blob:":
+        raise Failure(f"{REAL_PHOTO}: the ThumbHash is not drawn as an image: {drawn}")
+    variant = doc["variants"]["thumbnail"]
+    box = frame.bounding_box()
+    if abs(box["width"] / box["height"] - variant["width"] / variant["height"]) > 0.02:
+        raise Failure(f"{REAL_PHOTO}: the waiting box is {box}, not the thumbnail's shape {variant['width']}×{variant['height']}")
+    li.scroll_into_view_if_needed()
+    li.screenshot(path=str(artifacts / "placeholder.png"))
+    checked.append(f"{REAL_PHOTO}: before its thumbnail loaded the box ({box['width']:.0f}×{box['height']:.0f} css px) "
+                   f"showed the dominant colour {color} and the ThumbHash as a {drawn[0]}×{drawn[1]} image "
+                   f"(data-placeholder={frame.get_attribute('data-placeholder')!r}); placeholder.png")
+
+
+def check_completed(page, context, li, name, doc, avif_answers, checked):
     sizes = []
-    for index in range(images.count()):
-        image = images.nth(index)
-        image.scroll_into_view_if_needed()
-        # Loaded and decoded: naturalWidth stays 0 for a broken or pending image.
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=15_000)
-        if not image.is_visible():
-            raise Failure(f"{name}: image {index + 1} is not visible")
-        sizes.append(image.evaluate("(img) => `${img.alt}: ${img.naturalWidth}x${img.naturalHeight}`"))
+    for variant_name, caption in (("thumbnail", "Thumbnail"), ("preview", "Preview")):
+        variant = doc["variants"][variant_name]
+        formats = variant["formats"]
+        frame = li.locator(f".frame[data-variant='{variant_name}']")
+        expect(frame).to_have_count(1)
+        frame.scroll_into_view_if_needed()
+        sources = frame.locator("picture source")
+        types = [sources.nth(i).get_attribute("type") for i in range(sources.count())]
+        if types != SOURCES:
+            raise Failure(f"{name}: the {variant_name}'s <picture> offers {types}, not {SOURCES}")
+        for index, format in enumerate(("avif", "webp")):
+            srcset = sources.nth(index).get_attribute("srcset") or ""
+            if srcset.split("?")[0] != formats[format]["url"].split("?")[0]:
+                raise Failure(f"{name}: the {variant_name}'s {format} source is {srcset[:120]!r}")
+        photo = frame.locator("picture img.photo")
+        fallback = formats.get("jpeg") or formats.get("png")
+        if (photo.get_attribute("src") or "").split("?")[0] != fallback["url"].split("?")[0]:
+            raise Failure(f"{name}: the {variant_name}'s <img> is not its JPEG or PNG")
+        if photo.get_attribute("width") != str(variant["width"]) or photo.get_attribute("height") != str(variant["height"]):
+            raise Failure(f"{name}: the {variant_name}'s <img> is not sized {variant['width']}×{variant['height']} (no layout shift)")
+        alt = photo.get_attribute("alt") or ""
+        if not alt.startswith(f"{caption} of ") or name not in alt:
+            raise Failure(f"{name}: the {variant_name}'s alt text is {alt!r}")
+        # Loaded, not failed: the page notes the load event on the box.
+        expect(frame).to_have_attribute("data-loaded", re.compile(r"^\d+$"), timeout=30_000)
+        expect(photo).to_be_visible()
+        width, height, current = photo.evaluate("(img) => [img.naturalWidth, img.naturalHeight, img.currentSrc]")
+        if not current.split("?")[0].endswith(f"/{variant_name}.avif"):
+            raise Failure(f"{name}: Chromium showed {current.split('?')[0]!r} for the {variant_name}, not its AVIF")
+        if (width, height) != (variant["width"], variant["height"]):
+            raise Failure(f"{name}: the {variant_name}'s AVIF decoded at {width}×{height}, not {variant['width']}×{variant['height']}")
+        answers = [a for a in avif_answers if a[0] == current.split("?")[0]]
+        if not any(status == 200 and kind == "image/avif" for _, status, kind in answers):
+            raise Failure(f"{name}: the {variant_name}'s AVIF answers seen: {answers}")
+        # Each format's size under the picture, as the document gives it.
+        for format, link in formats.items():
+            said = li.locator(f"figure:has(.frame[data-variant='{variant_name}']) figcaption [data-format='{format}']")
+            words = said.inner_text() if said.count() else ""
+            match = re.fullmatch(rf"{LABELS[format]} (\d+(?:\.\d)?) (kB|B|MB)", words)
+            scale = {"B": 1, "kB": 1000, "MB": 1_000_000}[match.group(2)] if match else 0
+            if not match or abs(float(match.group(1)) * scale - link["bytes"]) > scale / 20 + 0.5:
+                raise Failure(f"{name}: the {variant_name}'s {format} size reads {words!r}, the file is {link['bytes']} bytes")
+        caption_words = li.locator(f"figure:has(.frame[data-variant='{variant_name}']) figcaption").inner_text()
+        sizes.append(f"{variant_name} AVIF {width}x{height} ({caption_words.splitlines()[-1]})")
     links = li.locator(".downloads a")
     if links.count() != 4:
         raise Failure(f"{name}: {links.count()} download links, not 4")
@@ -531,7 +650,7 @@ def check_completed(page, context, li, name, checked):
         if not kind.startswith("image/") or not response.body():
             raise Failure(f"{name}: the {label} link answered {kind!r}, {len(response.body())} bytes")
         answers.append(f"{label} {kind} {len(response.body()) / 1024:.0f} KB")
-    checked.append(f"{name}: completed; shows {'; '.join(sizes)}; links answer 200: {', '.join(answers)}")
+    checked.append(f"{name}: completed; Chromium loaded {'; '.join(sizes)}; links answer 200: {', '.join(answers)}")
 
 
 if __name__ == "__main__":

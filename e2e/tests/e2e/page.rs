@@ -3,12 +3,14 @@
 
 use tokio::process::Command;
 
-/// Where the browser test leaves its screenshot (`page.png`) and photos, in the checkout.
+/// Where the browser test leaves its screenshots (`page.png`, `placeholder.png`: the real
+/// photo's item while its thumbnail's AVIF is held, `picture.png`: once loaded) and photos,
+/// in the checkout.
 const ARTIFACTS: &str = "target/test-artifacts/page";
 
 #[tokio::test]
-async fn three_photos_dropped_on_the_page_in_chromium_reach_their_end_states() -> anyhow::Result<()>
-{
+async fn photos_dropped_on_the_page_in_chromium_end_as_pictures_loading_avif_over_their_placeholders(
+) -> anyhow::Result<()> {
     let (env, _) = crate::stack()?;
     let token_file = env.work.join("page-token");
     std::fs::write(&token_file, &env.api_key)?;

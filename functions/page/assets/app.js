@@ -569,7 +569,8 @@ function figure(item, doc, name, caption, placeholder) {
   const frame = el("div", { class: "frame" });
   frame.dataset.variant = name;
   frame.style.aspectRatio = `${width} / ${height}`;
-  frame.style.width = `${width}px`;
+  // Not width: a fixed width would be the grid's minimum and widen the page on a phone.
+  frame.style.maxWidth = `${width}px`;
   let cover = null;
   if (placeholder) {
     frame.style.setProperty("--placeholder", placeholder.color);
