@@ -5,12 +5,14 @@ prints what it saw as JSON, one object a file in the order given:
     .venv/bin/python integration/browser/decode.py FILE...
 
     [{"file": "thumbnail.avif", "format": "AVIF", "width": 200, "height": 133,
-      "mode": "RGB", "alpha": null, "orientation": null, "probes": {...}}, ...]
+      "mode": "RGB", "alpha": null, "orientation": null,
+      "metadata": [], "probes": {...}}, ...]
 
 `format` is Pillow's name for what the bytes are (AVIF, WEBP, JPEG, PNG), whatever the
 file is called; every pixel is decoded, so a truncated or damaged file fails. `alpha` is
 the alpha band's [min, max] when the image has one (a palette's transparency counts),
-else null. `orientation` is the EXIF Orientation tag when the file carries one. `probes`
+else null. `orientation` is the EXIF Orientation tag when the file carries one;
+`metadata` names the blocks it carries (`exif`, `xmp`, `icc_profile`). `probes`
 are the RGB colours, averaged over a small square, at the top, bottom, left and right
 middles. Exit code 1, with the reason on stderr, when a file does not decode. Needs
 Pillow ≥ 11.2 (AVIF in its wheels): requirements-browser.txt, `make browser`.
@@ -29,6 +31,7 @@ def describe(path: str) -> dict:
         image.load()
         kind, mode = image.format, image.mode
         orientation = image.getexif().get(ORIENTATION)
+        metadata = [name for name in ("exif", "xmp", "icc_profile") if image.info.get(name)]
         if "transparency" in image.info or mode in ("P", "PA", "LA", "La"):
             image = image.convert("RGBA")
         alpha = list(image.getchannel("A").getextrema()) if "A" in image.getbands() else None
@@ -40,6 +43,7 @@ def describe(path: str) -> dict:
             "mode": mode,
             "alpha": alpha,
             "orientation": orientation,
+            "metadata": metadata,
             "probes": probes(image.convert("RGB")),
         }
 

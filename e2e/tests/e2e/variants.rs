@@ -1,7 +1,7 @@
 //! The default set's variants in every format, each file downloaded through its presigned
 //! link and decoded by Pillow (`integration/browser/decode.py`), a decoder independent of
 //! the pipeline's encoders: its format, size, alpha and orientation are the status
-//! document's; and the document's placeholder.
+//! document's, and AVIF and WebP carry no metadata; and the document's placeholder.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,8 @@ struct Decoded {
     alpha: Option<[u8; 2]>,
     /// The EXIF Orientation tag, when the file carries one.
     orientation: Option<u16>,
+    /// The metadata blocks it carries: `exif`, `xmp`, `icc_profile`.
+    metadata: Vec<String>,
     probes: Probes,
 }
 
@@ -185,6 +187,12 @@ async fn an_exif_rotated_jpeg_comes_out_upright_in_every_variant_and_format() ->
             near(probes.top, RED) && near(probes.bottom, BLUE),
             "not upright: {what}"
         );
+        if matches!(file.format, Format::Avif | Format::Webp) {
+            assert!(
+                file.decoded.metadata.is_empty(),
+                "the source's EXIF is not carried into the new formats: {what}"
+            );
+        }
     }
     let hash = thumbhash(&job)?;
     assert!(
