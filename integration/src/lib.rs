@@ -190,6 +190,19 @@ impl TestStack {
         )
     }
 
+    /// The processor of [`TestStack::processor_app`] making the default set's variants in
+    /// JPEG (PNG for alpha) only: for tests of time bounds, whose timings must not hang on
+    /// the AV1 encoder's CPU on a loaded machine.
+    pub fn jpeg_only_processor_app(&self) -> processor::App {
+        let mut app = self.processor_app();
+        for variant in &mut app.settings.pipeline.variants {
+            variant
+                .formats
+                .retain(|spec| spec.format == ferrotype_variants::Format::Auto);
+        }
+        app
+    }
+
     /// The local SQS bridge on this stack's queue, invoking `app` in-process.
     pub async fn bridge<'a>(&self, app: &'a processor::App) -> Bridge<InProcess<'a>> {
         self.bridge_on(&self.stack.queue_url, InProcess(app)).await

@@ -430,8 +430,8 @@ async fn repeated_notifications_make_one_job() {
     assert_eq!(record.attempts, 1, "processed once");
     assert_eq!(
         stack.object_keys().await.len(),
-        4,
-        "the original and three outputs"
+        8,
+        "the original and the default set's seven files"
     );
     assert_eq!(stack.queued_messages().await, 0);
 }
