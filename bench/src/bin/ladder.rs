@@ -51,6 +51,9 @@ struct Cli {
     /// sharp (libaom) AVIF efforts to try (sharp's default is 4).
     #[arg(long, value_delimiter = ',', default_value = "4,2")]
     aom_efforts: Vec<u8>,
+    /// Leave sharp's libaom out (a finer ladder of our own encoders only).
+    #[arg(long)]
+    no_aom: bool,
     /// libwebp methods to try (sharp's default effort is 4).
     #[arg(long, value_delimiter = ',', default_value = "2,4,6")]
     webp_methods: Vec<i32>,
@@ -251,7 +254,8 @@ fn measure_one(
     let raw = scratch.join(format!("input-{width}.raw"));
     std::fs::write(&raw, &pixels)?;
     let mut encodes = Vec::new();
-    for &effort in &cli.aom_efforts {
+    let efforts: &[u8] = if cli.no_aom { &[] } else { &cli.aom_efforts };
+    for &effort in efforts {
         for &quality in &cli.avif_qualities {
             let path = scratch.join(format!("aom-{width}-{effort}-{quality}.avif"));
             encodes.push(json!({
