@@ -197,16 +197,10 @@ pub async fn duplicate_deliveries(jobs: usize, copies: usize, workers: usize) ->
     report.expect("finished before the deadline", finished as usize, 1);
     report.expect("completed", census.completed, jobs);
     report.expect("duplicate transitions", census.retaken, 0);
-    // Every format of every default variant, once per job.
-    let files_per_job: usize = Declaration::default_set()
-        .variants()
-        .iter()
-        .map(|v| v.formats.len())
-        .sum();
     report.expect(
         "outputs written",
         puts.written("/derived/"),
-        jobs * files_per_job,
+        jobs * files_per_job(),
     );
     report.expect("outputs rewritten", puts.rewritten("/derived/"), 0);
     report.seconds = started.elapsed().as_secs_f64();
@@ -564,7 +558,7 @@ pub async fn direct_uploads(jobs: usize, copies: usize, kills: usize, workers: u
         0,
     );
     report.expect("originals kept", originals, jobs);
-    report.expect("outputs", outputs, jobs * 3);
+    report.expect("outputs", outputs, jobs * files_per_job());
     report.seconds = started.elapsed().as_secs_f64();
     report
 }
@@ -893,4 +887,13 @@ async fn notification_delays(jobs: usize, poison: bool) -> Delays {
         settled,
         redelivered,
     }
+}
+
+/// The files one job of an opaque photo writes: every format of every default variant.
+fn files_per_job() -> usize {
+    Declaration::default_set()
+        .variants()
+        .iter()
+        .map(|v| v.formats.len())
+        .sum()
 }
