@@ -11,8 +11,10 @@ use libwebp_sys as sys;
 use super::memory;
 
 mod encode;
-#[allow(unused_imports)] // Until the pipeline's WebP outputs call them (issue 22).
-pub(crate) use encode::{encode, WebpEncodeError, DEFAULT_QUALITY};
+#[allow(unused_imports)] // The per-size qualities are for the default declaration.
+pub(crate) use encode::{
+    encode, WebpEncodeError, DEFAULT_QUALITY, PREVIEW_QUALITY, THUMBNAIL_QUALITY,
+};
 
 /// What the bitstream declares, read without decoding it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,17 +2,23 @@
 //! reference encoder, vendored by `libwebp-sys` for decoding already. One thread, no
 //! metadata chunks (libwebp writes only VP8/VP8L/ALPH unless asked), alpha kept.
 
-// Until the pipeline's WebP outputs call it (issue 22); bench/src/bin/ladder.rs includes
-// this file too.
+// Not all of it is called by the pipeline: `encode_with_method` is for the ladder
+// (bench/src/bin/ladder.rs, which compiles this file too), the per-size qualities for the
+// default declaration.
 #![allow(dead_code)]
 
 use libwebp_sys as sys;
 
-/// The quality (0 to 100, libwebp's own scale) when a variant names none: the quality
-/// ladder in docs/pipeline.md ("AVIF and WebP", `ladder` on .bench/subset), the lowest
-/// quality whose mean and 10th-percentile SSIMULACRA2 match today's JPEG thumbnail's and
-/// preview's (the JPEG's score is crossed at about 80; 82 clears the 10th percentile too).
-pub(crate) const DEFAULT_QUALITY: f32 = 82.0;
+/// The quality (0 to 100, libwebp's own scale) when a variant names none. From the quality
+/// ladder in docs/pipeline.md ("AVIF and WebP", `ladder` on .bench/subset): the lowest
+/// quality whose mean and 10th-percentile SSIMULACRA2 match today's JPEG output of the same
+/// size is 85 at 200 px (the thumbnail, 5% more bytes than mozjpeg's trellis JPEG) and 82 at
+/// 800 px (the preview, 4% fewer); this one fits both.
+pub(crate) const DEFAULT_QUALITY: f32 = THUMBNAIL_QUALITY;
+/// The ladder's quality for the 200 px thumbnail (see [`DEFAULT_QUALITY`]).
+pub(crate) const THUMBNAIL_QUALITY: f32 = 85.0;
+/// The ladder's quality for the 800 px preview (see [`DEFAULT_QUALITY`]).
+pub(crate) const PREVIEW_QUALITY: f32 = 82.0;
 
 /// libwebp's effort, 0 (fastest) to 6 (sharp's default is 4). Measured with the ladder:
 /// at equal SSIMULACRA2, method 6 is 4–5% smaller than 4 for about three times its CPU
