@@ -18,13 +18,6 @@
 //!   cargo run --release -p ferrotype-bench --bin ladder -- .bench/subset
 //!   cargo run --release -p ferrotype-bench --bin ladder -- --from rows.jsonl
 
-// The pipeline's own encoders, compiled into this program as they are into the imaging
-// crate, which keeps them private.
-#[path = "../../../crates/imaging/src/avif.rs"]
-mod avif;
-#[path = "../../../crates/imaging/src/webp/encode.rs"]
-mod webp;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +26,7 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use ferrotype_imaging::encoders;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 use serde_json::{json, Value};
 
@@ -223,7 +217,7 @@ fn measure_one(
     for &method in &cli.webp_methods {
         for &quality in &cli.webp_qualities {
             let (bytes, cpu_ms) = timed(|| {
-                webp::encode_with_method(&pixels, width, height, channels, quality, method)
+                encoders::webp(&pixels, width, height, channels, quality, method)
                     .map_err(anyhow::Error::from)
             })?;
             let decoded = image::load_from_memory(&bytes)?;
@@ -237,7 +231,7 @@ fn measure_one(
     for &speed in &cli.rav1e_speeds {
         for &quality in &cli.avif_qualities {
             let (bytes, cpu_ms) = timed(|| {
-                avif::encode_at_speed(&pixels, width, height, channels, quality, speed)
+                encoders::avif(&pixels, width, height, channels, quality, speed)
                     .map_err(anyhow::Error::from)
             })?;
             let path = scratch.join(format!("rav1e-{width}-{speed}-{quality}.avif"));

@@ -18,25 +18,21 @@ use rav1e::prelude as av1;
 /// that it reads like libavif's and sharp's) when a variant names none. From the quality
 /// ladder in docs/pipeline.md ("AVIF and WebP", `ladder` on .bench/subset): the lowest
 /// quality whose mean and 10th-percentile SSIMULACRA2 match today's JPEG output of the same
-/// size is 59 at 200 px (the thumbnail) and 57 at 800 px (the preview); this one fits both.
-pub(crate) const DEFAULT_QUALITY: f32 = THUMBNAIL_QUALITY;
-/// The ladder's quality for the 200 px thumbnail (see [`DEFAULT_QUALITY`]).
-pub(crate) const THUMBNAIL_QUALITY: f32 = 59.0;
-/// The ladder's quality for the 800 px preview (see [`DEFAULT_QUALITY`]): 20% fewer bytes
-/// than its JPEG at the same mean score.
-pub(crate) const PREVIEW_QUALITY: f32 = 57.0;
+/// size is 59 at 200 px (the thumbnail) and 57 at 800 px (the preview, 20% fewer bytes than
+/// its JPEG); the default set declares those, and this one fits both.
+pub(crate) const DEFAULT_QUALITY: f32 = 59.0;
 
 /// rav1e's speed preset (0 slowest to 10), measured with the ladder: at equal SSIMULACRA2,
 /// speed 6 makes the same bytes for twice the CPU; speed 10 is 6–9% larger for a third of
 /// it (speed 8: some 1.6 s per megapixel on one core, 0.8 s for an 800 px preview).
-pub(crate) const SPEED: u8 = 8;
+pub const SPEED: u8 = 8;
 
 /// The largest side rav1e encodes.
 const MAX_SIDE: u32 = u16::MAX as u32;
 
 /// Why an AVIF could not be made.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum AvifError {
+pub enum AvifError {
     #[error("an AVIF from rav1e is 1 to 65535 pixels a side: {width}x{height}")]
     Dimensions { width: u32, height: u32 },
     #[error("{channels} channels: only 1 (grey), 3 (RGB) or 4 (RGBA) are encoded")]
@@ -71,7 +67,7 @@ pub(crate) fn encode(
 }
 
 /// [`encode`] at another rav1e speed (the measurement tries several).
-pub(crate) fn encode_at_speed(
+pub fn encode_at_speed(
     pixels: &[u8],
     width: u32,
     height: u32,

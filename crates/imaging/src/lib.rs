@@ -58,6 +58,16 @@ pub use pipeline::process;
 pub use placeholder::Placeholder;
 pub use settings::PipelineSettings;
 
+/// The AVIF and WebP encoders as the pipeline calls them, at a chosen speed or method: for
+/// the measurement that chose their settings (`bench/src/bin/ladder.rs`). Everything else
+/// goes through [`process`].
+pub mod encoders {
+    pub use crate::avif::{encode_at_speed as avif, AvifError, SPEED as AVIF_SPEED};
+    pub use crate::webp::encode::{
+        encode_with_method as webp, WebpEncodeError, METHOD as WEBP_METHOD,
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use image::{DynamicImage, ImageFormat, RgbImage};

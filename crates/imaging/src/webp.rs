@@ -10,11 +10,8 @@ use libwebp_sys as sys;
 
 use super::memory;
 
-mod encode;
-#[allow(unused_imports)] // The per-size qualities are for the default declaration.
-pub(crate) use encode::{
-    encode, WebpEncodeError, DEFAULT_QUALITY, PREVIEW_QUALITY, THUMBNAIL_QUALITY,
-};
+pub(crate) mod encode;
+pub(crate) use encode::{encode, DEFAULT_QUALITY};
 
 /// What the bitstream declares, read without decoding it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

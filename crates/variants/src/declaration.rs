@@ -166,8 +166,8 @@ impl Declaration {
     /// [`Declaration::default_set`] as an operator would write it, for the template's
     /// default and the README.
     pub const DEFAULT_JSON: &'static str = r#"[
-  {"name": "thumbnail", "width": 200, "formats": ["avif", "webp", {"format": "auto", "quality": 83}]},
-  {"name": "preview", "width": 800, "formats": ["avif", "webp", {"format": "auto", "quality": 79.5}]},
+  {"name": "thumbnail", "width": 200, "formats": [{"format": "avif", "quality": 59}, {"format": "webp", "quality": 85}, {"format": "auto", "quality": 83}]},
+  {"name": "preview", "width": 800, "formats": [{"format": "avif", "quality": 57}, {"format": "webp", "quality": 82}, {"format": "auto", "quality": 79.5}]},
   {"name": "optimized", "formats": [{"format": "auto", "quality": 80}]}
 ]"#;
 
@@ -239,35 +239,42 @@ impl Declaration {
     }
 
     /// Today's outputs plus WebP and AVIF: `thumbnail` 200 px wide and `preview` 800 px wide
-    /// in AVIF, WebP and JPEG/PNG, and `optimized` at full resolution in JPEG/PNG. AVIF and
-    /// WebP take the stack's default qualities.
+    /// in AVIF, WebP and JPEG/PNG, and `optimized` at full resolution in JPEG/PNG. The AVIF
+    /// and WebP qualities are the quality ladder's (docs/pipeline.md, "AVIF and WebP"): the
+    /// lowest whose mean and 10th-percentile SSIMULACRA2 match the same size's JPEG.
     pub fn default_set() -> Declaration {
-        let quality = |q| Some(Quality::new(q).expect("a quality within 1 to 100"));
-        let variant = |name: &str, width, auto_quality| Variant {
+        let spec = |format, q| FormatSpec {
+            format,
+            quality: Some(Quality::new(q).expect("a quality within 1 to 100")),
+        };
+        let variant = |name: &str, width, formats| Variant {
             name: name.parse().expect("a valid variant name"),
             width,
             height: None,
             fit: Fit::ScaleDown,
-            formats: match width {
-                Some(_) => vec![
-                    FormatSpec::new(Format::Avif),
-                    FormatSpec::new(Format::Webp),
-                    FormatSpec {
-                        format: Format::Auto,
-                        quality: auto_quality,
-                    },
-                ],
-                None => vec![FormatSpec {
-                    format: Format::Auto,
-                    quality: auto_quality,
-                }],
-            },
+            formats,
             background: None,
         };
         Declaration(vec![
-            variant("thumbnail", Some(200), quality(83.0)),
-            variant("preview", Some(800), quality(79.5)),
-            variant("optimized", None, quality(80.0)),
+            variant(
+                "thumbnail",
+                Some(200),
+                vec![
+                    spec(Format::Avif, 59.0),
+                    spec(Format::Webp, 85.0),
+                    spec(Format::Auto, 83.0),
+                ],
+            ),
+            variant(
+                "preview",
+                Some(800),
+                vec![
+                    spec(Format::Avif, 57.0),
+                    spec(Format::Webp, 82.0),
+                    spec(Format::Auto, 79.5),
+                ],
+            ),
+            variant("optimized", None, vec![spec(Format::Auto, 80.0)]),
         ])
     }
 

@@ -13,21 +13,17 @@ use libwebp_sys as sys;
 /// ladder in docs/pipeline.md ("AVIF and WebP", `ladder` on .bench/subset): the lowest
 /// quality whose mean and 10th-percentile SSIMULACRA2 match today's JPEG output of the same
 /// size is 85 at 200 px (the thumbnail, 5% more bytes than mozjpeg's trellis JPEG) and 82 at
-/// 800 px (the preview, 4% fewer); this one fits both.
-pub(crate) const DEFAULT_QUALITY: f32 = THUMBNAIL_QUALITY;
-/// The ladder's quality for the 200 px thumbnail (see [`DEFAULT_QUALITY`]).
-pub(crate) const THUMBNAIL_QUALITY: f32 = 85.0;
-/// The ladder's quality for the 800 px preview (see [`DEFAULT_QUALITY`]).
-pub(crate) const PREVIEW_QUALITY: f32 = 82.0;
+/// 800 px (the preview, 4% fewer); the default set declares those, and this one fits both.
+pub(crate) const DEFAULT_QUALITY: f32 = 85.0;
 
 /// libwebp's effort, 0 (fastest) to 6 (sharp's default is 4). Measured with the ladder:
 /// at equal SSIMULACRA2, method 6 is 4–5% smaller than 4 for about three times its CPU
 /// (some 0.4 s per megapixel, 0.2 s for an 800 px preview): bytes are paid per view.
-const METHOD: i32 = 6;
+pub const METHOD: i32 = 6;
 
 /// Why a WebP could not be made.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum WebpEncodeError {
+pub enum WebpEncodeError {
     #[error("a WebP is at most 16383 pixels a side and at least 1: {width}x{height}")]
     Dimensions { width: u32, height: u32 },
     #[error("{channels} channels: only 1 (grey), 3 (RGB) or 4 (RGBA) are encoded")]
@@ -58,7 +54,7 @@ pub(crate) fn encode(
 }
 
 /// [`encode`] at another libwebp method (the measurement tries several).
-pub(crate) fn encode_with_method(
+pub fn encode_with_method(
     pixels: &[u8],
     width: u32,
     height: u32,
