@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use ferrotype_bench::{cpu_ms, decode_upright, flatten, images_in, lanczos, to_ssim};
 use ferrotype_imaging::{self as imaging, PipelineSettings};
 use ferrotype_variants::{Declaration, Encoding, Format, Quality, Variant};
 use image::codecs::jpeg::JpegEncoder;
@@ -183,24 +183,6 @@ fn write_hostile(dir: &Path) -> Result<()> {
         std::fs::write(&path, bytes).with_context(|| path.display().to_string())?;
     }
     Ok(())
-}
-
-fn images_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(path)? {
-                let p = entry?.path();
-                if p.is_file() {
-                    files.push(p);
-                }
-            }
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 fn run(job: &JobArgs, paths: &[PathBuf]) -> Result<()> {
@@ -482,14 +464,8 @@ struct Reference {
 
 impl Reference {
     fn load(bytes: &[u8]) -> Result<Self> {
-        let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
-            .with_guessed_format()?
-            .into_decoder()?;
-        let orientation = decoder.orientation()?;
-        let mut image = DynamicImage::from_decoder(decoder)?;
-        image.apply_orientation(orientation);
         Ok(Self {
-            image: flatten(image),
+            image: flatten(decode_upright(bytes)?),
         })
     }
 
@@ -498,23 +474,8 @@ impl Reference {
         if (width, height) == (self.image.width(), self.image.height()) {
             return Ok(self.image.clone());
         }
-        let mut resized = DynamicImage::new(width, height, self.image.color());
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-        Resizer::new().resize(&self.image, &mut resized, &options)?;
-        Ok(resized)
+        lanczos(&self.image, width, height)
     }
-}
-
-/// RGB float; transparent pixels are composed over mid grey, as they would show on a page.
-fn flatten(image: DynamicImage) -> DynamicImage {
-    let rgba = image.into_rgba32f();
-    let (w, h) = rgba.dimensions();
-    let rgb = image::Rgb32FImage::from_fn(w, h, |x, y| {
-        let p = rgba.get_pixel(x, y).0;
-        let a = p[3].clamp(0.0, 1.0);
-        image::Rgb([0, 1, 2].map(|c| p[c].clamp(0.0, 1.0) * a + 0.5 * (1.0 - a)))
-    });
-    DynamicImage::ImageRgb32F(rgb)
 }
 
 fn score_output(
@@ -535,7 +496,7 @@ fn score_output(
     let (w, h) = (decoded.width(), decoded.height());
     let expected = reference.at(w, h)?;
     let (ref_crop, out_crop) = centred_crop(expected, flatten(decoded), max_mp);
-    let score = ssimulacra2::compute_frame_ssimulacra2(to_rgb(&ref_crop)?, to_rgb(&out_crop)?)
+    let score = ssimulacra2::compute_frame_ssimulacra2(to_ssim(&ref_crop)?, to_ssim(&out_crop)?)
         .map_err(|e| anyhow::anyhow!("ssimulacra2: {e:?}"))?;
     Ok(json!({
         "name": name, "width": w, "height": h, "bytes": bytes.len(),
@@ -605,33 +566,6 @@ fn centred_crop(a: DynamicImage, b: DynamicImage, max_mp: f64) -> (DynamicImage,
     let (cw, ch) = ((f64::from(w) * k) as u32, (f64::from(h) * k) as u32);
     let (x, y) = ((w - cw) / 2, (h - ch) / 2);
     (a.crop_imm(x, y, cw, ch), b.crop_imm(x, y, cw, ch))
-}
-
-fn to_rgb(image: &DynamicImage) -> Result<ssimulacra2::Rgb> {
-    let DynamicImage::ImageRgb32F(buffer) = image else {
-        bail!("expected float RGB");
-    };
-    let data: Vec<[f32; 3]> = buffer.pixels().map(|p| p.0).collect();
-    ssimulacra2::Rgb::new(
-        data,
-        buffer.width() as usize,
-        buffer.height() as usize,
-        ssimulacra2::TransferCharacteristic::SRGB,
-        ssimulacra2::ColorPrimaries::BT709,
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))
-}
-
-/// User plus system CPU time of this process (all threads), in milliseconds.
-fn cpu_ms() -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a `rusage` into the pointer it is given.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
-    ms(usage.ru_utime) + ms(usage.ru_stime)
 }
 
 /// The peak resident set size of this process so far (`VmHWM`), in MiB.

@@ -25,9 +25,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use ferrotype_bench::{cpu_ms, decode_upright, flatten, lanczos, to_ssim};
 use ferrotype_imaging::encoders;
-use image::{DynamicImage, ImageDecoder, ImageReader};
+use image::DynamicImage;
 use serde_json::{json, Value};
 
 #[derive(Parser)]
@@ -171,7 +171,7 @@ fn measure_one(
     let height = ((f64::from(source.height()) * f64::from(width) / f64::from(source.width()))
         .round() as u32)
         .max(1);
-    let reference = resized(source, width, height)?;
+    let reference = lanczos(source, width, height)?;
     let flat_reference = to_ssim(&flatten(reference.clone()))?;
     let alpha = reference.color().has_alpha();
     let (pixels, channels) = if alpha {
@@ -370,30 +370,8 @@ fn timed(encode: impl FnOnce() -> Result<Vec<u8>>) -> Result<(Vec<u8>, f64)> {
     Ok((bytes, cpu_ms() - before))
 }
 
-fn cpu_ms() -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a `rusage` into the pointer it is given.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
-    ms(usage.ru_utime) + ms(usage.ru_stime)
-}
-
 fn images_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-                .map(|entry| entry.map(|e| e.path()))
-                .collect::<std::io::Result<_>>()?;
-            entries.sort();
-            files.extend(entries.into_iter().filter(|p| p.is_file()));
-        } else {
-            files.push(path.clone());
-        }
-    }
+    let files = ferrotype_bench::images_in(paths)?;
     if files.is_empty() {
         bail!("no images given");
     }
@@ -402,51 +380,12 @@ fn images_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// The upright source in 32-bit float, RGB or RGBA.
 fn load(bytes: &[u8]) -> Result<DynamicImage> {
-    let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()?
-        .into_decoder()?;
-    let orientation = decoder.orientation()?;
-    let mut image = DynamicImage::from_decoder(decoder)?;
-    image.apply_orientation(orientation);
+    let image = decode_upright(bytes)?;
     Ok(if image.color().has_alpha() {
         DynamicImage::ImageRgba32F(image.into_rgba32f())
     } else {
         DynamicImage::ImageRgb32F(image.into_rgb32f())
     })
-}
-
-/// Lanczos3 in 32-bit float (alpha premultiplied while resizing).
-fn resized(source: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage> {
-    let mut resized = DynamicImage::new(width, height, source.color());
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new().resize(source, &mut resized, &options)?;
-    Ok(resized)
-}
-
-/// RGB float; transparent pixels composed over mid grey, as ferrotype-bench scores.
-fn flatten(image: DynamicImage) -> DynamicImage {
-    let rgba = image.into_rgba32f();
-    let (w, h) = rgba.dimensions();
-    let rgb = image::Rgb32FImage::from_fn(w, h, |x, y| {
-        let p = rgba.get_pixel(x, y).0;
-        let a = p[3].clamp(0.0, 1.0);
-        image::Rgb([0, 1, 2].map(|c| p[c].clamp(0.0, 1.0) * a + 0.5 * (1.0 - a)))
-    });
-    DynamicImage::ImageRgb32F(rgb)
-}
-
-fn to_ssim(image: &DynamicImage) -> Result<ssimulacra2::Rgb> {
-    let DynamicImage::ImageRgb32F(buffer) = image else {
-        bail!("expected float RGB");
-    };
-    ssimulacra2::Rgb::new(
-        buffer.pixels().map(|p| p.0).collect(),
-        buffer.width() as usize,
-        buffer.height() as usize,
-        ssimulacra2::TransferCharacteristic::SRGB,
-        ssimulacra2::ColorPrimaries::BT709,
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 
 /// The mean, the 10th percentile and the mean bytes of a set of rows, and CPU per megapixel.
