@@ -22,7 +22,7 @@ use ferrotype_variants::{Declaration, Encoding, Format, Quality, Variant};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::imageops::FilterType as ImageFilter;
-use image::{DynamicImage, ImageDecoder, ImageReader};
+use image::DynamicImage;
 use serde_json::{json, Value};
 
 #[derive(Parser)]
@@ -411,12 +411,7 @@ fn round(value: f64, places: i32) -> f64 {
 /// The obvious pipeline with the `image` crate: decode, orient, `resize` (Lanczos3) from
 /// the full image for each output, encode with the crate's own encoders.
 fn naive(bytes: &[u8]) -> Result<(Vec<Output>, u32, u32)> {
-    let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()?
-        .into_decoder()?;
-    let orientation = decoder.orientation()?;
-    let mut image = DynamicImage::from_decoder(decoder)?;
-    image.apply_orientation(orientation);
+    let image = decode_upright(bytes)?;
     let alpha = image.color().has_alpha();
     let image = if alpha {
         DynamicImage::ImageRgba8(image.into_rgba8())
