@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: bench-notify browser features help nasm venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: bench-notify browser build-tools features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -19,20 +19,20 @@ help: ## List the targets
 venv: ## Create or update .venv from requirements-dev.txt (no-op when current)
 	scripts/ensure-venv
 
-nasm: ## NASM, which rav1e (the AVIF encoder) and mozjpeg assemble their x86-64 code with (apt)
-	scripts/ensure-nasm
+build-tools: ## CMake (builds libaom, the AVIF encoder) and NASM (libaom's and mozjpeg's x86-64 assembly), from apt when missing
+	scripts/ensure-build-tools
 
-dev: venv nasm ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
+dev: venv build-tools ## Run everything locally: moto :4566, API :9000, SQS bridges (Ctrl-C stops)
 	$(XTASK) dev
 
-test: venv nasm browser lint ## Lints, then cargo test against moto, then the end-to-end tests (the page in Chromium too)
+test: venv build-tools browser lint ## Lints, then cargo test against moto, then the end-to-end tests (the page in Chromium too)
 	$(XTASK) test
 
-test-arm64: ## The imaging tests for aarch64 under qemu (installs the cross tools if missing)
+test-arm64: build-tools ## The imaging tests for aarch64 under qemu (installs the cross tools if missing)
 	scripts/test-arm64
 
 FUZZ_SECONDS ?= 600
-fuzz: ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly toolchain
+fuzz: build-tools ## Fuzz sniff + decode + process for FUZZ_SECONDS (600); needs the nightly toolchain
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	mkdir -p crates/imaging/fuzz/corpus/process
 	cd crates/imaging && cargo +nightly fuzz run process fuzz/corpus/process tests/corpus -- \
@@ -66,26 +66,26 @@ cfn-lint: venv
 		echo "cfn-lint: no template.yaml yet, skipped"; \
 	fi
 
-test-reliability: venv ## Faults, load and hostile input, with a table of figures (SCALE=ci: bounded)
+test-reliability: venv build-tools ## Faults, load and hostile input, with a table of figures (SCALE=ci: bounded)
 	$(XTASK) reliability
 
 bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corpus
 	scripts/bench/corpus
 
-bench-notify: venv ## Median time from a transition to its webhook and its live push (JOBS=20)
+bench-notify: venv build-tools ## Median time from a transition to its webhook and its live push (JOBS=20)
 	$(XTASK) latency
 
-bench: nasm ## The default set, every format, against sharp on .bench/corpus: 1 then 2 threads per image, scored
+bench: build-tools ## The default set, every format, against sharp on .bench/corpus: 1 then 2 threads per image, scored
 	scripts/bench/compare
 
-sam-build: venv ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the Rust target)
+sam-build: venv build-tools ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the Rust target)
 	rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || \
 		rustup target add aarch64-unknown-linux-gnu
 	[[ -x .venv-sam/bin/sam ]] || { python3 -m venv .venv-sam && \
 		.venv-sam/bin/pip install --quiet -r requirements-sam.txt; }
 	PATH="$$PWD/.venv/bin:$$PATH" .venv-sam/bin/sam build
 
-e2e: venv browser ## Only the end-to-end tests (cargo test -p e2e) on a stack of their own
+e2e: venv build-tools browser ## Only the end-to-end tests (cargo test -p e2e) on a stack of their own
 	$(XTASK) e2e
 
 clean-local: ## Remove .venv/, .venv-sam/, .local/ and .aws-sam/ (the next make recreates them)

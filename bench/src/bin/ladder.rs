@@ -8,8 +8,9 @@
 //! * JPEG as today's outputs are made (thumbnail: mozjpeg quality 83 with trellis; preview:
 //!   libjpeg-turbo's tables at 79.5, progressive; both 4:2:0, optimized Huffman tables);
 //! * WebP (the pipeline's libwebp encoder) at each libwebp method and quality of the ladder;
-//! * AVIF with rav1e (the pipeline's encoder) at each speed and quality, and with libaom
-//!   through sharp (`scripts/bench/ladder-sharp.mjs`) at each effort and quality.
+//! * AVIF with the pipeline's encoder (libaom, all-intra) at each `cpu-used` speed and
+//!   quality, and with libaom through sharp and libheif (`scripts/bench/ladder-sharp.mjs`) at
+//!   each effort and quality.
 //!
 //! CPU is this process's (or node's) user + system time around the one encode, on one thread.
 //! AVIF files are decoded for scoring by sharp (libheif), which also shows that their colour
@@ -39,15 +40,15 @@ struct Cli {
     /// Output widths: 200 is the thumbnail's, 800 the preview's.
     #[arg(long, value_delimiter = ',', default_value = "200,800")]
     widths: Vec<u32>,
-    /// rav1e speeds to try.
-    #[arg(long, value_delimiter = ',', default_value = "6,8,10")]
-    rav1e_speeds: Vec<u8>,
-    /// sharp (libaom) AVIF efforts to try (sharp's default is 4).
+    /// The pipeline's libaom speeds (`cpu-used`, 0 to 9) to try.
+    #[arg(long, value_delimiter = ',', default_value = "6,7,8,9")]
+    aom_speeds: Vec<u8>,
+    /// sharp (libaom through libheif) AVIF efforts to try (sharp's default is 4).
     #[arg(long, value_delimiter = ',', default_value = "4,2")]
-    aom_efforts: Vec<u8>,
-    /// Leave sharp's libaom out (a finer ladder of our own encoders only).
+    sharp_efforts: Vec<u8>,
+    /// Leave sharp out (a finer ladder of our own encoders only).
     #[arg(long)]
-    no_aom: bool,
+    no_sharp: bool,
     /// libwebp methods to try (sharp's default effort is 4).
     #[arg(long, value_delimiter = ',', default_value = "2,4,6")]
     webp_methods: Vec<i32>,
@@ -80,7 +81,7 @@ struct Cli {
 struct Row {
     image: String,
     width: u32,
-    /// `jpeg`, `webp-m4`, `avif-rav1e-s8`, `avif-aom-e4`, …
+    /// `jpeg`, `webp-m4`, `avif-aom-s7`, `avif-sharp-e4`, …
     codec: String,
     quality: f32,
     bytes: usize,
@@ -226,18 +227,18 @@ fn measure_one(
         }
     }
 
-    // AVIF: encoded here (rav1e) and by sharp (libaom), all decoded by sharp.
+    // AVIF: encoded here and by sharp (both libaom), all decoded by sharp.
     let mut avifs = Vec::new();
-    for &speed in &cli.rav1e_speeds {
+    for &speed in &cli.aom_speeds {
         for &quality in &cli.avif_qualities {
             let (bytes, cpu_ms) = timed(|| {
                 encoders::avif(&pixels, width, height, channels, quality, speed)
                     .map_err(anyhow::Error::from)
             })?;
-            let path = scratch.join(format!("rav1e-{width}-{speed}-{quality}.avif"));
+            let path = scratch.join(format!("aom-{width}-{speed}-{quality}.avif"));
             std::fs::write(&path, &bytes)?;
             avifs.push((
-                format!("avif-rav1e-s{speed}"),
+                format!("avif-aom-s{speed}"),
                 quality,
                 bytes.len(),
                 cpu_ms,
@@ -248,16 +249,20 @@ fn measure_one(
     let raw = scratch.join(format!("input-{width}.raw"));
     std::fs::write(&raw, &pixels)?;
     let mut encodes = Vec::new();
-    let efforts: &[u8] = if cli.no_aom { &[] } else { &cli.aom_efforts };
+    let efforts: &[u8] = if cli.no_sharp {
+        &[]
+    } else {
+        &cli.sharp_efforts
+    };
     for &effort in efforts {
         for &quality in &cli.avif_qualities {
-            let path = scratch.join(format!("aom-{width}-{effort}-{quality}.avif"));
+            let path = scratch.join(format!("sharp-{width}-{effort}-{quality}.avif"));
             encodes.push(json!({
                 "op": "encode", "raw": raw, "width": width, "height": height,
                 "channels": channels, "quality": quality.round() as u32, "effort": effort,
                 "out": path,
             }));
-            avifs.push((format!("avif-aom-e{effort}"), quality, 0, 0.0, path));
+            avifs.push((format!("avif-sharp-e{effort}"), quality, 0, 0.0, path));
         }
     }
     let encoded = sharp.run(&encodes)?;
@@ -268,7 +273,7 @@ fn measure_one(
     let decoded = sharp.run(&decodes)?;
     let mut aom = encoded.iter();
     for ((codec, quality, mut bytes, mut cpu_ms, path), info) in avifs.into_iter().zip(&decoded) {
-        if codec.starts_with("avif-aom") {
+        if codec.starts_with("avif-sharp") {
             let result = aom.next().context("sharp returned too few results")?;
             bytes = result["bytes"].as_u64().context("no bytes")? as usize;
             cpu_ms = result["cpu_ms"].as_f64().context("no cpu_ms")?;

@@ -1,39 +1,34 @@
-//! AVIF through rav1e (AV1, in Rust) and avif-serialize (the HEIF container around it):
-//! 8-bit 4:2:0 (grey too: as neutral chroma, since avif-serialize would declare a
-//! monochrome image's `pixi` with three channels), alpha as an auxiliary monochrome image,
-//! colour signalled by an `nclx` box and in the AV1 sequence header alike (BT.709
-//! primaries, sRGB transfer, the BT.709 matrix the pixels are converted with, full range);
-//! no ICC, Exif or XMP. One thread: the pipeline runs its outputs side by side. Why rav1e and this speed: docs/pipeline.md,
+//! AVIF through libaom (the AV1 reference encoder, built from source by `libaom-sys`) and
+//! avif-serialize (the HEIF container around it): 8-bit 4:2:0 (grey too: as neutral
+//! chroma, since avif-serialize would declare a monochrome image's `pixi` with three
+//! channels), alpha as an auxiliary monochrome image, colour signalled by an `nclx` box
+//! and in the AV1 sequence header alike (BT.709 primaries, sRGB transfer, the BT.709 matrix
+//! the pixels are converted with, full range); no ICC, Exif or XMP. One thread: the
+//! pipeline runs its outputs side by side. Why libaom and this speed: docs/pipeline.md,
 //! "AVIF and WebP".
 
 // Not all of it is called by the pipeline: `encode_at_speed` is for the ladder
-// (bench/src/bin/ladder.rs, which compiles this file too), the per-size qualities for the
-// default declaration.
+// (bench/src/bin/ladder.rs), the per-size qualities for the default declaration.
 #![allow(dead_code)]
 
 use avif_serialize::constants::{ColorPrimaries, MatrixCoefficients, TransferCharacteristics};
-use rav1e::prelude as av1;
 
-/// The quality (0 to 100, mapped linearly onto AV1's quantizer index as libavif does, so
-/// that it reads like libavif's and sharp's) when a variant names none. From the quality
-/// ladder in docs/pipeline.md ("AVIF and WebP", `ladder` on .bench/subset): the lowest
-/// quality whose mean and 10th-percentile SSIMULACRA2 match today's JPEG output of the same
-/// size is 59 at 200 px (the thumbnail) and 57 at 800 px (the preview, 20% fewer bytes than
-/// its JPEG); the default set declares those, and this one fits both.
+/// The quality (0 to 100, mapped linearly onto libaom's quantizer 63..0 as libavif and
+/// libheif do, so that it reads like theirs and sharp's) when a variant names none. From
+/// the quality ladder in docs/pipeline.md ("AVIF and WebP", `ladder` on .bench/subset).
 pub(crate) const DEFAULT_QUALITY: f32 = 59.0;
 
-/// rav1e's speed preset (0 slowest to 10), measured with the ladder: at equal SSIMULACRA2,
-/// speed 6 makes the same bytes for twice the CPU; speed 10 is 6–9% larger for a third of
-/// it (speed 8: some 1.6 s per megapixel on one core, 0.8 s for an 800 px preview).
-pub const SPEED: u8 = 8;
+/// libaom's `cpu-used` in its all-intra usage (0 slowest to 9), measured with the ladder
+/// (docs/pipeline.md, "The AV1 encoder").
+pub const SPEED: u8 = 7;
 
-/// The largest side rav1e encodes.
+/// The largest side an AV1 frame header can carry.
 const MAX_SIDE: u32 = u16::MAX as u32;
 
 /// Why an AVIF could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum AvifError {
-    #[error("an AVIF from rav1e is 1 to 65535 pixels a side: {width}x{height}")]
+    #[error("an AVIF is 1 to 65535 pixels a side here: {width}x{height}")]
     Dimensions { width: u32, height: u32 },
     #[error("{channels} channels: only 1 (grey), 3 (RGB) or 4 (RGBA) are encoded")]
     Channels { channels: u8 },
@@ -44,13 +39,11 @@ pub enum AvifError {
         height: u32,
         channels: u8,
     },
-    #[error("rav1e refused its configuration")]
-    Config(#[source] av1::InvalidConfig),
-    #[error("rav1e could not encode the {plane}")]
+    #[error("libaom could not encode the {plane}: {call} returned error {code}")]
     Encode {
         plane: &'static str,
-        #[source]
-        source: av1::EncoderStatus,
+        call: &'static str,
+        code: u32,
     },
 }
 
@@ -66,7 +59,7 @@ pub(crate) fn encode(
     encode_at_speed(pixels, width, height, channels, quality, SPEED)
 }
 
-/// [`encode`] at another rav1e speed (the measurement tries several).
+/// [`encode`] at another libaom speed (`cpu-used`, 0 to 9; the measurement tries several).
 pub fn encode_at_speed(
     pixels: &[u8],
     width: u32,
@@ -132,17 +125,18 @@ pub fn encode_at_speed(
     Ok(container.to_vec(&colour, alpha.as_deref(), width, height, 8))
 }
 
-/// Quality 0..100 onto AV1's quantizer index 255..0, linearly (libavif's mapping).
-fn quantizer(quality: f32) -> usize {
+/// Quality 0..100 onto libaom's quantizer 63..0 (its `cq-level`), linearly: libavif's and
+/// libheif's mapping.
+fn quantizer(quality: f32) -> u32 {
     let quality = if quality.is_nan() {
         0.0
     } else {
         quality.clamp(0.0, 100.0)
     };
-    ((100.0 - quality) * 255.0 / 100.0).round() as usize
+    ((100.0 - quality) * 63.0 / 100.0).round() as u32
 }
 
-/// The planes given to rav1e: luma, and for colour, chroma at half width and height.
+/// The planes given to libaom: luma, and for colour, chroma at half width and height.
 struct Planes {
     width: usize,
     height: usize,
@@ -212,70 +206,183 @@ impl Planes {
     }
 }
 
-/// One still AV1 frame (a key frame, the whole bitstream an AVIF item holds).
+/// One still AV1 frame (a key frame with a reduced still-picture header: the whole
+/// bitstream an AVIF item holds), from libaom in its all-intra usage, constant quantizer,
+/// tuned for SSIM and without the post-processing filters a still image does not need (as
+/// libavif configures it for a single image).
 fn encode_planes(
     planes: &Planes,
-    quantizer: usize,
+    quantizer: u32,
     speed: u8,
     alpha: bool,
     what: &'static str,
 ) -> Result<Vec<u8>, AvifError> {
-    let mut speed_settings = av1::SpeedSettings::from_preset(speed);
-    // One frame: no references, no lookahead, no scene cuts to find.
-    speed_settings.multiref = false;
-    speed_settings.rdo_lookahead_frames = 1;
-    speed_settings.scene_detection_mode = av1::SceneDetectionSpeed::None;
-    let config = av1::EncoderConfig {
-        width: planes.width,
-        height: planes.height,
-        bit_depth: 8,
-        chroma_sampling: if planes.chroma.is_some() {
-            av1::ChromaSampling::Cs420
-        } else {
-            av1::ChromaSampling::Cs400
-        },
-        chroma_sample_position: av1::ChromaSamplePosition::Unknown,
-        pixel_range: av1::PixelRange::Full,
-        // The alpha item's colour is not signalled (its values are coverage).
-        color_description: (!alpha).then_some(av1::ColorDescription {
-            color_primaries: av1::ColorPrimaries::BT709,
-            transfer_characteristics: av1::TransferCharacteristics::SRGB,
-            matrix_coefficients: av1::MatrixCoefficients::BT709,
-        }),
-        still_picture: true,
-        quantizer,
-        min_quantizer: u8::try_from(quantizer).unwrap_or(u8::MAX),
-        bitrate: 0,
-        tune: av1::Tune::Psychovisual,
-        speed_settings,
-        ..av1::EncoderConfig::default()
-    };
-    let mut context: av1::Context<u8> = av1::Config::new()
-        .with_encoder_config(config)
-        .with_threads(1)
-        .new_context()
-        .map_err(AvifError::Config)?;
-    let error = |source| AvifError::Encode {
+    use libaom_sys as aom;
+    use std::ffi::{c_int, c_uint};
+
+    let failed = |call: &'static str, code: aom::aom_codec_err_t| AvifError::Encode {
         plane: what,
-        source,
+        call,
+        code,
     };
-    let mut frame = context.new_frame();
-    frame.planes[0].copy_from_raw_u8(&planes.y, planes.width, 1);
-    if let Some([cb, cr]) = &planes.chroma {
-        let stride = planes.width.div_ceil(2);
-        frame.planes[1].copy_from_raw_u8(cb, stride, 1);
-        frame.planes[2].copy_from_raw_u8(cr, stride, 1);
+    // SAFETY (the whole function): every pointer handed to libaom points into a value that
+    // lives until libaom returns; the encoder is destroyed by `Encoder`'s drop, once.
+    let iface = unsafe { aom::aom_codec_av1_cx() };
+    let mut cfg = std::mem::MaybeUninit::<aom::aom_codec_enc_cfg>::uninit();
+    let code = unsafe {
+        aom::aom_codec_enc_config_default(iface, cfg.as_mut_ptr(), aom::AOM_USAGE_ALL_INTRA)
+    };
+    if code != aom::AOM_CODEC_OK {
+        return Err(failed("aom_codec_enc_config_default", code));
     }
-    context.send_frame(frame).map_err(error)?;
-    context.flush();
-    let mut bitstream = Vec::new();
-    loop {
-        match context.receive_packet() {
-            Ok(packet) => bitstream.extend_from_slice(&packet.data),
-            Err(av1::EncoderStatus::Encoded) => {}
-            Err(av1::EncoderStatus::LimitReached) => break,
-            Err(status) => return Err(error(status)),
+    let mut cfg = unsafe { cfg.assume_init() };
+    cfg.g_profile = 0; // 8-bit 4:2:0 and monochrome
+    cfg.g_bit_depth = aom::AOM_BITS_8;
+    cfg.g_input_bit_depth = 8;
+    cfg.g_w = planes.width as c_uint;
+    cfg.g_h = planes.height as c_uint;
+    // One thread: the pipeline runs its encodes side by side.
+    cfg.g_threads = 1;
+    // One frame: still_picture and a reduced sequence header; no lookahead buffers.
+    cfg.g_limit = 1;
+    cfg.g_lag_in_frames = 0;
+    cfg.kf_mode = aom::AOM_KF_DISABLED;
+    cfg.kf_max_dist = 0;
+    cfg.rc_end_usage = aom::AOM_Q;
+    cfg.rc_min_quantizer = 0;
+    cfg.rc_max_quantizer = 63;
+    cfg.monochrome = c_uint::from(planes.chroma.is_none());
+
+    struct Encoder(aom::aom_codec_ctx_t);
+    impl Drop for Encoder {
+        fn drop(&mut self) {
+            unsafe { aom::aom_codec_destroy(&mut self.0) };
         }
+    }
+    let mut ctx = std::mem::MaybeUninit::<aom::aom_codec_ctx_t>::zeroed();
+    let code = unsafe {
+        aom::aom_codec_enc_init_ver(
+            ctx.as_mut_ptr(),
+            iface,
+            &cfg,
+            0,
+            aom::AOM_ENCODER_ABI_VERSION as c_int,
+        )
+    };
+    if code != aom::AOM_CODEC_OK {
+        return Err(failed("aom_codec_enc_init", code));
+    }
+    let mut encoder = Encoder(unsafe { ctx.assume_init() });
+    let mut control = |id: aom::aome_enc_control_id, value: c_int| {
+        let code = unsafe { aom::aom_codec_control(&mut encoder.0, id as c_int, value) };
+        if code == aom::AOM_CODEC_OK {
+            Ok(())
+        } else {
+            Err(failed("aom_codec_control", code))
+        }
+    };
+    control(aom::AOME_SET_CPUUSED, c_int::from(speed.min(9)))?;
+    control(aom::AOME_SET_CQ_LEVEL, quantizer as c_int)?;
+    control(aom::AOME_SET_TUNING, aom::AOM_TUNE_SSIM as c_int)?;
+    control(aom::AV1E_SET_SKIP_POSTPROC_FILTERING, 1)?;
+    control(aom::AV1E_SET_COLOR_RANGE, aom::AOM_CR_FULL_RANGE as c_int)?;
+    // The alpha item's colour is not signalled (its values are coverage).
+    if !alpha {
+        control(
+            aom::AV1E_SET_COLOR_PRIMARIES,
+            aom::AOM_CICP_CP_BT_709 as c_int,
+        )?;
+        control(
+            aom::AV1E_SET_TRANSFER_CHARACTERISTICS,
+            aom::AOM_CICP_TC_SRGB as c_int,
+        )?;
+        control(
+            aom::AV1E_SET_MATRIX_COEFFICIENTS,
+            aom::AOM_CICP_MC_BT_709 as c_int,
+        )?;
+    }
+
+    // libaom reads 4:2:0 with even plane sizes: the luma is padded by repeating its last
+    // column and row (the padding is outside the display size and not coded as picture).
+    let (even_w, even_h) = (
+        planes.width.next_multiple_of(2),
+        planes.height.next_multiple_of(2),
+    );
+    let (cw, ch) = (even_w / 2, even_h / 2);
+    let mut buffer = Vec::with_capacity(even_w * even_h + 2 * cw * ch);
+    for y in 0..even_h {
+        let row = &planes.y[y.min(planes.height - 1) * planes.width..][..planes.width];
+        buffer.extend_from_slice(row);
+        if even_w > planes.width {
+            buffer.push(row[planes.width - 1]);
+        }
+    }
+    match &planes.chroma {
+        Some([cb, cr]) => {
+            buffer.extend_from_slice(cb);
+            buffer.extend_from_slice(cr);
+        }
+        // Monochrome: libaom ignores the chroma, but the wrapped image has its planes.
+        None => buffer.resize(even_w * even_h + 2 * cw * ch, 128),
+    }
+    let mut image = std::mem::MaybeUninit::<aom::aom_image_t>::zeroed();
+    let wrapped = unsafe {
+        aom::aom_img_wrap(
+            image.as_mut_ptr(),
+            aom::AOM_IMG_FMT_I420,
+            planes.width as c_uint,
+            planes.height as c_uint,
+            1,
+            buffer.as_mut_ptr(),
+        )
+    };
+    if wrapped.is_null() {
+        return Err(failed("aom_img_wrap", aom::AOM_CODEC_INVALID_PARAM));
+    }
+    let mut image = unsafe { image.assume_init() };
+    image.range = aom::AOM_CR_FULL_RANGE;
+    image.monochrome = c_int::from(planes.chroma.is_none());
+    if !alpha {
+        image.cp = aom::AOM_CICP_CP_BT_709;
+        image.tc = aom::AOM_CICP_TC_SRGB;
+        image.mc = aom::AOM_CICP_MC_BT_709;
+    }
+
+    let mut bitstream = Vec::new();
+    let mut drain = |encoder: &mut Encoder| {
+        let mut iter: aom::aom_codec_iter_t = std::ptr::null();
+        loop {
+            let packet = unsafe { aom::aom_codec_get_cx_data(&mut encoder.0, &mut iter) };
+            let Some(packet) = (unsafe { packet.as_ref() }) else {
+                break;
+            };
+            if packet.kind == aom::AOM_CODEC_CX_FRAME_PKT {
+                let frame = unsafe { packet.data.frame };
+                bitstream.extend_from_slice(unsafe {
+                    std::slice::from_raw_parts(frame.buf.cast::<u8>(), frame.sz)
+                });
+            }
+        }
+    };
+    let code = unsafe { aom::aom_codec_encode(&mut encoder.0, &image, 0, 1, 0) };
+    if code != aom::AOM_CODEC_OK {
+        return Err(failed("aom_codec_encode", code));
+    }
+    drain(&mut encoder);
+    // Flush: with no lookahead the frame is usually out already.
+    let code = unsafe { aom::aom_codec_encode(&mut encoder.0, std::ptr::null(), 0, 0, 0) };
+    if code != aom::AOM_CODEC_OK {
+        return Err(failed("aom_codec_encode (flush)", code));
+    }
+    drain(&mut encoder);
+    drop(encoder);
+    // An AVIF item is the frame's OBUs without the temporal delimiter libaom starts each
+    // temporal unit with (AV1-ISOBMFF: it should not be in a sample).
+    if bitstream.starts_with(&[0x12, 0x00]) {
+        bitstream.drain(..2);
+    }
+    if bitstream.is_empty() {
+        return Err(failed("aom_codec_get_cx_data", aom::AOM_CODEC_ERROR));
     }
     Ok(bitstream)
 }

@@ -174,11 +174,19 @@ fn higher_quality_spends_more_bytes() {
 #[test]
 fn quality_maps_linearly_onto_the_quantizer_and_is_clamped() {
     assert_eq!(quantizer(100.0), 0);
-    assert_eq!(quantizer(0.0), 255);
-    assert_eq!(quantizer(50.0), 128);
+    assert_eq!(quantizer(0.0), 63);
+    assert_eq!(quantizer(50.0), 32);
     assert_eq!(quantizer(150.0), 0);
-    assert_eq!(quantizer(-3.0), 255);
-    assert_eq!(quantizer(f32::NAN), 255);
+    assert_eq!(quantizer(-3.0), 63);
+    assert_eq!(quantizer(f32::NAN), 63);
+    // libavif's and libheif's integer mapping, so that a quality reads as it does there.
+    for quality in 0..=100u32 {
+        assert_eq!(
+            quantizer(quality as f32),
+            ((100 - quality) * 63 + 50) / 100,
+            "{quality}"
+        );
+    }
 }
 
 #[test]
