@@ -166,8 +166,8 @@ impl Declaration {
     /// [`Declaration::default_set`] as an operator would write it, for the template's
     /// default and the README.
     pub const DEFAULT_JSON: &'static str = r#"[
-  {"name": "thumbnail", "width": 200, "formats": [{"format": "avif", "quality": 59}, {"format": "webp", "quality": 85}, {"format": "auto", "quality": 83}]},
-  {"name": "preview", "width": 800, "formats": [{"format": "avif", "quality": 57}, {"format": "webp", "quality": 82}, {"format": "auto", "quality": 79.5}]},
+  {"name": "thumbnail", "width": 200, "formats": [{"format": "avif", "quality": 63}, {"format": "webp", "quality": 85}, {"format": "auto", "quality": 83}]},
+  {"name": "preview", "width": 800, "formats": [{"format": "avif", "quality": 63}, {"format": "webp", "quality": 82}, {"format": "auto", "quality": 79.5}]},
   {"name": "optimized", "formats": [{"format": "auto", "quality": 80}]}
 ]"#;
 
@@ -260,7 +260,7 @@ impl Declaration {
                 "thumbnail",
                 Some(200),
                 vec![
-                    spec(Format::Avif, 59.0),
+                    spec(Format::Avif, 63.0),
                     spec(Format::Webp, 85.0),
                     spec(Format::Auto, 83.0),
                 ],
@@ -269,7 +269,7 @@ impl Declaration {
                 "preview",
                 Some(800),
                 vec![
-                    spec(Format::Avif, 57.0),
+                    spec(Format::Avif, 63.0),
                     spec(Format::Webp, 82.0),
                     spec(Format::Auto, 79.5),
                 ],

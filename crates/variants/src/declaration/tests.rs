@@ -46,7 +46,7 @@ fn the_default_set_is_todays_outputs_plus_webp_and_avif_and_keeps_every_rule() {
     assert_eq!(
         formats(&set.variants()[0]),
         [
-            (Format::Avif, Some(59.0)),
+            (Format::Avif, Some(63.0)),
             (Format::Webp, Some(85.0)),
             (Format::Auto, Some(83.0))
         ]
@@ -54,7 +54,7 @@ fn the_default_set_is_todays_outputs_plus_webp_and_avif_and_keeps_every_rule() {
     assert_eq!(
         formats(&set.variants()[1]),
         [
-            (Format::Avif, Some(57.0)),
+            (Format::Avif, Some(63.0)),
             (Format::Webp, Some(82.0)),
             (Format::Auto, Some(79.5))
         ]
