@@ -14,7 +14,7 @@
 //!   path: the JPEG transcoder, a banded decode on two threads, or one whole decode; then
 //!   `plan` places each variant on the source (geometry, encodings, qualities), `render`
 //!   crops, resizes and pads each from the one decode, and `encode` writes every file on
-//!   the job's threads (`avif`: rav1e; `webp`: libwebp; JPEG and PNG). `placeholder`
+//!   the job's threads (`avif`: libaom; `webp`: libwebp; JPEG and PNG). `placeholder`
 //!   makes the ThumbHash and dominant colour from the smallest output.
 //! * Decoding: `decode` (checks before decoding and the one bounded decode), `webp`
 //!   (libwebp, whole and banded), `png` (bulky side data taken out before decoding) and

@@ -131,7 +131,7 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
 /// decodes and the optimized output's shared coding run only with two.
 fn digests() -> String {
     // Today's three outputs in JPEG or PNG: what must come out the same on both
-    // architectures. AVIF and WebP come from rav1e and libwebp, which do not promise the
+    // architectures. AVIF and WebP come from libaom and libwebp, which do not promise the
     // same bytes from their x86-64 and NEON code; their outputs are checked by decoding.
     let jpeg_and_png = Declaration::parse(
         r#"[{"name": "thumbnail", "width": 200, "formats": [{"format": "auto", "quality": 83}]},

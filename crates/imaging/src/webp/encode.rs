@@ -21,6 +21,12 @@ pub(crate) const DEFAULT_QUALITY: f32 = 85.0;
 /// (some 0.4 s per megapixel, 0.2 s for an 800 px preview): bytes are paid per view.
 pub const METHOD: i32 = 6;
 
+/// The method for an image with transparency. libwebp compresses the alpha plane losslessly
+/// at the colour's method, and at method 6 with lossless alpha it runs its slowest lossless
+/// search ("cruncher") on it: the ladder's 800 px WebP of storm-alpha.png took 594 ms at
+/// method 6 and 42 ms at 5, for 2.4% more bytes (docs/results-log.md, 7 December).
+pub const ALPHA_METHOD: i32 = 5;
+
 /// Why a WebP could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum WebpEncodeError {
@@ -42,7 +48,8 @@ pub enum WebpEncodeError {
 }
 
 /// Encodes tightly packed 8-bit sRGB rows (`channels` 1, 3 or 4 with straight alpha) as a
-/// lossy WebP at `quality` (0 to 100; clamped).
+/// lossy WebP at `quality` (0 to 100; clamped), at [`METHOD`], or [`ALPHA_METHOD`] when
+/// some pixel is not opaque.
 pub(crate) fn encode(
     pixels: &[u8],
     width: u32,
@@ -50,7 +57,9 @@ pub(crate) fn encode(
     channels: u8,
     quality: f32,
 ) -> Result<Vec<u8>, WebpEncodeError> {
-    encode_with_method(pixels, width, height, channels, quality, METHOD)
+    let transparent = channels == 4 && pixels.chunks_exact(4).any(|pixel| pixel[3] != 255);
+    let method = if transparent { ALPHA_METHOD } else { METHOD };
+    encode_with_method(pixels, width, height, channels, quality, method)
 }
 
 /// [`encode`] at another libwebp method (the measurement tries several).
@@ -263,6 +272,28 @@ mod tests {
         assert!(spread <= 3, "grey decoded with colour: {spread}");
         let luma: Vec<u8> = out.chunks(3).map(|p| p[1]).collect();
         assert!(mean_error(&luma, &grey) < 4.0);
+    }
+
+    #[test]
+    fn transparency_takes_the_alpha_method_and_opaque_rgba_the_usual_one() {
+        let (width, height) = (96, 64);
+        let rgba = gradient(width, height, 4);
+        let at = |pixels: &[u8], method| {
+            encode_with_method(pixels, width, height, 4, 80.0, method).unwrap()
+        };
+        let chosen = encode(&rgba, width, height, 4, 80.0).unwrap();
+        assert_eq!(chosen, at(&rgba, ALPHA_METHOD));
+        assert_ne!(
+            chosen,
+            at(&rgba, METHOD),
+            "the methods should differ on this image"
+        );
+        let mut opaque = rgba.clone();
+        opaque.chunks_exact_mut(4).for_each(|pixel| pixel[3] = 255);
+        assert_eq!(
+            encode(&opaque, width, height, 4, 80.0).unwrap(),
+            at(&opaque, METHOD)
+        );
     }
 
     #[test]
