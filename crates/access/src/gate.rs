@@ -16,7 +16,7 @@ use crate::cors::Cors;
 use crate::keys::{ApiKey, ApiKeyTable, KeyError};
 use crate::settings::{AccessSettings, AuthMode};
 use crate::tokens::{TokenError, TokenVerifier};
-use crate::usage::{Charge, Limited, UsageError, UsageTable};
+use crate::usage::{Charge, Limited, UsageError, UsageReport, UsageTable};
 
 /// The realm every challenge names.
 const REALM: &str = "ferrotype";
@@ -161,7 +161,9 @@ impl Refusal {
             ),
             Self::Limited(limited) => limited_problem(limited),
             Self::Usage(UsageError::Limited(limited)) => limited_problem(limited),
-            Self::Usage(UsageError::Store(_)) => Problem::unavailable(unavailable_retry_after),
+            Self::Usage(UsageError::Store(_) | UsageError::Read(_)) => {
+                Problem::unavailable(unavailable_retry_after)
+            }
         }
     }
 }
@@ -336,6 +338,16 @@ impl Gate {
             if let Err(err) = usage.refund(charge).await {
                 error!(error = %DisplayErrorContext(&err), "giving back an upload's quota failed");
             }
+        }
+    }
+
+    /// `caller`'s counters against its limits now (`GET /usage`); every limit reads as off
+    /// when none is configured.
+    pub async fn usage_report(&self, caller: &CallerId) -> Result<UsageReport, UsageError> {
+        let now = OffsetDateTime::now_utc();
+        match &self.usage {
+            None => Ok(UsageReport::unlimited(now)),
+            Some(usage) => usage.report(caller, now).await,
         }
     }
 

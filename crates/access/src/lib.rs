@@ -22,4 +22,4 @@ pub use gate::{Gate, Refusal};
 pub use keys::{ApiKey, ApiKeyTable, KeyError, KeyInfo};
 pub use settings::{AccessSettings, AuthMode, IssuerConfig, Limits};
 pub use tokens::{TokenError, TokenVerifier};
-pub use usage::{Charge, Limited, UsageTable};
+pub use usage::{Charge, Limited, Quota, RequestQuota, UsageError, UsageReport, UsageTable};

@@ -12,6 +12,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use ferrotype_service::domain::CallerId;
 use ferrotype_service::store::is_condition_failure;
+use serde::Serialize;
 use time::{OffsetDateTime, Time};
 
 use crate::settings::Limits;
@@ -50,6 +51,109 @@ pub enum UsageError {
     Limited(#[from] Limited),
     #[error("DynamoDB UpdateItem on the usage table failed")]
     Store(#[source] Box<aws_sdk_dynamodb::Error>),
+    #[error("DynamoDB GetItem on the usage table failed")]
+    Read(#[source] Box<aws_sdk_dynamodb::Error>),
+}
+
+/// A caller's counters against its limits, as `GET /usage` reports them: what is used of
+/// today's (UTC) uploads, bytes and e-mails, and of the current request window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsageReport {
+    /// The UTC day the daily quotas count, `YYYY-MM-DD`.
+    pub day: String,
+    pub uploads: Quota,
+    pub bytes: Quota,
+    pub emails: Quota,
+    pub requests: RequestQuota,
+}
+
+/// One daily quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quota {
+    /// What today's counter holds. A counter is kept only while a daily limit is on.
+    pub used: u64,
+    /// `None` (JSON `null`) when this limit is off.
+    pub limit: Option<u64>,
+    /// `limit - used`, never below 0; `None` when the limit is off.
+    pub remaining: Option<u64>,
+    /// When the counter starts again from 0: the next UTC midnight.
+    #[serde(with = "time::serde::rfc3339")]
+    pub resets_at: OffsetDateTime,
+}
+
+/// The request-rate window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestQuota {
+    /// Requests counted in the current window, this one included. Counted only while the
+    /// limit is on.
+    pub used: u64,
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    pub window_seconds: u64,
+    /// When the current window ends.
+    #[serde(with = "time::serde::rfc3339")]
+    pub resets_at: OffsetDateTime,
+}
+
+impl UsageReport {
+    /// The report for `limits` from the counters read (0 where no item exists yet).
+    fn new(limits: Limits, now: OffsetDateTime, day: DayCounts, requests: u64) -> Self {
+        let (_, window_end) = window(limits.window, now);
+        let midnight = next_midnight(now);
+        let quota = |used: u64, limit: u64| Quota {
+            used,
+            limit: (limit != 0).then_some(limit),
+            remaining: (limit != 0).then(|| limit.saturating_sub(used)),
+            resets_at: midnight,
+        };
+        Self {
+            day: now.date().to_string(),
+            uploads: quota(day.uploads, limits.daily_uploads),
+            bytes: quota(day.bytes, limits.daily_bytes),
+            emails: quota(day.emails, limits.daily_emails),
+            requests: RequestQuota {
+                used: requests,
+                limit: (limits.requests != 0).then_some(limits.requests),
+                remaining: (limits.requests != 0).then(|| limits.requests.saturating_sub(requests)),
+                window_seconds: limits.window.as_secs().max(1),
+                resets_at: OffsetDateTime::from_unix_timestamp(window_end)
+                    .expect("a window's end is a valid time"),
+            },
+        }
+    }
+
+    /// The report when no limit is configured: nothing is counted.
+    pub fn unlimited(now: OffsetDateTime) -> Self {
+        let off = Limits {
+            requests: 0,
+            window: Duration::from_secs(60),
+            daily_uploads: 0,
+            daily_bytes: 0,
+            daily_emails: 0,
+        };
+        Self::new(off, now, DayCounts::default(), 0)
+    }
+}
+
+/// A day item's counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct DayCounts {
+    uploads: u64,
+    bytes: u64,
+    emails: u64,
+}
+
+/// The fixed window `now` falls in, as epoch seconds `[start, end)`.
+fn window(window: Duration, now: OffsetDateTime) -> (i64, i64) {
+    let secs = window.as_secs().max(1) as i64;
+    let start = now.unix_timestamp().div_euclid(secs) * secs;
+    (start, start + secs)
+}
+
+fn next_midnight(now: OffsetDateTime) -> OffsetDateTime {
+    (now.date() + time::Duration::days(1))
+        .with_time(Time::MIDNIGHT)
+        .assume_utc()
 }
 
 /// An upload counted against a day's quota, to be given back if the upload fails.
@@ -92,9 +196,7 @@ impl UsageTable {
         if requests == 0 {
             return Ok(());
         }
-        let window_secs = window.as_secs().max(1) as i64;
-        let start = now.unix_timestamp().div_euclid(window_secs) * window_secs;
-        let end = start + window_secs;
+        let (start, end) = self::window(window, now);
         let result = self
             .client
             .update_item()
@@ -144,9 +246,7 @@ impl UsageTable {
                 emails,
             });
         }
-        let midnight = (now.date() + time::Duration::days(1))
-            .with_time(Time::MIDNIGHT)
-            .assume_utc();
+        let midnight = next_midnight(now);
         let retry_after = until(now, midnight.unix_timestamp());
         if daily_bytes != 0 && bytes > daily_bytes {
             return Err(Limited::DailyBytes {
@@ -238,6 +338,47 @@ impl UsageTable {
         }
     }
 
+    /// `caller`'s counters now, read consistently: the current request window's and
+    /// today's.
+    pub async fn report(
+        &self,
+        caller: &CallerId,
+        now: OffsetDateTime,
+    ) -> Result<UsageReport, UsageError> {
+        let (start, _) = window(self.limits.window, now);
+        let read = |key: String| {
+            self.client
+                .get_item()
+                .table_name(&self.table)
+                .key(Self::PARTITION_KEY, s(key))
+                .consistent_read(true)
+                .send()
+        };
+        let (rate, day) = tokio::try_join!(
+            read(format!("rate#{caller}#{start}")),
+            read(format!("day#{caller}#{}", now.date())),
+        )
+        .map_err(|err| UsageError::Read(Box::new(err.into())))?;
+        let count = |item: Option<&std::collections::HashMap<String, AttributeValue>>,
+                     name: &str| {
+            item.and_then(|item| item.get(name))
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let day = DayCounts {
+            uploads: count(day.item(), "uploads"),
+            bytes: count(day.item(), "bytes"),
+            emails: count(day.item(), "emails"),
+        };
+        Ok(UsageReport::new(
+            self.limits,
+            now,
+            day,
+            count(rate.item(), "count"),
+        ))
+    }
+
     /// Gives an upload back to the day it was charged to (its storage failed).
     pub async fn refund(&self, charge: Charge) -> Result<(), UsageError> {
         let Some(key) = charge.key else {
@@ -277,6 +418,41 @@ fn until(now: OffsetDateTime, end: i64) -> Duration {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_report_counts_down_saturates_and_reads_off_limits_as_none() {
+        let limits = Limits {
+            requests: 120,
+            window: Duration::from_secs(60),
+            daily_uploads: 10,
+            daily_bytes: 0,
+            daily_emails: 100,
+        };
+        let now = datetime!(2026-12-07 14:02:30 UTC);
+        let day = DayCounts {
+            uploads: 12,
+            bytes: 5_000,
+            emails: 3,
+        };
+        let report = UsageReport::new(limits, now, day, 7);
+        assert_eq!(report.day, "2026-12-07");
+        // Over the limit (the limit was lowered after the uploads): none remaining, not
+        // a negative count.
+        assert_eq!(report.uploads.remaining, Some(0));
+        assert_eq!(report.uploads.limit, Some(10));
+        assert_eq!(report.bytes.limit, None);
+        assert_eq!(report.bytes.remaining, None);
+        assert_eq!(report.bytes.used, 5_000);
+        assert_eq!(report.emails.remaining, Some(97));
+        assert_eq!(report.uploads.resets_at, datetime!(2026-12-08 0:00 UTC));
+        assert_eq!(report.requests.remaining, Some(113));
+        assert_eq!(report.requests.window_seconds, 60);
+        assert_eq!(report.requests.resets_at, datetime!(2026-12-07 14:03 UTC));
+
+        let json = serde_json::to_value(&report).unwrap();
+        assert!(json["bytes"]["limit"].is_null());
+        assert_eq!(json["requests"]["resets_at"], "2026-12-07T14:03:00Z");
+    }
 
     #[test]
     fn retry_after_is_whole_seconds_and_never_zero() {

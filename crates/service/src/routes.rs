@@ -10,6 +10,9 @@ use crate::domain::JobId;
 /// the delete function. A `405` from either names all three.
 pub const JOB_METHODS: [Method; 3] = [Method::GET, Method::HEAD, Method::DELETE];
 
+/// The methods `/usage` serves (the status function).
+pub const USAGE_METHODS: [Method; 2] = [Method::GET, Method::HEAD];
+
 /// The request's path, without a trailing `/`. API Gateway gives the path without its
 /// stage; a request built by hand has only the URI.
 pub fn path_of(request: &Request) -> &str {

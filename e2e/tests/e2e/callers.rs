@@ -42,3 +42,30 @@ async fn the_health_check_needs_no_caller() -> anyhow::Result<()> {
     assert_eq!(answer.status, StatusCode::OK, "{answer}");
     Ok(())
 }
+
+#[tokio::test]
+async fn the_callers_usage_counts_its_uploads_and_needs_its_key() -> anyhow::Result<()> {
+    let (env, api) = crate::stack()?;
+    let usage = || Answer::of(api.request(reqwest::Method::GET, "/usage"));
+    let before = usage().await?;
+    assert_eq!(before.status, StatusCode::OK, "{before}");
+    assert_eq!(before.header("cache-control"), Some("no-store"));
+    let before: serde_json::Value = before.json()?;
+    let answer = api.upload("image/jpeg", env.photo()?).await?;
+    assert_eq!(answer.status, StatusCode::ACCEPTED, "{answer}");
+    let after: serde_json::Value = usage().await?.json()?;
+    // Other tests upload as the same caller meanwhile: at least this one more.
+    let used = |body: &serde_json::Value| body["uploads"]["used"].as_u64().unwrap_or(0);
+    assert!(used(&after) > used(&before), "{before} then {after}");
+    assert_eq!(
+        after["uploads"]["remaining"].as_u64(),
+        after["uploads"]["limit"]
+            .as_u64()
+            .map(|limit| limit.saturating_sub(used(&after))),
+        "{after}"
+    );
+
+    let anonymous = Answer::of(api.anonymous().get(api.url("/usage"))).await?;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{anonymous}");
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! `GET /images/{id}`: a job's status, with presigned download links once it is done;
-//! and `GET /health`, the one route that needs no caller.
+//! `GET /usage`: the caller's counters against its limits; and `GET /health`, the one route
+//! that needs no caller.
 
 pub mod settings;
 
@@ -13,7 +14,7 @@ use ferrotype_service::domain::{
     Outputs, Placeholder, WebhookDeliveries,
 };
 use ferrotype_service::problem::Problem;
-use ferrotype_service::routes::{requested_job_id, JOB_METHODS};
+use ferrotype_service::routes::{path_of, requested_job_id, JOB_METHODS, USAGE_METHODS};
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
 use ferrotype_variants::{Encoding, VariantName};
 use lambda_http::http::{header, Method, StatusCode};
@@ -104,15 +105,47 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
     if is_health_check(&request) {
         return health();
     }
+    if is_usage(&request) {
+        return app
+            .gate
+            .serve(request, |caller, request| usage(app, caller, request))
+            .await;
+    }
     app.gate
         .serve(request, |caller, request| lookup(app, caller, request))
         .await
 }
 
+fn is_usage(request: &Request) -> bool {
+    path_of(request).ends_with("/usage")
+}
+
+/// `GET /usage`: the caller's counters now, this request counted. Read consistently, so an
+/// upload answered `202` shows at once; never cached.
+async fn usage(app: &App, caller: CallerId, request: Request) -> Response<Body> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return Problem::method_not_allowed(&USAGE_METHODS).into_response();
+    }
+    match app.gate.usage_report(&caller).await {
+        Ok(report) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(Body::Text(
+                serde_json::to_string(&report).expect("a usage report serialises"),
+            ))
+            .expect("the usage answer is well formed"),
+        Err(err) => {
+            error!(error = %DisplayErrorContext(&err), "reading the caller's usage failed");
+            Problem::unavailable(app.settings.unavailable_retry_after).into_response()
+        }
+    }
+}
+
 /// `GET /health`: the function runs and its configuration loaded. It touches no store and
 /// needs no caller, so load balancers and uptime checks can call it freely.
 fn is_health_check(request: &Request) -> bool {
-    ferrotype_service::routes::path_of(request).ends_with("/health")
+    path_of(request).ends_with("/health")
 }
 
 fn health() -> Response<Body> {

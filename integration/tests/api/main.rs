@@ -20,4 +20,5 @@ mod openapi;
 mod recovery;
 mod retention;
 mod template;
+mod usage;
 mod webhook_secrets;
