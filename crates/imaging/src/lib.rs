@@ -39,6 +39,7 @@ mod color;
 mod decode;
 mod encode;
 mod error;
+mod focus;
 mod jpeg;
 mod memory;
 mod outputs;

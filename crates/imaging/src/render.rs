@@ -1,15 +1,16 @@
-//! Each target's pixels from one upright decode: cropped, resized (Lanczos3) and padded as
-//! its geometry says. Larger outputs are made first, so a smaller one can be resized from
+//! Each target's pixels from one upright decode: cropped (a `cover` crop where the source has
+//! the most detail), resized (Lanczos3) and padded as its geometry says. Larger outputs are made first, so a smaller one can be resized from
 //! one at least twice its size instead of from the decode: a thumbnail from the preview is
 //! as good as one from the full image, for a fraction of the work.
 
 use std::borrow::Cow;
 
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use ferrotype_variants::{Geometry, Rgb};
+use ferrotype_variants::{Fit, Geometry, Rgb};
 use image::{DynamicImage, GenericImage, GrayImage, Luma, RgbImage};
 
 use super::error::PipelineError;
+use super::focus;
 use super::plan::Plan;
 
 /// The pixels of every target of `plan` but `skip` (`None` for it), from `base`: the
@@ -47,7 +48,11 @@ pub(crate) fn render<'b>(
         let from = reused.unwrap_or(base);
         let scale_x = f64::from(from.width()) / f64::from(upright_width);
         let scale_y = f64::from(from.height()) / f64::from(upright_height);
-        let crop = &geometry.crop;
+        // A cover crop goes where the source has the most detail (`focus`).
+        let crop = &match target.variant.fit {
+            Fit::Cover => focus::most_detailed(base, plan.upright, geometry.crop),
+            Fit::ScaleDown | Fit::Contain => geometry.crop,
+        };
         let whole = crop.x == 0
             && crop.y == 0
             && (crop.width, crop.height) == (upright_width, upright_height);

@@ -16,7 +16,8 @@ pub enum Fit {
     /// The whole image, shrunk to fit within the box (either side may be left out).
     #[default]
     ScaleDown,
-    /// Fills the box, cropping around the centre what does not fit.
+    /// Fills the box, cropping what does not fit. The geometry places the crop at the
+    /// centre; the imaging crate moves it to where the source has the most detail.
     Cover,
     /// The whole image, shrunk to fit within the box and padded to the box with the
     /// variant's background colour.

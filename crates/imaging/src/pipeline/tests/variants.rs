@@ -136,6 +136,32 @@ fn cover_crops_around_the_centre() {
     assert_ne!(left, right, "both halves are in the crop");
 }
 
+#[test]
+fn cover_crops_where_the_detail_is() {
+    // 400×100, flat grey but for a checkerboard in the right fifth: a 100×100 cover crop
+    // shows the checkerboard, not the flat centre.
+    let source = DynamicImage::ImageRgb8(image::RgbImage::from_fn(400, 100, |x, y| {
+        if x >= 320 && (x / 5 + y / 5) % 2 == 0 {
+            image::Rgb([250, 250, 250])
+        } else {
+            image::Rgb([110, 110, 110])
+        }
+    }));
+    let processed = process(
+        &samples::png(&source),
+        &with(all_formats("cover", 100, 100), 1),
+    )
+    .unwrap();
+    let png = processed.variants[0].file(Encoding::Png).unwrap();
+    let decoded = image::load_from_memory(&png.bytes).unwrap().into_luma8();
+    assert_eq!(decoded.dimensions(), (100, 100));
+    let bright = decoded.pixels().filter(|p| p.0[0] > 200).count();
+    assert!(
+        bright > 2_000,
+        "the crop holds the checkerboard: {bright} bright pixels"
+    );
+}
+
 fn translucent(width: u32, height: u32) -> DynamicImage {
     DynamicImage::ImageRgba8(RgbaImage::from_fn(width, height, |x, _| {
         Rgba([200, 40, 40, if x < width / 2 { 0 } else { 255 }])
