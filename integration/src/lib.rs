@@ -84,6 +84,16 @@ impl TestStack {
         ApiKeyTable::new(self.clients.dynamodb.clone(), &self.stack.api_key_table)
     }
 
+    /// A new API key of `caller`'s, as a client sends it.
+    pub async fn api_key(&self, caller: &str) -> String {
+        let (key, _) = self
+            .api_keys()
+            .create(caller, "test", time::OffsetDateTime::now_utc())
+            .await
+            .expect("creating an API key");
+        key.expose().to_string()
+    }
+
     pub fn images(&self) -> ImageStore {
         ImageStore::new(self.clients.s3.clone(), &self.stack.bucket)
             .signed_with(self.clients.credentials.clone())

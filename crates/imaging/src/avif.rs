@@ -257,13 +257,14 @@ fn encode_planes(
     cfg.rc_max_quantizer = 63;
     cfg.monochrome = c_uint::from(planes.chroma.is_none());
 
-    struct Encoder(aom::aom_codec_ctx_t);
+    // The context libaom initialises, boxed so that it never moves afterwards.
+    struct Encoder(Box<aom::aom_codec_ctx_t>);
     impl Drop for Encoder {
         fn drop(&mut self) {
-            unsafe { aom::aom_codec_destroy(&mut self.0) };
+            unsafe { aom::aom_codec_destroy(&mut *self.0) };
         }
     }
-    let mut ctx = std::mem::MaybeUninit::<aom::aom_codec_ctx_t>::zeroed();
+    let mut ctx = Box::new(std::mem::MaybeUninit::<aom::aom_codec_ctx_t>::zeroed());
     let code = unsafe {
         aom::aom_codec_enc_init_ver(
             ctx.as_mut_ptr(),
@@ -278,7 +279,7 @@ fn encode_planes(
     }
     let mut encoder = Encoder(unsafe { ctx.assume_init() });
     let mut control = |id: aom::aome_enc_control_id, value: c_int| {
-        let code = unsafe { aom::aom_codec_control(&mut encoder.0, id as c_int, value) };
+        let code = unsafe { aom::aom_codec_control(&mut *encoder.0, id as c_int, value) };
         if code == aom::AOM_CODEC_OK {
             Ok(())
         } else {
@@ -356,7 +357,7 @@ fn encode_planes(
     let mut drain = |encoder: &mut Encoder| {
         let mut iter: aom::aom_codec_iter_t = std::ptr::null();
         loop {
-            let packet = unsafe { aom::aom_codec_get_cx_data(&mut encoder.0, &mut iter) };
+            let packet = unsafe { aom::aom_codec_get_cx_data(&mut *encoder.0, &mut iter) };
             let Some(packet) = (unsafe { packet.as_ref() }) else {
                 break;
             };
@@ -368,13 +369,13 @@ fn encode_planes(
             }
         }
     };
-    let code = unsafe { aom::aom_codec_encode(&mut encoder.0, &image, 0, 1, 0) };
+    let code = unsafe { aom::aom_codec_encode(&mut *encoder.0, &image, 0, 1, 0) };
     if code != aom::AOM_CODEC_OK {
         return Err(failed("aom_codec_encode", code));
     }
     drain(&mut encoder);
     // Flush: with no lookahead the frame is usually out already.
-    let code = unsafe { aom::aom_codec_encode(&mut encoder.0, std::ptr::null(), 0, 0, 0) };
+    let code = unsafe { aom::aom_codec_encode(&mut *encoder.0, std::ptr::null(), 0, 0, 0) };
     if code != aom::AOM_CODEC_OK {
         return Err(failed("aom_codec_encode (flush)", code));
     }

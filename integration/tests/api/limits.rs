@@ -25,15 +25,6 @@ async fn stack_with(limits: Limits) -> (TestStack, upload::App, status::App) {
     (stack, upload, status)
 }
 
-async fn key(stack: &TestStack, caller: &str) -> String {
-    let (key, _) = stack
-        .api_keys()
-        .create(caller, "test", OffsetDateTime::now_utc())
-        .await
-        .unwrap();
-    key.expose().to_string()
-}
-
 fn retry_after(response: &Response<Body>) -> u64 {
     response.headers()[header::RETRY_AFTER]
         .to_str()
@@ -50,7 +41,7 @@ async fn a_caller_over_its_rate_gets_429_until_the_window_ends_and_then_gets_in_
         ..Limits::NONE
     };
     let (stack, _, status) = stack_with(limits).await;
-    let alice = key(&stack, "alice").await;
+    let alice = stack.api_key("alice").await;
     let lookup = || {
         status::handle(
             &status,
@@ -85,8 +76,8 @@ async fn a_flood_from_one_caller_does_not_slow_another_callers_uploads() {
         ..Limits::NONE
     };
     let (stack, upload, status) = stack_with(limits).await;
-    let flooder = key(&stack, "flooder").await;
-    let other = key(&stack, "other").await;
+    let flooder = stack.api_key("flooder").await;
+    let other = stack.api_key("other").await;
 
     let flood = futures_util::future::join_all((0..40).map(|_| {
         status::handle(
@@ -123,8 +114,8 @@ async fn the_daily_upload_quota_counts_uploads_and_bytes_and_spares_other_caller
         ..Limits::NONE
     };
     let (stack, upload, _) = stack_with(limits).await;
-    let alice = key(&stack, "alice").await;
-    let bob = key(&stack, "bob").await;
+    let alice = stack.api_key("alice").await;
+    let bob = stack.api_key("bob").await;
     let post = |credential: &str| {
         upload::handle(
             &upload,
@@ -183,7 +174,7 @@ async fn a_refused_upload_keeps_no_idempotent_answer() {
         ..Limits::NONE
     };
     let (stack, upload, _) = stack_with(limits).await;
-    let alice = key(&stack, "alice").await;
+    let alice = stack.api_key("alice").await;
     let with_key = |n: u32| {
         let mut request = bearer(post_image("image/jpeg", photo()), &alice);
         request
@@ -239,8 +230,8 @@ async fn uploads_naming_notify_email_over_the_daily_email_quota_get_429_and_spen
         ..Limits::NONE
     };
     let (stack, upload, _) = stack_with(limits).await;
-    let alice = key(&stack, "alice").await;
-    let bob = key(&stack, "bob").await;
+    let alice = stack.api_key("alice").await;
+    let bob = stack.api_key("bob").await;
     let post = |credential: &str, email: Option<&str>| {
         let mut request = bearer(post_image("image/jpeg", image.clone()), credential);
         if let Some(email) = email {
@@ -316,7 +307,7 @@ async fn an_upload_over_its_upload_quota_spends_no_email_of_the_day() {
         ..Limits::NONE
     };
     let (stack, upload, _) = stack_with(limits).await;
-    let alice = key(&stack, "alice").await;
+    let alice = stack.api_key("alice").await;
     let post = || {
         upload::handle(
             &upload,
@@ -350,7 +341,7 @@ async fn a_daily_email_limit_of_0_limits_no_uploads_naming_notify_email() {
         ..Limits::NONE
     };
     let (stack, upload, _) = stack_with(limits).await;
-    let alice = key(&stack, "alice").await;
+    let alice = stack.api_key("alice").await;
     for _ in 0..3 {
         let request = bearer(post_image("image/jpeg", photo()), &alice)
             .with_query_string_parameters(std::collections::HashMap::from([(

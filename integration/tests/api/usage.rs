@@ -21,15 +21,6 @@ fn get_usage() -> Request {
     request
 }
 
-async fn key(stack: &TestStack, caller: &str) -> String {
-    let (key, _) = stack
-        .api_keys()
-        .create(caller, "test", OffsetDateTime::now_utc())
-        .await
-        .unwrap();
-    key.expose().to_string()
-}
-
 fn the_api_document_accepts(body: &serde_json::Value) {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
         .unwrap();
@@ -60,8 +51,8 @@ async fn usage_counts_the_callers_uploads_bytes_and_requests_and_only_its_own() 
     upload.gate = stack.gate(stack.access(Vec::new(), limits));
     let mut status = stack.status_app();
     status.gate = stack.gate(stack.access(Vec::new(), limits));
-    let alice = key(&stack, "alice").await;
-    let bob = key(&stack, "bob").await;
+    let alice = stack.api_key("alice").await;
+    let bob = stack.api_key("bob").await;
 
     let image = photo();
     for _ in 0..2 {
@@ -137,7 +128,7 @@ async fn usage_needs_a_caller_and_is_only_read() {
     let stack = TestStack::new().await;
     let mut status = stack.status_app();
     status.gate = stack.gate(stack.access(Vec::new(), limits));
-    let alice = key(&stack, "alice").await;
+    let alice = stack.api_key("alice").await;
 
     let anonymous = status::handle(&status, get_usage()).await;
     assert_eq!(anonymous.status(), 401);
