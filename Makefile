@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: bench-notify browser build-tools features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: bench-list bench-notify browser build-tools features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -74,6 +74,9 @@ bench-corpus: ## Fetch the benchmark corpus (Debian wallpapers) into .bench/corp
 
 bench-notify: venv build-tools ## Median time from a transition to its webhook and its live push (JOBS=20)
 	$(XTASK) latency
+
+bench-list: venv build-tools ## Delay from an upload, and from its completion, to GET /images showing it (JOBS=100)
+	$(XTASK) list-latency
 
 bench: build-tools ## The default set, every format, against sharp on .bench/corpus: 1 then 2 threads per image, scored
 	scripts/bench/compare

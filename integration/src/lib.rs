@@ -19,16 +19,33 @@ use ferrotype_access::{AccessSettings, ApiKeyTable, AuthMode, Gate, IssuerConfig
 use ferrotype_imaging::PipelineSettings;
 use ferrotype_local::bridge::{Bridge, BridgeSettings, Invoke, InvokeError};
 use ferrotype_local::provision::{provision, queue_arn, QueueSettings, Stack};
+use ferrotype_local::stream::{stream_arn, InvokeStream, StreamBridge};
 use ferrotype_service::aws::Clients;
 use ferrotype_service::direct_upload::DirectUploads;
 use ferrotype_service::domain::ReceiverPolicy;
-use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable};
+use ferrotype_service::store::{IdempotencyStore, ImageStore, JobQueue, JobTable, ListTable};
 use ferrotype_variants::Declaration;
 use lambda_http::http::header;
 use lambda_http::{Body, Request, RequestExt, Response};
 use processor::settings::ProcessorSettings;
+use status::cursor::CursorKeys;
 use status::settings::StatusSettings;
 use upload::settings::UploadSettings;
+
+/// `LIST_CURSOR_KEYS` in the tests.
+pub const CURSOR_KEYS: &str = "the integration tests' cursor key of 32 bytes or more";
+
+/// Invokes the projector's handler in this process.
+pub struct ProjectorInProcess<'a>(pub &'a projector::App);
+
+impl InvokeStream for ProjectorInProcess<'_> {
+    async fn invoke(
+        &self,
+        event: aws_lambda_events::event::dynamodb::Event,
+    ) -> Result<aws_lambda_events::event::streams::DynamoDbEventResponse, InvokeError> {
+        Ok(projector::handle(self.0, event).await)
+    }
+}
 
 /// `MAX_DIRECT_UPLOAD_BYTES` in the tests, as its default.
 pub const DEFAULT_MAX_DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
@@ -177,12 +194,42 @@ impl TestStack {
             gate: Gate::open(),
             images: self.images(),
             jobs: self.jobs(),
+            list: self.list(),
             settings: StatusSettings {
                 presign_ttl: Duration::from_secs(300),
                 retry_after: Duration::from_secs(2),
                 unavailable_retry_after: Duration::from_secs(5),
+                cursor_keys: CursorKeys::parse(CURSOR_KEYS).expect("the tests' cursor keys"),
             },
         }
+    }
+
+    /// The read model `GET /images` pages through.
+    pub fn list(&self) -> ListTable {
+        ListTable::new(self.clients.dynamodb.clone(), &self.stack.list_table)
+    }
+
+    pub fn projector_app(&self) -> projector::App {
+        projector::App { list: self.list() }
+    }
+
+    /// The stream bridge on the stack's jobs table, invoking the projector in-process, as
+    /// Lambda's mapping of the stream does in AWS.
+    pub async fn projection_bridge<'a>(
+        &self,
+        app: &'a projector::App,
+    ) -> StreamBridge<ProjectorInProcess<'a>> {
+        self.projection_bridge_with(ProjectorInProcess(app)).await
+    }
+
+    /// The stream bridge on the stack's jobs table, invoking `invoker`.
+    pub async fn projection_bridge_with<I: InvokeStream>(&self, invoker: I) -> StreamBridge<I> {
+        let arn = stream_arn(&self.clients.dynamodb, &self.stack.table)
+            .await
+            .expect("describing the jobs table")
+            .expect("the jobs table has a stream");
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        StreamBridge::new(aws_sdk_dynamodbstreams::Client::new(&config), arn, invoker)
     }
 
     pub fn processor_app(&self) -> processor::App {

@@ -112,6 +112,7 @@ pub fn run(workspace: &Workspace, options: &Options) -> anyhow::Result<()> {
         caller: "dev",
         extra_env: Vec::new(),
         stream_bridge: Some(Output::Terminal),
+        projection_bridge: Some(Output::Terminal),
     };
     let mut supervisor = Supervisor::new();
     let stack = stack::start(workspace, &mut supervisor, &settings)?;

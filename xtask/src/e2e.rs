@@ -184,6 +184,7 @@ pub fn start_stack(
         // integration/tests/limits.rs's to check.
         extra_env: vec![("RATE_LIMIT_REQUESTS", "100000".into())],
         stream_bridge: Some(logs.of("stream-bridge")),
+        projection_bridge: Some(logs.of("projection-bridge")),
     };
     stack::start(workspace, supervisor, &settings)
 }

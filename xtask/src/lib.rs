@@ -29,6 +29,7 @@ pub mod e2e;
 pub mod http;
 pub mod interrupt;
 pub mod latency;
+pub mod list_latency;
 pub mod moto;
 pub mod ports;
 pub mod reliability;

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use xtask::interrupt::{self, Interrupted};
 use xtask::reliability::Scale;
 use xtask::workspace::Workspace;
-use xtask::{dev, e2e, latency, reliability, suite};
+use xtask::{dev, e2e, latency, list_latency, reliability, suite};
 
 #[derive(Parser)]
 #[command(about = "ferrotype's local system, test run and checks")]
@@ -41,6 +41,13 @@ enum Command {
     Latency {
         /// How many jobs to time.
         #[arg(long, env = "JOBS", default_value_t = 20)]
+        jobs: usize,
+    },
+    /// Time from an upload to its job in `GET /images`, and from its completion to the
+    /// list showing it (median and worst).
+    ListLatency {
+        /// How many jobs to time.
+        #[arg(long, env = "JOBS", default_value_t = 100)]
         jobs: usize,
     },
     /// Run the whole system locally: moto, the API, the SQS bridges (Ctrl-C stops it).
@@ -120,6 +127,24 @@ fn main() -> ExitCode {
 /// Ok(true) when everything passed, Ok(false) when a test or a check failed.
 fn run(workspace: &Workspace, command: Command) -> anyhow::Result<bool> {
     match command {
+        Command::ListLatency { jobs } => {
+            let samples = list_latency::run(workspace, jobs)?;
+            let (mut listed, mut completed): (Vec<f64>, Vec<f64>) = samples
+                .iter()
+                .map(|s| (s.listed_ms, s.completed_ms))
+                .unzip();
+            let worst = |values: &[f64]| values.iter().copied().fold(f64::NAN, f64::max);
+            println!(
+                "upload (202) -> in GET /images: median {:.1} ms, worst {:.1} ms; completion -> listed completed: median {:.1} ms, worst {:.1} ms; {} jobs, the list read every {} ms",
+                latency::median(&mut listed),
+                worst(&listed),
+                latency::median(&mut completed),
+                worst(&completed),
+                samples.len(),
+                list_latency::POLL.as_millis()
+            );
+            Ok(true)
+        }
         Command::Latency { jobs } => {
             let samples = latency::run(workspace, jobs)?;
             let (mut webhook, mut browser): (Vec<f64>, Vec<f64>) =

@@ -174,6 +174,7 @@ fn start_local_system(
             ("DAILY_EMAIL_LIMIT", "0".into()),
         ],
         stream_bridge: None,
+        projection_bridge: None,
     };
     let stack = stack::start(workspace, supervisor, &settings)?;
     // The first request to each function starts its process: do it before timing anything.

@@ -72,6 +72,9 @@ pub struct Settings {
     pub extra_env: Vec<(&'static str, String)>,
     /// Where the stream bridge (jobs table's stream -> notifier) writes; `None`: not run.
     pub stream_bridge: Option<Output>,
+    /// Where the second reader of the stream (-> projector, the list of `GET /images`)
+    /// writes; `None`: not run.
+    pub projection_bridge: Option<Output>,
 }
 
 /// A running stack. Its processes belong to the [`Supervisor`] it was started with.
@@ -132,6 +135,12 @@ pub fn start(
         settings.live_port
     ));
     env_text.push_str(&format!("PAGE_STORAGE_ORIGIN={}\n", aws.endpoint));
+    // GET /images' cursor key: new on every start, so cursors last as long as the stack.
+    env_text.push_str(&format!(
+        "LIST_CURSOR_KEYS={}{}\n",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    ));
     for (key, value) in &settings.extra_env {
         env_text.push_str(&format!("{key}={value}\n"));
     }
@@ -169,21 +178,26 @@ pub fn start(
         )?;
     }
     start_live_gateway(workspace, supervisor, settings)?;
-    if let Some(output) = &settings.stream_bridge {
+    let readers = [
+        ("notifier", &settings.stream_bridge),
+        ("projector", &settings.projection_bridge),
+    ];
+    for (function, output) in readers {
+        let Some(output) = output else { continue };
         eprintln!(
-            "==> starting the stream bridge {} -> notifier",
+            "==> starting the stream bridge {} -> {function}",
             provisioned.table
         );
         let mut command = Command::new(workspace.debug_bin("stream-bridge"));
         command
             .args(["--table", &provisioned.table])
             .arg("--invoke-url")
-            .arg(invoke_url(settings.api_port, "notifier"));
+            .arg(invoke_url(settings.api_port, function));
         aws.apply(&mut command);
-        let process = supervisor.spawn("stream-bridge (notifier)", command, output)?;
+        let process = supervisor.spawn(format!("stream-bridge ({function})"), command, output)?;
         std::thread::sleep(Duration::from_millis(500));
         if let Some(status) = process.exited()? {
-            bail!("the stream bridge exited at start ({status}; see its output)");
+            bail!("the stream bridge to {function} exited at start ({status}; see its output)");
         }
     }
     Ok(Stack {

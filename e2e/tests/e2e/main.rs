@@ -8,6 +8,7 @@
 //! - [`direct`]: the direct upload lines `make dev` prints, run as printed;
 //! - [`errors`]: client errors through the router;
 //! - [`callers`]: no key, a forged key, the health check;
+//! - [`listing`]: the caller's list, kept from the jobs stream by the projector;
 //! - [`webhooks`]: a job's signed webhooks through the whole pipeline;
 //! - [`page`]: the web page in headless Chromium;
 //! - [`variants`]: every variant in every format, decoded by Pillow.
@@ -15,6 +16,7 @@
 mod callers;
 mod direct;
 mod errors;
+mod listing;
 mod page;
 mod upload;
 mod variants;

@@ -1,7 +1,9 @@
 //! `GET /images/{id}`: a job's status, with presigned download links once it is done;
-//! `GET /usage`: the caller's counters against its limits; and `GET /health`, the one route
+//! `GET /images`: the caller's jobs, a page at a time ([`listing`]); `GET /usage`: the caller's counters against its limits; and `GET /health`, the one route
 //! that needs no caller.
 
+pub mod cursor;
+pub mod listing;
 pub mod settings;
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,11 +13,11 @@ use crate::settings::StatusSettings;
 use ferrotype_access::Gate;
 use ferrotype_service::domain::{
     CallerId, JobError, JobId, JobRecord, JobStatus, NoticeDeliveries, OutputInfo, OutputName,
-    Outputs, Placeholder, WebhookDeliveries,
+    Outputs, Placeholder, VariantInfo, WebhookDeliveries,
 };
 use ferrotype_service::problem::Problem;
 use ferrotype_service::routes::{path_of, requested_job_id, JOB_METHODS, USAGE_METHODS};
-use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, StoreError};
+use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, ListTable, StoreError};
 use ferrotype_variants::{Encoding, VariantName};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -28,6 +30,8 @@ pub struct App {
     pub gate: Gate,
     pub images: ImageStore,
     pub jobs: JobTable,
+    /// The read model `GET /images` pages through.
+    pub list: ListTable,
     pub settings: StatusSettings,
 }
 
@@ -111,9 +115,22 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
             .serve(request, |caller, request| usage(app, caller, request))
             .await;
     }
+    if is_list(&request) {
+        return app
+            .gate
+            .serve(request, |caller, request| {
+                listing::list(app, caller, request)
+            })
+            .await;
+    }
     app.gate
         .serve(request, |caller, request| lookup(app, caller, request))
         .await
+}
+
+/// `/images` itself, not `/images/{id}`.
+fn is_list(request: &Request) -> bool {
+    path_of(request).ends_with("/images")
 }
 
 fn is_usage(request: &Request) -> bool {
@@ -272,14 +289,14 @@ async fn describe(
 
 /// Presigned links, each key signed once per document (the `outputs` and `variants` name
 /// the same files).
-struct Links<'a> {
+pub(crate) struct Links<'a> {
     images: &'a ImageStore,
     ttl: Duration,
     signed: HashMap<String, String>,
 }
 
 impl<'a> Links<'a> {
-    fn new(images: &'a ImageStore, ttl: Duration) -> Self {
+    pub(crate) fn new(images: &'a ImageStore, ttl: Duration) -> Self {
         Self {
             images,
             ttl,
@@ -332,23 +349,30 @@ impl<'a> Links<'a> {
     ) -> Result<BTreeMap<VariantName, LinkedVariant>, StoreError> {
         let mut linked = BTreeMap::new();
         for variant in outputs.all_variants().iter() {
-            let mut formats = BTreeMap::new();
-            for file in &variant.files {
-                let link = FormatLink {
-                    url: self.url(&file.key).await?,
-                    bytes: file.bytes,
-                    content_type: file.encoding.content_type(),
-                };
-                formats.insert(file.encoding, link);
-            }
-            let entry = LinkedVariant {
-                width: variant.width,
-                height: variant.height,
-                formats,
-            };
-            linked.insert(variant.name.clone(), entry);
+            linked.insert(variant.name.clone(), self.variant(variant).await?);
         }
         Ok(linked)
+    }
+
+    /// One variant's size and a link per format.
+    pub(crate) async fn variant(
+        &mut self,
+        variant: &VariantInfo,
+    ) -> Result<LinkedVariant, StoreError> {
+        let mut formats = BTreeMap::new();
+        for file in &variant.files {
+            let link = FormatLink {
+                url: self.url(&file.key).await?,
+                bytes: file.bytes,
+                content_type: file.encoding.content_type(),
+            };
+            formats.insert(file.encoding, link);
+        }
+        Ok(LinkedVariant {
+            width: variant.width,
+            height: variant.height,
+            formats,
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 use ferrotype_access::Gate;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::config::Env;
-use ferrotype_service::store::{ImageStore, JobTable};
+use ferrotype_service::store::{ImageStore, JobTable, ListTable};
 use lambda_http::{run, service_fn, Error, Request};
 use status::settings::Settings;
 
@@ -10,6 +10,7 @@ async fn main() -> Result<(), Error> {
     ferrotype_service::logging::init(&Env::process())?;
     let Settings {
         resources,
+        list_table,
         access,
         handler,
     } = Settings::from_env(&Env::process())?;
@@ -19,7 +20,8 @@ async fn main() -> Result<(), Error> {
         gate,
         images: ImageStore::new(clients.s3, resources.bucket)
             .signed_with(clients.credentials.clone()),
-        jobs: JobTable::new(clients.dynamodb, resources.table),
+        jobs: JobTable::new(clients.dynamodb.clone(), resources.table),
+        list: ListTable::new(clients.dynamodb, list_table),
         settings: handler,
     };
     let app = &app;

@@ -4,12 +4,16 @@
 use std::time::Duration;
 
 use ferrotype_access::AccessSettings;
+
+use crate::cursor::CursorKeys;
 use ferrotype_service::config::{unavailable_retry_after, ConfigError, Env, Resources};
 
 /// Everything the status function reads from the environment.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub resources: Resources,
+    /// The list table `GET /images` reads (`LIST_TABLE_NAME`).
+    pub list_table: String,
     /// Who may call (`crates/access`).
     pub access: AccessSettings,
     /// What the handler reads at request time.
@@ -24,6 +28,9 @@ pub struct StatusSettings {
     pub retry_after: Duration,
     /// `Retry-After` on a `503` (DynamoDB or S3 failed).
     pub unavailable_retry_after: Duration,
+    /// What `GET /images`' cursors are sealed with (`LIST_CURSOR_KEYS`: comma-separated,
+    /// 32 bytes or more each, the sealing one first).
+    pub cursor_keys: CursorKeys,
 }
 
 impl Settings {
@@ -42,9 +49,17 @@ impl Settings {
             presign_ttl: Duration::from_secs(presign_ttl),
             retry_after: Duration::from_secs(env.positive("RETRY_AFTER_SECONDS", 2u64)?),
             unavailable_retry_after: unavailable_retry_after(env)?,
+            cursor_keys: CursorKeys::parse(&env.required("LIST_CURSOR_KEYS")?).map_err(|e| {
+                ConfigError::Invalid {
+                    name: "LIST_CURSOR_KEYS",
+                    value: "(not shown: it is a secret)".into(),
+                    reason: e.to_string(),
+                }
+            })?,
         };
         Ok(Self {
             resources,
+            list_table: env.required("LIST_TABLE_NAME")?,
             access: AccessSettings::from_env(env)?,
             handler,
         })
@@ -55,11 +70,13 @@ impl Settings {
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 4] = [
+    const BASE: [(&str, &str); 6] = [
         ("BUCKET_NAME", "b"),
         ("TABLE_NAME", "t"),
         ("API_KEY_TABLE_NAME", "keys"),
         ("USAGE_TABLE_NAME", "usage"),
+        ("LIST_TABLE_NAME", "list"),
+        ("LIST_CURSOR_KEYS", "a cursor key that is 32 bytes long"),
     ];
 
     fn with(extra: &[(&'static str, &'static str)]) -> Result<Settings, ConfigError> {
@@ -107,6 +124,8 @@ mod tests {
             ("UNAVAILABLE_RETRY_AFTER_SECONDS", "0"),
             ("UNAVAILABLE_RETRY_AFTER_SECONDS", "-5"),
             ("AUTH_MODE", "off"),
+            ("LIST_CURSOR_KEYS", "short"),
+            ("LIST_CURSOR_KEYS", ","),
         ] {
             let err = with(&[(name, value)]).unwrap_err();
             assert!(err.to_string().contains(name), "{name}={value}: {err}");
@@ -117,7 +136,11 @@ mod tests {
     fn a_missing_table_or_gate_table_is_named() {
         let err = Settings::from_env(&Env::from_pairs(&[("BUCKET_NAME", "b")])).unwrap_err();
         assert!(matches!(err, ConfigError::Missing("TABLE_NAME")), "{err}");
-        let err = Settings::from_env(&Env::from_pairs(&BASE[..3])).unwrap_err();
+        let without_usage: Vec<_> = BASE
+            .into_iter()
+            .filter(|(name, _)| *name != "USAGE_TABLE_NAME")
+            .collect();
+        let err = Settings::from_env(&Env::from_pairs(&without_usage)).unwrap_err();
         assert!(
             matches!(err, ConfigError::Missing("USAGE_TABLE_NAME")),
             "{err}"

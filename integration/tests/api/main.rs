@@ -13,6 +13,7 @@ mod floods;
 mod flow;
 mod idempotency;
 mod limits;
+mod listing;
 mod live;
 mod notices;
 mod notifications;

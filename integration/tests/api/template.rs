@@ -288,3 +288,84 @@ fn the_log_level_offers_nothing_that_logs_credentials() {
     }
     assert!(allowed.contains(&parameter["Default"].as_str().unwrap()));
 }
+
+#[test]
+fn the_list_table_has_the_indexes_the_store_queries_and_only_the_status_function_reads_them() {
+    use ferrotype_service::store::ListTable;
+    let template = template();
+    let table = &template["Resources"]["ListTable"]["Properties"];
+    let key = |index: &serde_norway::Value| -> Vec<(String, String)> {
+        index["KeySchema"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    k["AttributeName"].as_str().unwrap().to_string(),
+                    k["KeyType"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(key(table), [("id".to_string(), "HASH".to_string())]);
+    let indexes = table["GlobalSecondaryIndexes"].as_sequence().unwrap();
+    let declared: Vec<(&str, Vec<(String, String)>)> = indexes
+        .iter()
+        .map(|i| (i["IndexName"].as_str().unwrap(), key(i)))
+        .collect();
+    let pair = |a: &str, b: &str| {
+        vec![
+            (a.to_string(), "HASH".to_string()),
+            (b.to_string(), "RANGE".to_string()),
+        ]
+    };
+    assert_eq!(
+        declared,
+        [
+            (ListTable::BY_CALLER, pair("caller", "entry")),
+            (ListTable::BY_CALLER_STATUS, pair("caller_status", "entry")),
+        ]
+    );
+    for index in indexes {
+        // A page is served from the index alone.
+        assert_eq!(index["Projection"]["ProjectionType"].as_str(), Some("ALL"));
+    }
+
+    // The status function queries the two indexes and nothing else of the table; the
+    // projector only puts items.
+    let list_statements = |role: &str| -> Vec<(Vec<String>, String)> {
+        statements(&template, role)
+            .iter()
+            .filter(|s| format!("{:?}", s["Resource"]).contains("ListTable"))
+            .map(|s| (actions(s), format!("{:?}", s["Resource"])))
+            .collect()
+    };
+    let status = list_statements("StatusRole");
+    assert_eq!(status.len(), 1, "{status:?}");
+    assert_eq!(status[0].0, ["dynamodb:Query"]);
+    for index in [ListTable::BY_CALLER, ListTable::BY_CALLER_STATUS] {
+        assert!(
+            status[0]
+                .1
+                .contains(&format!("${{ListTable.Arn}}/index/{index}")),
+            "{}",
+            status[0].1
+        );
+    }
+    let projector = list_statements("ProjectorRole");
+    assert_eq!(projector.len(), 1, "{projector:?}");
+    assert_eq!(projector[0].0, ["dynamodb:PutItem"]);
+    let resources = template["Resources"].as_mapping().unwrap();
+    for (name, resource) in resources {
+        if resource["Type"].as_str() != Some("AWS::IAM::Role") {
+            continue;
+        }
+        let name = name.as_str().unwrap();
+        if name != "StatusRole" && name != "ProjectorRole" {
+            assert!(
+                list_statements(name).is_empty(),
+                "{name} touches the list table"
+            );
+        }
+    }
+}

@@ -13,7 +13,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use ferrotype_notify::live::BY_CONNECTION_INDEX;
 use ferrotype_service::aws::Clients;
 use ferrotype_service::domain::JobRecord;
-use ferrotype_service::store::{JobTable, SweepIndex, DIRECT_UPLOAD_PREFIX};
+use ferrotype_service::store::{JobTable, ListTable, SweepIndex, DIRECT_UPLOAD_PREFIX};
 
 /// Names of one provisioned stack.
 #[derive(Debug, Clone)]
@@ -37,6 +37,9 @@ pub struct Stack {
     pub notice_dlq_url: String,
     /// The live channel's subscriptions (keys `job_id`, `connection_id`).
     pub connections_table: String,
+    /// The read model of `GET /images` (partition key `id`, indexes `by-caller` and
+    /// `by-caller-status`), written by the projector.
+    pub list_table: String,
 }
 
 impl Stack {
@@ -46,7 +49,7 @@ impl Stack {
             "BUCKET_NAME={}\nTABLE_NAME={}\nIDEMPOTENCY_TABLE_NAME={}\nAPI_KEY_TABLE_NAME={}\n\
              USAGE_TABLE_NAME={}\nQUEUE_URL={}\nDLQ_URL={}\nUPLOAD_EVENTS_QUEUE_URL={}\n\
              WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\nNOTICE_QUEUE_URL={}\nNOTICE_DLQ_URL={}\n\
-             CONNECTIONS_TABLE={}\n",
+             CONNECTIONS_TABLE={}\nLIST_TABLE_NAME={}\n",
             self.bucket,
             self.table,
             self.idempotency_table,
@@ -59,7 +62,8 @@ impl Stack {
             self.webhook_dlq_url,
             self.notice_queue_url,
             self.notice_dlq_url,
-            self.connections_table
+            self.connections_table,
+            self.list_table
         )
     }
 }
@@ -142,6 +146,8 @@ pub async fn provision(
         create_queue_with_dlq(&clients.sqs, &format!("{prefix}-notices"), queue).await?;
     let connections_table = format!("{prefix}-connections");
     create_connections_table(&clients.dynamodb, &connections_table).await?;
+    let list_table = format!("{prefix}-list");
+    create_list_table(&clients.dynamodb, &list_table).await?;
     Ok(Stack {
         bucket,
         table,
@@ -156,7 +162,55 @@ pub async fn provision(
         notice_queue_url,
         notice_dlq_url,
         connections_table,
+        list_table,
     })
+}
+
+/// The list table ([`ListTable`]): partition key `id`, and the two sparse indexes a list
+/// reads, each sorted by `entry` and projecting every attribute, as `template.yaml`
+/// declares them; the TTL on `expires_at`.
+async fn create_list_table(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), ProvisionError> {
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+    };
+    let string = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+    };
+    let index = |name: &str, partition: &str| -> Result<GlobalSecondaryIndex, ProvisionError> {
+        Ok(GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key(partition, KeyType::Hash)?)
+            .key_schema(key("entry", KeyType::Range)?)
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
+            .build()?)
+    };
+    let result = dynamodb
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string("id")?)
+        .attribute_definitions(string("caller")?)
+        .attribute_definitions(string("caller_status")?)
+        .attribute_definitions(string("entry")?)
+        .key_schema(key("id", KeyType::Hash)?)
+        .global_secondary_indexes(index(ListTable::BY_CALLER, "caller")?)
+        .global_secondary_indexes(index(ListTable::BY_CALLER_STATUS, "caller_status")?)
+        .send()
+        .await;
+    created_with_ttl(dynamodb, table, result, "expires_at").await
 }
 
 /// The bucket's CORS rules, as `template.yaml` declares them: browsers may PUT a presigned

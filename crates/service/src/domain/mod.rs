@@ -5,6 +5,7 @@ mod failure;
 mod idempotency;
 mod job;
 mod lifecycle;
+mod listing;
 mod message;
 mod notification;
 mod outputs;
@@ -16,6 +17,9 @@ pub use idempotency::{
 };
 pub use job::{JobId, JobIdError, JobRecord, JobStatus, OriginalUpload, UploadSource};
 pub use lifecycle::{Guard, Lease, LeaseToken, Move, Start};
+pub use listing::{
+    epoch_millis, listable, ListEntry, SortKey, StreamSequence, StreamSequenceError,
+};
 pub use message::{JobMessage, MessageError};
 pub use notification::{
     is_public, CallbackUrl, CallbackUrlError, DeliveryState, NoticeChannel, NoticeDeliveries,
