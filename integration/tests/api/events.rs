@@ -226,3 +226,28 @@ async fn the_notice_retry_event_sends_the_e_mail_it_names_and_keeps_that_on_the_
     assert_eq!((email.state, email.attempts), (NoticeState::Delivered, 2));
     assert_eq!(counted.sent_to("ann@example.com"), 1);
 }
+
+#[tokio::test]
+async fn the_projector_stream_event_lists_its_job_once_and_the_list_event_finds_it() {
+    let stack = TestStack::new().await;
+    let response = status::handle(&stack.status_app(), http_event("list.json")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(&response)["items"], serde_json::json!([]));
+
+    let event: aws_lambda_events::event::dynamodb::Event =
+        serde_json::from_str(&event_text("projector-stream.json")).unwrap();
+    let app = stack.projector_app();
+    // Delivered twice: the second changes nothing.
+    for _ in 0..2 {
+        let answer = projector::handle(&app, event.clone()).await;
+        assert!(answer.batch_item_failures.is_empty());
+    }
+    let response = status::handle(&stack.status_app(), http_event("list.json")).await;
+    let body = json(&response);
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{body}");
+    assert_eq!(items[0]["id"], "5c3e1d2a-8b7f-4e6d-9c5b-4a3f2e1d0c9b");
+    assert_eq!(items[0]["status"], "failed");
+    assert_eq!(items[0]["error"]["code"], "corrupt_image");
+    assert_eq!(items[0]["source"]["bytes"], 2048);
+}
