@@ -24,7 +24,11 @@ ThumbHash drawn as an image. Then Chromium must load the AVIF (its currentSrc, a
 answer's image/avif), at the document's size, and the four download links answer 200.
 Any console error, page error or timeout fails it. DIR/page.png is a full-page
 screenshot, taken also on failure; DIR/placeholder.png shows the real photo's item while
-its thumbnail is held, DIR/picture.png once it loaded. Exit code 0 only on success.
+its thumbnail is held, DIR/picture.png once it loaded.
+
+Then the page is reloaded and must list the caller's photos (GET /images) with their
+thumbnails, follow a job in flight across the reload, and delete one from the keyboard
+(check_history; DIR/history.png). Exit code 0 only on success.
 """
 
 import argparse
@@ -315,8 +319,117 @@ def run(page, context, args, token, files, problems, checked, frames):
         raise Failure(f"{len(problems)} console or page error(s), listed below")
     page.screenshot(path=str(args.artifacts / "page.png"), full_page=True)
 
+    check_history(page, context, args, token, items, files, problems, checked)
     check_refusals(page, args.artifacts / "photos", checked)
     check_sign_out_and_refused_key(page, files, args.artifacts, problems, checked)
+
+
+LISTED = """() => [...document.querySelectorAll("#history-list li.card")].map((li) => ({
+  job: li.dataset.jobId, state: li.dataset.state,
+  status: li.querySelector(".status")?.textContent ?? "",
+}))"""
+
+
+def check_history(page, context, args, token, items, files, problems, checked):
+    """After a reload the page lists the caller's photos from GET /images: this test's jobs
+    (paging on with "Show older photos" past other tests' jobs of the same caller), each
+    completed one's thumbnail loaded over its placeholder, the failed one saying why; a
+    direct upload left waiting before the reload is followed live to completed once its
+    photo is sent; the failed one is deleted from the keyboard; nothing sticks out at 360 px.
+    DIR/history.png shows the list."""
+    base = args.url.rstrip("/")
+    auth = {"Authorization": f"Bearer {token}"}
+    photo = (ROOT / "scripts/fixtures/photo.jpg").read_bytes()
+    answer = context.request.post(f"{base}/uploads", headers={**auth, "Content-Type": "application/json"},
+                                  data=json.dumps({"content_type": "image/jpeg", "content_length": len(photo)}))
+    if answer.status != 201:
+        raise Failure(f"POST /uploads answered {answer.status}: {answer.text()[:300]}")
+    session = answer.json()
+    waiting = session["id"]
+    ours = {items[name]["job"]: end for name, (_, end) in files.items()}
+
+    page.reload(wait_until="load")
+    history = page.locator("#history")
+    listed = []
+    for pages in range(1, 30):
+        expect(history).to_be_visible()
+        expect(history).not_to_have_attribute("aria-busy", "true", timeout=30_000)
+        listed = page.evaluate(LISTED)
+        jobs = [entry["job"] for entry in listed]
+        if set(ours) | {waiting} <= set(jobs):
+            break
+        more = page.locator("#history-more")
+        if not more.is_visible():
+            missing = (set(ours) | {waiting}) - set(jobs)
+            raise Failure(f"after a reload the history lists {len(jobs)} photos and no more, without {missing}")
+        more.click()
+    else:
+        raise Failure("the history never listed this test's jobs")
+    jobs = [entry["job"] for entry in listed]
+    if len(jobs) != len(set(jobs)):
+        raise Failure(f"the history lists a photo twice: {jobs}")
+    checked.append(f"after a reload the history lists this test's {len(ours) + 1} jobs "
+                   f"({pages} page(s) of 12, {len(jobs)} cards, none twice)")
+
+    # The waiting upload is in flight; its photo is sent now, and the card follows it.
+    card = page.locator(f"#history-list li.card[data-job-id='{waiting}']")
+    state = card.get_attribute("data-state")
+    if state != "queued":
+        raise Failure(f"the direct upload left waiting shows {state!r}, not queued")
+    upload = session["upload"]
+    headers = {k: v for k, v in upload["headers"].items() if k.lower() != "content-length"}
+    sent = context.request.put(upload["url"], headers=headers, data=photo)
+    if sent.status != 200:
+        raise Failure(f"the PUT of the waiting upload answered {sent.status}")
+    expect(card).to_have_attribute("data-state", "completed", timeout=60_000)
+    checked.append("a job in flight across the reload is followed to completed on its card, without another reload")
+
+    for job, end in list(ours.items()) + [(waiting, "completed")]:
+        card = page.locator(f"#history-list li.card[data-job-id='{job}']")
+        card.scroll_into_view_if_needed()
+        expect(card).to_have_attribute("data-state", end)
+        if end == "completed":
+            frame = card.locator(".frame")
+            expect(frame).to_have_attribute("data-loaded", re.compile(r"^\d+$"), timeout=30_000)
+            current = card.locator("img.photo").evaluate("(img) => img.currentSrc")
+            if not current.split("?")[0].endswith(".avif"):
+                raise Failure(f"job {job}'s card shows {current.split('?')[0]!r}, not the thumbnail's AVIF")
+            color = frame.evaluate("(f) => f.style.getPropertyValue('--placeholder')")
+            if not re.fullmatch(r"#[0-9a-f]{6}", color):
+                raise Failure(f"job {job}'s card has no placeholder colour ({color!r})")
+        else:
+            words = card.locator(".status").inner_text()
+            if not DAMAGED.search(words):
+                raise Failure(f"the failed job's card says {words!r}, not that the file is damaged")
+    checked.append(f"each completed card loaded its thumbnail's AVIF over its placeholder colour; the failed one says why")
+
+    for width in (PHONE["width"], 360):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        overflow = page.evaluate("document.documentElement.scrollWidth") - width
+        if overflow > 0:
+            raise Failure(f"with the history, at {width} px wide the page is {overflow} px too wide")
+    history.screenshot(path=str(args.artifacts / "history.png"))
+    page.set_viewport_size(PHONE)
+
+    failed = next(job for job, end in ours.items() if end == "failed")
+    card = page.locator(f"#history-list li.card[data-job-id='{failed}']")
+    button = card.locator("button.delete")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Confirm delete")
+    if not button.evaluate("(b) => b === document.activeElement"):
+        raise Failure("after Delete the keyboard focus left the button that confirms")
+    page.keyboard.press("Enter")
+    expect(card).to_have_count(0, timeout=15_000)
+    focused = page.evaluate("document.activeElement?.matches('#history-list button.delete, #history-title')")
+    if not focused:
+        raise Failure("after a delete the keyboard focus is not on the next card or the heading")
+    gone = context.request.get(f"{base}/images/{failed}", headers=auth)
+    if gone.status != 404:
+        raise Failure(f"the deleted job still answers {gone.status}")
+    checked.append("the failed card is deleted with Enter, Enter (a confirmation first); the job answers 404 and the focus stays in the list")
+    if problems:
+        raise Failure(f"{len(problems)} console or page error(s), listed below")
 
 
 def check_link_asks_first(page, args, token, checked):

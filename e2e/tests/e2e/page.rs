@@ -4,8 +4,8 @@
 use tokio::process::Command;
 
 /// Where the browser test leaves its screenshots (`page.png`, `placeholder.png`: the real
-/// photo's item while its thumbnail's AVIF is held, `picture.png`: once loaded) and photos,
-/// in the checkout.
+/// photo's item while its thumbnail's AVIF is held, `picture.png`: once loaded,
+/// `history.png`: the caller's photos after a reload) and photos, in the checkout.
 const ARTIFACTS: &str = "target/test-artifacts/page";
 
 #[tokio::test]

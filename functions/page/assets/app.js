@@ -1,5 +1,7 @@
 // ferrotype's web page: sign in, pick or drop photos, upload each straight to S3 through a
-// presigned PUT, follow its job live (WebSocket) or by polling, show the results.
+// presigned PUT, follow its job live (WebSocket) or by polling, show the results; below,
+// the caller's earlier photos (GET /images), a page at a time, each with its thumbnail over
+// its placeholder, its status followed live while in flight, and a delete.
 // Plain ES module, no build step. The API is same-origin, so its URLs are relative (the page
 // may sit under an API Gateway stage path).
 
@@ -12,6 +14,7 @@ const MAX_BYTES = 50 * 1024 * 1024; // the server's MAX_DIRECT_UPLOAD_BYTES defa
 const PARALLEL_UPLOADS = 3;
 const SUBSCRIBE_BATCH = 25; // the most jobs one subscribe message may name
 const STORAGE_KEY = "ferrotype.credential";
+const HISTORY_PAGE = 12; // photos per page of the history (GET /images?limit=)
 
 // Empty, or still the placeholder (the page opened without the server): poll.
 const LIVE_URL = (() => {
@@ -83,6 +86,11 @@ const ui = {
   drop: $("drop"),
   files: $("files"),
   jobs: $("jobs"),
+  history: $("history"),
+  historyTitle: $("history-title"),
+  historyMessage: $("history-message"),
+  historyList: $("history-list"),
+  historyMore: $("history-more"),
 };
 
 let credential = null;
@@ -126,6 +134,7 @@ function start() {
     signIn(value);
   });
   ui.signOut.addEventListener("click", () => signOut(""));
+  ui.historyMore.addEventListener("click", () => earlier.load(true));
   ui.files.addEventListener("change", () => {
     addFiles(ui.files.files);
     ui.files.value = ""; // so picking the same file again is a change too
@@ -206,6 +215,7 @@ function signIn(value) {
   ui.whoDetail.textContent = detail;
   ui.who.hidden = false;
   webhook.load();
+  earlier.load(false);
 }
 
 function showSignIn(message) {
@@ -233,6 +243,7 @@ function signOut(message) {
   placeholders.forget();
   waiting.length = 0;
   ui.jobs.replaceChildren();
+  earlier.reset();
   live.close();
   showSignIn(message);
 }
@@ -457,7 +468,7 @@ async function api(path, init = {}) {
   if (!response.ok) {
     throw new ApiError(response.status, await problem(response, retryAfter), retryAfter);
   }
-  return { body: await response.json(), retryAfter };
+  return { body: response.status === 204 ? null : await response.json(), retryAfter };
 }
 
 /** The words of an RFC 9457 problem document, or of the status when there is none. */
@@ -486,7 +497,7 @@ function applyStatus(item, job) {
     case "queued":
       return setState(item, "queued", "Uploaded. Waiting in line to be processed…");
     case "processing":
-      return setState(item, "processing", "Processing: making the thumbnail, preview and optimized copy…");
+      return setState(item, "processing", item.card ? "Processing…" : "Processing: making the thumbnail, preview and optimized copy…");
     case "completed":
       return complete(item, job);
     case "failed": {
@@ -518,6 +529,7 @@ async function complete(item, job) {
   if (!doc?.outputs) {
     return setState(item, "error", "Processed, but the download links could not be fetched. Reload the page to try again.");
   }
+  if (item.card) return earlier.show(item, smallest(doc.variants), doc.placeholder);
   showOutputs(item, doc);
   setState(item, "completed", "Done: ready to download.");
 }
@@ -798,6 +810,160 @@ function tokenExpiry(value) {
   } catch {
     return null;
   }
+}
+
+// ---- the caller's earlier photos ----------------------------------------------------
+
+/** GET /images, a page of HISTORY_PAGE at a time: a card per job, newest first. Cards of
+ * jobs still in flight are followed like the page's own uploads; each card can be deleted. */
+const earlier = {
+  cursor: null,
+  generation: 0, // a sign-out or a new sign-in makes an older answer moot
+  loading: false,
+
+  async load(more) {
+    if (this.loading || (more && !this.cursor)) return;
+    if (!more) this.reset();
+    const generation = this.generation;
+    this.loading = true;
+    ui.historyMore.disabled = true;
+    ui.history.hidden = false;
+    ui.history.setAttribute("aria-busy", "true");
+    ui.historyMessage.textContent = more ? "Loading older photos…" : "Loading your photos…";
+    const query = new URLSearchParams({ limit: String(HISTORY_PAGE) });
+    if (more) query.set("cursor", this.cursor);
+    try {
+      const { body } = await api(`images?${query}`);
+      if (generation !== this.generation || !credential) return;
+      const cards = (body.items ?? []).filter((entry) => !byId.has(entry.id)).map((entry) => this.card(entry));
+      ui.historyList.append(...cards.map((item) => item.el));
+      this.cursor = body.next_cursor ?? null;
+      ui.historyMore.hidden = !this.cursor;
+      const shown = ui.historyList.children.length;
+      ui.historyMessage.textContent = shown
+        ? `${shown} photo${shown === 1 ? "" : "s"} shown${this.cursor ? "; older ones below" : ""}.`
+        : "No photos yet: the ones you upload are listed here.";
+      if (more) cards[0]?.el.querySelector("button.delete")?.focus();
+    } catch (error) {
+      if (generation === this.generation && error.status !== 401) {
+        ui.historyMessage.textContent = `Your photos could not be listed: ${error.message}`;
+      }
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        ui.historyMore.disabled = false;
+        ui.history.removeAttribute("aria-busy");
+      }
+    }
+  },
+
+  reset() {
+    this.generation += 1;
+    this.loading = false;
+    this.cursor = null;
+    for (const li of ui.historyList.children) {
+      const item = byId.get(li.dataset.jobId);
+      if (item?.card) {
+        item.done = true;
+        clearTimeout(item.timer);
+        byId.delete(item.id);
+        items.delete(item);
+      }
+    }
+    ui.historyList.replaceChildren();
+    ui.historyMore.hidden = true;
+    ui.historyMessage.textContent = "";
+    ui.history.hidden = true;
+  },
+
+  /** One job of the list as a card, followed when still in flight. */
+  card(entry) {
+    const when = new Date(entry.created_at);
+    const date = Number.isNaN(when.getTime()) ? "at an unknown time"
+      : when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    const name = `Photo of ${date}`;
+    const status = el("p", { class: "status", "aria-live": "polite" });
+    const result = el("div", { class: "result" });
+    const remove = el("button", { type: "button", class: "quiet delete" }, "Delete");
+    remove.setAttribute("aria-label", `Delete the photo of ${date}`);
+    const li = el("li", { class: "card" },
+      result,
+      el("p", { class: "file" }, el("span", { class: "name" }, name), " ",
+        el("span", { class: "meta" }, size(Number(entry.source?.bytes) || 0))),
+      status,
+      el("div", { class: "actions" }, remove));
+    li.dataset.jobId = entry.id;
+    const item = { file: { name: name.toLowerCase() }, el: li, progress: { hidden: true }, status,
+                   result, id: entry.id, server: null, done: false, mode: null, timer: 0,
+                   xhr: null, card: true };
+    remove.addEventListener("click", () => this.askDelete(item, remove));
+    items.add(item);
+    byId.set(entry.id, item);
+    if (entry.status === "completed") {
+      item.server = "completed";
+      this.show(item, entry.thumbnail, entry.placeholder);
+    } else {
+      applyStatus(item, entry);
+      if (!item.done) watch(item);
+    }
+    return item;
+  },
+
+  /** A completed card: its thumbnail over its placeholder. */
+  show(item, thumbnail, placeholder) {
+    const shown = thumbnail
+      ? figure(item, { variants: { [thumbnail.variant ?? "thumbnail"]: thumbnail } },
+        thumbnail.variant ?? "thumbnail", "Thumbnail", placeholders.of(placeholder))
+      : null;
+    item.result.replaceChildren(shown ?? "");
+    setState(item, "completed", "Done.");
+  },
+
+  /** Delete asks once more: the button turns into a confirmation beside a way back. */
+  askDelete(item, button) {
+    if (button.dataset.confirm) return this.remove(item, button);
+    button.dataset.confirm = "true";
+    button.textContent = "Confirm delete";
+    const cancel = el("button", { type: "button", class: "quiet" }, "Keep it");
+    cancel.addEventListener("click", () => {
+      delete button.dataset.confirm;
+      button.textContent = "Delete";
+      cancel.remove();
+      button.focus();
+    });
+    button.after(cancel);
+    return undefined;
+  },
+
+  async remove(item, button) {
+    button.disabled = true;
+    try {
+      await api(`images/${encodeURIComponent(item.id)}`, { method: "DELETE" });
+    } catch (error) {
+      button.disabled = false;
+      if (error.status !== 401) item.status.textContent = `Not deleted: ${error.message}`;
+      return;
+    }
+    item.done = true;
+    clearTimeout(item.timer);
+    byId.delete(item.id);
+    items.delete(item);
+    // The keyboard stays in the list: on the next card's delete, else the heading.
+    const next = item.el.nextElementSibling ?? item.el.previousElementSibling;
+    item.el.remove();
+    ui.historyMessage.textContent = "Deleted.";
+    (next?.querySelector("button.delete") ?? ui.historyTitle).focus();
+  },
+};
+
+/** The smallest variant of a status document's `variants` (by area), with its name. */
+function smallest(variants) {
+  let best = null;
+  for (const [variant, value] of Object.entries(variants ?? {})) {
+    if (variant === "thumbnail") return { variant, ...value };
+    if (!best || value.width * value.height < best.width * best.height) best = { variant, ...value };
+  }
+  return best;
 }
 
 // ---- the caller's webhook secret ----------------------------------------------------
