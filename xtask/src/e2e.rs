@@ -136,6 +136,24 @@ impl Logs {
     }
 }
 
+/// The e2e stack for a measurement (`make bench-notify`, `make bench-list`): the binaries
+/// built, the stack started with its logs in a scratch folder named `scratch`. The stack
+/// runs until the returned supervisor is dropped.
+pub fn start_for_measurement(
+    workspace: &Workspace,
+    scratch: &str,
+) -> anyhow::Result<(Supervisor, stack::Stack, PathBuf)> {
+    workspace.ensure_venv()?;
+    workspace.build_binaries()?;
+    let work = workspace.scratch_dir(scratch)?;
+    eprintln!("==> logs in {}", work.display());
+    let logs = Logs::in_dir(&work);
+    let mut supervisor = Supervisor::new();
+    let stack =
+        start_stack(workspace, &mut supervisor, &logs, &work).inspect_err(|_| logs.show())?;
+    Ok((supervisor, stack, work))
+}
+
 /// The stack the tests run against: `make dev`'s, on free ports, logs in `work`.
 pub fn start_stack(
     workspace: &Workspace,

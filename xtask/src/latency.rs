@@ -20,10 +20,9 @@ use uuid::Uuid;
 use ::e2e::api::{Accepted, JobStatus, JobSummary};
 use ::e2e::webhooks::Receiver;
 
-use crate::e2e::{self, Logs};
+use crate::e2e;
 use crate::http;
 use crate::interrupt;
-use crate::supervise::Supervisor;
 use crate::workspace::Workspace;
 
 /// How long one job may take to be told both ways.
@@ -37,14 +36,7 @@ pub struct Sample {
 }
 
 pub fn run(workspace: &Workspace, jobs: usize) -> anyhow::Result<Vec<Sample>> {
-    workspace.ensure_venv()?;
-    workspace.build_binaries()?;
-    let work = workspace.scratch_dir("ferrotype-latency")?;
-    eprintln!("==> logs in {}", work.display());
-    let logs = Logs::in_dir(&work);
-    let mut supervisor = Supervisor::new();
-    let stack =
-        e2e::start_stack(workspace, &mut supervisor, &logs, &work).inspect_err(|_| logs.show())?;
+    let (supervisor, stack, work) = e2e::start_for_measurement(workspace, "ferrotype-latency")?;
 
     let receiver = Receiver::start()?;
     let hook = receiver.url().to_owned();

@@ -14,10 +14,9 @@ use time::OffsetDateTime;
 
 use ::e2e::api::Accepted;
 
-use crate::e2e::{self, Logs};
+use crate::e2e;
 use crate::http;
 use crate::interrupt;
-use crate::supervise::Supervisor;
 use crate::workspace::Workspace;
 
 /// How long one job may take to be listed, then listed as completed.
@@ -35,14 +34,8 @@ pub struct Sample {
 }
 
 pub fn run(workspace: &Workspace, jobs: usize) -> anyhow::Result<Vec<Sample>> {
-    workspace.ensure_venv()?;
-    workspace.build_binaries()?;
-    let work = workspace.scratch_dir("ferrotype-list-latency")?;
-    eprintln!("==> logs in {}", work.display());
-    let logs = Logs::in_dir(&work);
-    let mut supervisor = Supervisor::new();
-    let stack =
-        e2e::start_stack(workspace, &mut supervisor, &logs, &work).inspect_err(|_| logs.show())?;
+    let (supervisor, stack, work) =
+        e2e::start_for_measurement(workspace, "ferrotype-list-latency")?;
     let client = http::client_of(Duration::from_secs(300), &stack.token)?;
     let photo = std::fs::read(workspace.root.join("scripts/fixtures/photo.jpg"))?;
     let since = (OffsetDateTime::now_utc() - time::Duration::seconds(1)).format(&Rfc3339)?;

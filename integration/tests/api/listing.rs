@@ -42,22 +42,6 @@ fn get_list(params: &[(&str, &str)]) -> Request {
     request.with_query_string_parameters(query)
 }
 
-fn the_api_document_accepts(body: &serde_json::Value) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
-        .unwrap();
-    let mut document: serde_json::Value = serde_norway::from_str(&text).unwrap();
-    document
-        .as_object_mut()
-        .unwrap()
-        .insert("$ref".into(), "#/components/schemas/ImageList".into());
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&document)
-        .unwrap();
-    let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:?}\n{body}");
-}
-
 /// The projector, invoked in this process, keeping every batch it was given.
 struct Recording<'a> {
     app: &'a projector::App,
@@ -135,7 +119,7 @@ async fn the_stream_projects_a_callers_jobs_and_a_batch_delivered_again_twice_ch
     assert_eq!(response.status(), 200);
     assert_eq!(header_of(&response, "cache-control"), Some("no-store"));
     let body = json(&response);
-    the_api_document_accepts(&body);
+    crate::openapi::assert_body_conforms("ImageList", &body);
     // Newest first; the deleted job and bob's are not alice's to see.
     let expected = vec![
         (failed.clone(), "failed".to_string()),
@@ -176,14 +160,7 @@ async fn the_stream_projects_a_callers_jobs_and_a_batch_delivered_again_twice_ch
 
     // Every batch the stream gave, delivered again twice over, in order: nothing changes,
     // and the deleted job stays out although older records of it are among them.
-    let query = ListQuery {
-        caller: CallerId::of_key("alice").unwrap(),
-        status: None,
-        created_after: None,
-        created_before: None,
-        limit: 100,
-        start: None,
-    };
+    let query = ListQuery::newest(CallerId::of_key("alice").unwrap(), 100);
     let before = stack
         .list()
         .page(&query, OffsetDateTime::now_utc())
@@ -220,6 +197,34 @@ async fn the_stream_projects_a_callers_jobs_and_a_batch_delivered_again_twice_ch
     )
     .await;
     assert_eq!(listed(&json(&response)), Vec::new());
+}
+
+/// Two callers on a fresh stack, and the status function behind a real gate (API keys).
+struct Callers {
+    stack: TestStack,
+    status: status::App,
+    alice: String,
+    bob: String,
+    alice_id: CallerId,
+    bob_id: CallerId,
+}
+
+impl Callers {
+    async fn new() -> Self {
+        let stack = TestStack::new().await;
+        let mut status = stack.status_app();
+        status.gate = stack.gate(stack.access(Vec::new(), Limits::NONE));
+        let alice = stack.api_key("alice").await;
+        let bob = stack.api_key("bob").await;
+        Self {
+            stack,
+            status,
+            alice,
+            bob,
+            alice_id: CallerId::of_key("alice").unwrap(),
+            bob_id: CallerId::of_key("bob").unwrap(),
+        }
+    }
 }
 
 /// An entry as the projector writes it, created at `created`.
@@ -280,15 +285,14 @@ async fn every_page(
 
 #[tokio::test]
 async fn thousands_of_jobs_page_at_reads_per_page_not_per_total_and_filters_use_their_index() {
-    let stack = TestStack::new().await;
-    let mut status = stack.status_app();
-    status.gate = stack.gate(stack.access(Vec::new(), Limits::NONE));
-    let alice = stack.api_key("alice").await;
-    let bob = stack.api_key("bob").await;
-    let (alice_id, bob_id) = (
-        CallerId::of_key("alice").unwrap(),
-        CallerId::of_key("bob").unwrap(),
-    );
+    let Callers {
+        stack,
+        status,
+        alice,
+        bob,
+        alice_id,
+        bob_id,
+    } = Callers::new().await;
     let start = OffsetDateTime::now_utc() - Duration::days(1);
     let total = 2_000;
     // One a second, every tenth failed.
@@ -330,12 +334,8 @@ async fn thousands_of_jobs_page_at_reads_per_page_not_per_total_and_filters_use_
         (&alice_id, Some(JobStatus::Failed)),
     ] {
         let query = ListQuery {
-            caller: caller.clone(),
             status,
-            created_after: None,
-            created_before: None,
-            limit: 20,
-            start: None,
+            ..ListQuery::newest(caller.clone(), 20)
         };
         let page = list.page(&query, OffsetDateTime::now_utc()).await.unwrap();
         assert_eq!(page.entries.len(), 20);
@@ -378,15 +378,14 @@ async fn thousands_of_jobs_page_at_reads_per_page_not_per_total_and_filters_use_
 
 #[tokio::test]
 async fn a_cursor_of_another_caller_or_query_or_altered_or_forged_is_refused() {
-    let stack = TestStack::new().await;
-    let mut status = stack.status_app();
-    status.gate = stack.gate(stack.access(Vec::new(), Limits::NONE));
-    let alice = stack.api_key("alice").await;
-    let bob = stack.api_key("bob").await;
-    let (alice_id, bob_id) = (
-        CallerId::of_key("alice").unwrap(),
-        CallerId::of_key("bob").unwrap(),
-    );
+    let Callers {
+        stack,
+        status,
+        alice,
+        bob,
+        alice_id,
+        bob_id,
+    } = Callers::new().await;
     let start = OffsetDateTime::now_utc() - Duration::hours(1);
     let entries: Vec<ListEntry> = (0..30)
         .map(|i| {
@@ -439,14 +438,7 @@ async fn a_cursor_of_another_caller_or_query_or_altered_or_forged_is_refused() {
     let bob_page = stack
         .list()
         .page(
-            &ListQuery {
-                caller: bob_id.clone(),
-                status: None,
-                created_after: None,
-                created_before: None,
-                limit: 10,
-                start: None,
-            },
+            &ListQuery::newest(bob_id.clone(), 10),
             OffsetDateTime::now_utc(),
         )
         .await
@@ -504,10 +496,7 @@ async fn deleted_and_expired_jobs_are_never_listed_even_when_an_older_change_com
 
 #[tokio::test]
 async fn a_bad_query_is_a_400_naming_the_parameter_and_no_caller_is_a_401() {
-    let stack = TestStack::new().await;
-    let mut status = stack.status_app();
-    status.gate = stack.gate(stack.access(Vec::new(), Limits::NONE));
-    let alice = stack.api_key("alice").await;
+    let Callers { status, alice, .. } = Callers::new().await;
     for (name, value) in [
         ("limit", "0"),
         ("limit", "1000"),

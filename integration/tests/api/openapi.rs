@@ -30,13 +30,18 @@ fn validator(schema: &str) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("schema {schema}: {e}"))
 }
 
-fn assert_conforms(schema: &str, response: &Response<Body>) {
-    let body = json(response);
+/// Fails unless `body` is valid against the API document's `schema`.
+pub(crate) fn assert_body_conforms(schema: &str, body: &serde_json::Value) {
     let errors: Vec<String> = validator(schema)
-        .iter_errors(&body)
+        .iter_errors(body)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{schema}: {errors:?}\n{body}");
+}
+
+fn assert_conforms(schema: &str, response: &Response<Body>) {
+    let body = json(response);
+    assert_body_conforms(schema, &body);
     let content_type = header_of(response, "content-type").unwrap();
     let expected = if schema == "Problem" {
         "application/problem+json"

@@ -21,22 +21,6 @@ fn get_usage() -> Request {
     request
 }
 
-fn the_api_document_accepts(body: &serde_json::Value) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
-        .unwrap();
-    let mut document: serde_json::Value = serde_norway::from_str(&text).unwrap();
-    document
-        .as_object_mut()
-        .unwrap()
-        .insert("$ref".into(), "#/components/schemas/Usage".into());
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&document)
-        .unwrap();
-    let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:?}\n{body}");
-}
-
 #[tokio::test]
 async fn usage_counts_the_callers_uploads_bytes_and_requests_and_only_its_own() {
     let limits = Limits {
@@ -73,7 +57,7 @@ async fn usage_counts_the_callers_uploads_bytes_and_requests_and_only_its_own() 
         Some("application/json")
     );
     let body = json(&response);
-    the_api_document_accepts(&body);
+    crate::openapi::assert_body_conforms("Usage", &body);
     assert_eq!(body["day"], now.date().to_string());
     assert_eq!(body["uploads"]["used"], 2);
     assert_eq!(body["uploads"]["limit"], 10);
@@ -156,7 +140,7 @@ async fn without_limits_every_quota_reads_as_off() {
     let response = status::handle(&status, get_usage()).await;
     assert_eq!(response.status(), 200);
     let body = json(&response);
-    the_api_document_accepts(&body);
+    crate::openapi::assert_body_conforms("Usage", &body);
     for quota in ["uploads", "bytes", "emails", "requests"] {
         assert!(body[quota]["limit"].is_null(), "{quota}: {body}");
         assert!(body[quota]["remaining"].is_null(), "{quota}: {body}");

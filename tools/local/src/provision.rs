@@ -166,6 +166,22 @@ pub async fn provision(
     })
 }
 
+/// A key schema element: attribute `name` as the `kind` key.
+fn key(name: &str, kind: KeyType) -> Result<KeySchemaElement, aws_sdk_dynamodb::error::BuildError> {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+}
+
+/// An attribute definition: `name` is a string.
+fn string(name: &str) -> Result<AttributeDefinition, aws_sdk_dynamodb::error::BuildError> {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+}
+
 /// The list table ([`ListTable`]): partition key `id`, and the two sparse indexes a list
 /// reads, each sorted by `entry` and projecting every attribute, as `template.yaml`
 /// declares them; the TTL on `expires_at`.
@@ -173,18 +189,6 @@ async fn create_list_table(
     dynamodb: &aws_sdk_dynamodb::Client,
     table: &str,
 ) -> Result<(), ProvisionError> {
-    let key = |name: &str, kind: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-    };
-    let string = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-    };
     let index = |name: &str, partition: &str| -> Result<GlobalSecondaryIndex, ProvisionError> {
         Ok(GlobalSecondaryIndex::builder()
             .index_name(name)
@@ -246,18 +250,6 @@ async fn create_connections_table(
     dynamodb: &aws_sdk_dynamodb::Client,
     table: &str,
 ) -> Result<(), ProvisionError> {
-    let key = |name: &str, kind: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-    };
-    let string = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-    };
     let result = dynamodb
         .create_table()
         .table_name(table)

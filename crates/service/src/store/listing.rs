@@ -62,6 +62,20 @@ pub struct ListQuery {
     pub start: Option<Position>,
 }
 
+impl ListQuery {
+    /// The first page of `caller`'s entries, `limit` of them, unfiltered.
+    pub fn newest(caller: CallerId, limit: u16) -> Self {
+        Self {
+            caller,
+            status: None,
+            created_after: None,
+            created_before: None,
+            limit,
+            start: None,
+        }
+    }
+}
+
 /// Where a page ended: the last entry it read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Position {
