@@ -20,7 +20,7 @@ use ferrotype_service::routes::{path_of, requested_job_id, JOB_METHODS, USAGE_ME
 use ferrotype_service::store::{DisplayErrorContext, ImageStore, JobTable, ListTable, StoreError};
 use ferrotype_variants::{Encoding, VariantName};
 use lambda_http::http::{header, Method, StatusCode};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tracing::error;
@@ -128,9 +128,13 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
         .await
 }
 
-/// `/images` itself, not `/images/{id}`.
+/// `/images` itself, not `/images/{id}`: a request of the `{id}` route (even with an empty
+/// id, `/images/`) is a lookup, and answers as one.
 fn is_list(request: &Request) -> bool {
-    path_of(request).ends_with("/images")
+    let routed_to_a_job = request
+        .path_parameters_ref()
+        .is_some_and(|params| params.first("id").is_some());
+    !routed_to_a_job && path_of(request).ends_with("/images")
 }
 
 fn is_usage(request: &Request) -> bool {
