@@ -515,3 +515,73 @@ async fn a_bad_query_is_a_400_naming_the_parameter_and_no_caller_is_a_401() {
     let response = status::handle(&status, bearer(get_list(&[]), "not-a-key")).await;
     assert_eq!(response.status(), 401);
 }
+
+#[tokio::test]
+async fn the_backfill_lists_jobs_from_before_the_projector_and_never_undoes_its_writes() {
+    use ferrotype_local::backfill::{list_existing_jobs, Listed};
+    use ferrotype_service::domain::OriginalUpload;
+    let stack = TestStack::new().await;
+    let status = stack.status_app();
+    let jobs = stack.jobs();
+    let now = OffsetDateTime::now_utc();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let id = JobId::new_random();
+        let upload = OriginalUpload::inline("image/jpeg", 100 + i);
+        jobs.create(&ferrotype_service::domain::JobRecord::queued(
+            id,
+            upload,
+            now - Duration::minutes(3 - i as i64),
+        ))
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    jobs.mark_deleted(ids[2], &CallerId::anonymous(), now)
+        .await
+        .unwrap();
+    // The projector has seen a newer change of the second job than the table shows.
+    let mut newer = ListEntry::of(&jobs.get(ids[1]).await.unwrap().unwrap()).unwrap();
+    newer.status = JobStatus::Processing;
+    stack.list().project(&newer, &seq(7)).await.unwrap();
+
+    let done = list_existing_jobs(&stack.clients.dynamodb, &stack.stack.table, &stack.list())
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        Listed {
+            listed: 1,
+            present: 1,
+            deleted: 1
+        }
+    );
+    let response = status::handle(&status, get_list(&[])).await;
+    assert_eq!(
+        listed(&json(&response)),
+        vec![
+            (ids[1].to_string(), "processing".to_string()),
+            (ids[0].to_string(), "queued".to_string()),
+        ]
+    );
+
+    // The stream's records, read afterwards, are applied over the backfill's (and bury
+    // the deleted job); run again, the backfill writes nothing.
+    let app = stack.projector_app();
+    let mut bridge = stack.projection_bridge(&app).await;
+    while bridge.poll_once().await.unwrap() > 0 {}
+    let again = list_existing_jobs(&stack.clients.dynamodb, &stack.stack.table, &stack.list())
+        .await
+        .unwrap();
+    assert_eq!(again.listed, 0);
+    let response = status::handle(&status, get_list(&[])).await;
+    let statuses: Vec<String> = listed(&json(&response))
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(
+        statuses,
+        ["queued", "queued"],
+        "the stream's own view of both jobs"
+    );
+}
