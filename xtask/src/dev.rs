@@ -246,6 +246,11 @@ pub fn banner(banner: &Banner) -> String {
     {put}
   Then poll {api}/images/<id> (the \"id\" in .local/upload.json) as above.
 
+  Your jobs, newest first (?status=completed, ?limit=50; next_cursor gives the next page),
+  and your counters against your limits:
+    curl -s {AUTH} {api}/images
+    curl -s {AUTH} {api}/usage
+
   Retries with an Idempotency-Key make one job; DELETE erases a job and its images:
     curl -i --data-binary @photo.jpg -H 'Content-Type: image/jpeg' -H 'Idempotency-Key: \"my-key-1\"' {AUTH} {api}/images
     curl -i -X DELETE {AUTH} {api}/images/<id>
@@ -301,6 +306,10 @@ mod tests {
         assert!(text.contains(
             "curl -s -H \"Authorization: Bearer $(cat .local/dev-token)\" http://127.0.0.1:9000/images/<id>"
         ));
+        assert!(text.contains(
+            "curl -s -H \"Authorization: Bearer $(cat .local/dev-token)\" http://127.0.0.1:9000/images\n"
+        ));
+        assert!(text.contains("http://127.0.0.1:9000/usage"));
         assert!(text.contains("Ctrl-C"));
     }
 }
