@@ -10,7 +10,6 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ferrotype_service::domain::{CallerId, JobStatus, SortKey};
-use ferrotype_service::store::Position;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -90,18 +89,18 @@ impl CursorKeys {
         mac
     }
 
-    /// The cursor for the page after `position`, for `scope`.
-    pub fn seal(&self, scope: &Scope<'_>, position: &Position) -> String {
-        let mac = Self::mac(&self.0[0], scope, position.sort_key.as_str()).finalize();
+    /// The cursor for the page after the entry `position`, for `scope`.
+    pub fn seal(&self, scope: &Scope<'_>, position: &SortKey) -> String {
+        let mac = Self::mac(&self.0[0], scope, position.as_str()).finalize();
         format!(
             "{VERSION}.{}.{}",
-            URL_SAFE_NO_PAD.encode(position.sort_key.as_str()),
+            URL_SAFE_NO_PAD.encode(position.as_str()),
             URL_SAFE_NO_PAD.encode(mac.into_bytes())
         )
     }
 
     /// The position `cursor` holds, if one of the keys sealed it for `scope`.
-    pub fn open(&self, scope: &Scope<'_>, cursor: &str) -> Result<Position, CursorError> {
+    pub fn open(&self, scope: &Scope<'_>, cursor: &str) -> Result<SortKey, CursorError> {
         let mut parts = cursor.split('.');
         let (Some(VERSION), Some(position), Some(tag), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -124,12 +123,7 @@ impl CursorKeys {
             return Err(CursorError::Mismatch);
         }
         // Sealed by us, so well formed; checked anyway rather than trusted.
-        let sort_key = SortKey::parse(&position).ok_or(CursorError::Malformed)?;
-        let id = position
-            .split_once('#')
-            .and_then(|(_, id)| id.parse().ok())
-            .ok_or(CursorError::Malformed)?;
-        Ok(Position { sort_key, id })
+        SortKey::parse(&position).ok_or(CursorError::Malformed)
     }
 }
 
@@ -142,12 +136,8 @@ mod tests {
     const KEY: &str = "an example cursor key of 32 bytes or more";
     const OLD: &str = "the key this one replaced and also 32 bytes long";
 
-    fn position() -> Position {
-        let id = JobId::new_random();
-        Position {
-            sort_key: SortKey::new(OffsetDateTime::UNIX_EPOCH, id),
-            id,
-        }
+    fn position() -> SortKey {
+        SortKey::new(OffsetDateTime::UNIX_EPOCH, JobId::new_random())
     }
 
     fn scope(caller: &CallerId) -> Scope<'_> {
@@ -196,10 +186,7 @@ mod tests {
         // Another position under the same MAC, and a cursor sealed with another key.
         let (_, rest) = cursor.split_once('.').unwrap();
         let (_, tag) = rest.split_once('.').unwrap();
-        let moved = format!(
-            "1.{}.{tag}",
-            URL_SAFE_NO_PAD.encode(position().sort_key.as_str())
-        );
+        let moved = format!("1.{}.{tag}", URL_SAFE_NO_PAD.encode(position().as_str()));
         assert_eq!(
             keys.open(&scope(&alice), &moved),
             Err(CursorError::Mismatch)

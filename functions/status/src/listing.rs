@@ -209,18 +209,8 @@ async fn page(app: &App, caller: &CallerId, request: &Request) -> Result<ListBod
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return Err(ListError::MethodNotAllowed(request.method().clone()));
     }
-    let params = request.query_string_parameters();
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .flat_map(|(name, _)| {
-            params
-                .all(name)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |value| (name, value))
-        })
-        .collect();
-    let asked = asked(pairs)?;
+    // Every (name, value) pair, a repeated name once per value.
+    let asked = asked(request.query_string_parameters().iter())?;
     let scope = Scope {
         caller,
         status: asked.status,

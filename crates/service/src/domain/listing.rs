@@ -129,6 +129,14 @@ impl SortKey {
         (digits && JobId::parse(id).is_ok()).then(|| Self(text.to_string()))
     }
 
+    /// The job the key is of. A key made by [`SortKey::new`] or read by [`SortKey::parse`]
+    /// always ends in one; the bounds ([`SortKey::floor`], [`SortKey::ceiling`]) do not.
+    pub fn id(&self) -> Option<JobId> {
+        self.0
+            .split_once('#')
+            .and_then(|(_, id)| JobId::parse(id).ok())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -271,7 +279,9 @@ mod tests {
         let millis = epoch_millis(at(1_800_000_000));
         assert!(SortKey::floor(millis) < early && early < SortKey::ceiling(millis));
         assert!(SortKey::ceiling(millis) < later);
-        assert_eq!(SortKey::parse(early.as_str()), Some(early));
+        assert_eq!(SortKey::parse(early.as_str()), Some(early.clone()));
+        assert_eq!(early.id(), Some(id));
+        assert_eq!(SortKey::floor(millis).id(), None);
         for bad in [
             "",
             "1800000000000",

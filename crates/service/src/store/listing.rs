@@ -58,8 +58,8 @@ pub struct ListQuery {
     pub created_before: Option<u64>,
     /// Entries per page: the most the page reads.
     pub limit: u16,
-    /// Where the previous page ended.
-    pub start: Option<Position>,
+    /// Where the previous page ended: its last entry's key.
+    pub start: Option<SortKey>,
 }
 
 impl ListQuery {
@@ -76,19 +76,12 @@ impl ListQuery {
     }
 }
 
-/// Where a page ended: the last entry it read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Position {
-    pub sort_key: SortKey,
-    pub id: JobId,
-}
-
 /// One page of a caller's list, newest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPage {
     pub entries: Vec<ListEntry>,
-    /// Where the next page starts; `None` on the last page.
-    pub next: Option<Position>,
+    /// The last entry read, where the next page starts; `None` on the last page.
+    pub next: Option<SortKey>,
     /// Index items read (DynamoDB's `ScannedCount`): at most the page's limit.
     pub items_read: usize,
 }
@@ -229,7 +222,7 @@ impl ListTable {
             )
             .scan_index_forward(false)
             .limit(i32::from(query.limit.clamp(1, Self::MAX_LIMIT)));
-        if range.contains("#sort") {
+        if lower.is_some() || upper.is_some() {
             request = request.expression_attribute_names("#sort", attr::SORT);
         }
         if let Some(lower) = lower {
@@ -238,10 +231,12 @@ impl ListTable {
         if let Some(upper) = upper {
             request = request.expression_attribute_values(":upper", s(upper.as_str()));
         }
-        if let Some(start) = &query.start {
+        // The key a page starts after is the index's and the table's: the entry's sort key
+        // and id (its partition is the query's).
+        if let Some((start, id)) = query.start.as_ref().and_then(|s| Some((s, s.id()?))) {
             request = request
-                .exclusive_start_key(attr::ID, s(start.id.to_string()))
-                .exclusive_start_key(attr::SORT, s(start.sort_key.as_str()))
+                .exclusive_start_key(attr::ID, s(id.to_string()))
+                .exclusive_start_key(attr::SORT, s(start.as_str()))
                 .exclusive_start_key(partition_attr, s(&partition));
         }
         let output = request
@@ -254,17 +249,12 @@ impl ListTable {
             .into_iter()
             .map(|item| serde_dynamo::from_item::<_, ListEntry>(item).map_err(StoreError::Record))
             .collect::<Result<Vec<_>, _>>()?;
-        let next = output.last_evaluated_key.and_then(|key| {
-            let id = match key.get(attr::ID) {
-                Some(AttributeValue::S(id)) => JobId::parse(id).ok()?,
-                _ => return None,
-            };
-            let sort_key = match key.get(attr::SORT) {
-                Some(AttributeValue::S(sort)) => SortKey::parse(sort)?,
-                _ => return None,
-            };
-            Some(Position { sort_key, id })
-        });
+        let next = output
+            .last_evaluated_key
+            .and_then(|key| match key.get(attr::SORT) {
+                Some(AttributeValue::S(sort)) => SortKey::parse(sort),
+                _ => None,
+            });
         Ok(ListPage {
             entries,
             next,

@@ -9,7 +9,7 @@ mod queue;
 pub use idempotency::{Claim, IdempotencyStore, KEY_LIFETIME};
 pub use images::{ImageStore, PresignedPut, DIRECT_UPLOAD_PREFIX};
 pub use jobs::{Due, JobTable, ResendClaim, StartOutcome, SweepIndex, Transition, Undo};
-pub use listing::{ListPage, ListQuery, ListTable, Position, Projected};
+pub use listing::{ListPage, ListQuery, ListTable, Projected};
 pub use queue::JobQueue;
 
 /// Re-exported so callers can print an error with its whole cause chain.
