@@ -124,14 +124,7 @@ impl UsageReport {
 
     /// The report when no limit is configured: nothing is counted.
     pub fn unlimited(now: OffsetDateTime) -> Self {
-        let off = Limits {
-            requests: 0,
-            window: Duration::from_secs(60),
-            daily_uploads: 0,
-            daily_bytes: 0,
-            daily_emails: 0,
-        };
-        Self::new(off, now, DayCounts::default(), 0)
+        Self::new(Limits::NONE, now, DayCounts::default(), 0)
     }
 }
 

@@ -7,10 +7,6 @@
 //! pipeline runs its outputs side by side. Why libaom and this speed: docs/pipeline.md,
 //! "AVIF and WebP".
 
-// Not all of it is called by the pipeline: `encode_at_speed` is for the ladder
-// (bench/src/bin/ladder.rs), the per-size qualities for the default declaration.
-#![allow(dead_code)]
-
 use avif_serialize::constants::{ColorPrimaries, MatrixCoefficients, TransferCharacteristics};
 
 /// The quality (0 to 100, mapped linearly onto libaom's quantizer 63..0 as libavif and
