@@ -23,12 +23,24 @@ fn main() {
     let aom_lib_dir = aom_pkgconfig.parent().expect("lib/pkgconfig").to_path_buf();
 
     let de265 = hevc.then(|| build_libde265(&manifest, &out));
-    let heif = build_libheif(&manifest, &out, &aom_include, &aom_lib_dir, de265.as_deref());
+    let heif = build_libheif(
+        &manifest,
+        &out,
+        &aom_include,
+        &aom_lib_dir,
+        de265.as_deref(),
+    );
 
-    println!("cargo:rustc-link-search=native={}", heif.join("lib").display());
+    println!(
+        "cargo:rustc-link-search=native={}",
+        heif.join("lib").display()
+    );
     println!("cargo:rustc-link-lib=static=heif");
     if let Some(de265) = de265 {
-        println!("cargo:rustc-link-search=native={}", de265.join("lib").display());
+        println!(
+            "cargo:rustc-link-search=native={}",
+            de265.join("lib").display()
+        );
         println!("cargo:rustc-link-lib=static=de265");
     }
     // libaom itself is linked by libaom-sys, after this crate's libraries.

@@ -21,6 +21,7 @@ pub const HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED: heif_suberror_code = 1000;
 pub const HEIF_SUBERROR_UNSUPPORTED_CODEC: heif_suberror_code = 3000;
 
 pub const HEIF_COLORSPACE_RGB: heif_colorspace = 1;
+pub const HEIF_CHROMA_INTERLEAVED_RGB: heif_chroma = 10;
 pub const HEIF_CHROMA_INTERLEAVED_RGBA: heif_chroma = 11;
 pub const HEIF_CHANNEL_INTERLEAVED: heif_channel = 10;
 

@@ -206,13 +206,13 @@ pub enum Colour {
     },
 }
 
-/// The primary image as 8-bit RGBA rows without padding, with its colour description.
+/// The primary image as 8-bit rows without padding, with its colour description.
 pub struct Decoded {
     pub width: u32,
     pub height: u32,
-    /// Whether the file has an alpha image (else every alpha sample is 255).
+    /// Whether the file has an alpha image: `pixels` is then RGBA, else RGB.
     pub has_alpha: bool,
-    pub rgba: Vec<u8>,
+    pub pixels: Vec<u8>,
     pub colour: Colour,
 }
 
@@ -259,9 +259,16 @@ impl Primary<'_> {
         u8::try_from(bits).ok().filter(|bits| *bits > 0)
     }
 
-    /// Decodes to 8-bit RGBA: tiles assembled, transforms applied, 10- and 12-bit samples
-    /// scaled to 8, the alpha image (premultiplied or not) as straight alpha.
+    /// Decodes to 8-bit RGB, or RGBA when there is an alpha image (as straight alpha,
+    /// premultiplied or not in the file): tiles assembled, transforms applied, 10- and
+    /// 12-bit samples scaled to 8.
     pub fn decode(&self) -> Result<Decoded, HeifError> {
+        let has_alpha = self.has_alpha();
+        let (chroma, channels) = if has_alpha {
+            (ffi::HEIF_CHROMA_INTERLEAVED_RGBA, 4)
+        } else {
+            (ffi::HEIF_CHROMA_INTERLEAVED_RGB, 3)
+        };
         let mut image = ptr::null_mut();
         // SAFETY: options from libheif (transformations applied by default), freed here; a
         // valid handle; the image is released by DecodedImage's Drop.
@@ -276,7 +283,7 @@ impl Primary<'_> {
                 self.handle,
                 &mut image,
                 ffi::HEIF_COLORSPACE_RGB,
-                ffi::HEIF_CHROMA_INTERLEAVED_RGBA,
+                chroma,
                 options,
             );
             ffi::heif_decoding_options_free(options);
@@ -287,28 +294,31 @@ impl Primary<'_> {
         let width = image.width(ffi::HEIF_CHANNEL_INTERLEAVED)?;
         let height = image.height(ffi::HEIF_CHANNEL_INTERLEAVED)?;
         let mut stride = 0usize;
-        // SAFETY: an interleaved RGBA image has this plane.
+        // SAFETY: an interleaved image has this plane.
         let plane = unsafe {
             ffi::heif_image_get_plane_readonly2(image.0, ffi::HEIF_CHANNEL_INTERLEAVED, &mut stride)
         };
-        let row = width as usize * 4;
+        let row = width as usize * channels;
         if plane.is_null() || stride < row {
-            return Err(HeifError::Invalid("the decoded image has no RGBA plane".to_owned()));
+            return Err(HeifError::Invalid(
+                "the decoded image has no interleaved plane".to_owned(),
+            ));
         }
-        let mut rgba = Vec::new();
-        rgba.try_reserve_exact(row * height as usize)
+        let mut pixels = Vec::new();
+        pixels
+            .try_reserve_exact(row * height as usize)
             .map_err(|err| HeifError::OutOfMemory(err.to_string()))?;
         for y in 0..height as usize {
             // SAFETY: libheif's plane holds `height` rows of `stride` bytes, each with at
             // least `row` bytes of pixels (checked above).
             let line = unsafe { std::slice::from_raw_parts(plane.add(y * stride), row) };
-            rgba.extend_from_slice(line);
+            pixels.extend_from_slice(line);
         }
         Ok(Decoded {
             width,
             height,
-            has_alpha: self.has_alpha(),
-            rgba,
+            has_alpha,
+            pixels,
             colour: self.colour(&image)?,
         })
     }

@@ -9,6 +9,7 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use image_webp::WebPDecoder;
 
 use super::error::PipelineError;
+use super::heif;
 use super::jpeg::{self, JpegColour};
 use super::memory;
 use super::png;
@@ -33,6 +34,9 @@ pub(super) struct Decoded {
 pub(super) enum SourceHeader {
     Jpeg(jpeg::Header),
     Webp(WebpHeader),
+    /// A HEIF file (HEIC, AVIF) whose boxes were parsed under limits and whose primary
+    /// image's size is within bounds.
+    Heif,
     Other,
 }
 
@@ -44,7 +48,11 @@ pub(super) fn read_header(
     Ok(match kind {
         ImageKind::Jpeg => SourceHeader::Jpeg(jpeg_header(bytes, settings)?),
         ImageKind::WebP => SourceHeader::Webp(webp_header(bytes, settings)?),
-        _ => SourceHeader::Other,
+        ImageKind::Heic | ImageKind::Heif | ImageKind::Avif => {
+            heif::check_header(bytes, settings)?;
+            SourceHeader::Heif
+        }
+        ImageKind::Png | ImageKind::Gif => SourceHeader::Other,
     })
 }
 
@@ -84,6 +92,7 @@ pub(super) fn decode(
             let side_data = (header.orientation, header.icc);
             decode_with_image(bytes, kind, Some(side_data), settings)
         }
+        SourceHeader::Heif => heif::decode(bytes, settings),
         SourceHeader::Other => decode_with_image(bytes, kind, None, settings),
     }
 }
@@ -118,7 +127,11 @@ fn jpeg_header(bytes: &[u8], settings: &PipelineSettings) -> Result<jpeg::Header
     Ok(header)
 }
 
-fn check_bounds(width: u32, height: u32, settings: &PipelineSettings) -> Result<(), PipelineError> {
+pub(super) fn check_bounds(
+    width: u32,
+    height: u32,
+    settings: &PipelineSettings,
+) -> Result<(), PipelineError> {
     let too_large = |limit: String| PipelineError::TooLarge {
         width,
         height,
@@ -217,7 +230,7 @@ fn decode_with_image(
 }
 
 /// Grey stays grey, colour becomes RGB, and alpha is kept only if some pixel uses it.
-fn to_8bit(image: DynamicImage) -> DynamicImage {
+pub(super) fn to_8bit(image: DynamicImage) -> DynamicImage {
     let colour = image.color();
     if colour.has_alpha() && has_visible_alpha(&image) {
         return match image {
@@ -265,6 +278,8 @@ fn image_format(kind: ImageKind) -> ImageFormat {
         ImageKind::Png => ImageFormat::Png,
         ImageKind::WebP => ImageFormat::WebP,
         ImageKind::Gif => ImageFormat::Gif,
+        // Read by libheif (the heif module), never by the image crate.
+        ImageKind::Heic | ImageKind::Heif | ImageKind::Avif => ImageFormat::Avif,
     }
 }
 

@@ -12,7 +12,7 @@ pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
 /// bytes gives the same answer.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
-    #[error("the file is not a JPEG, PNG, WebP or GIF image")]
+    #[error("the file is not a JPEG, PNG, WebP, GIF, HEIC/HEIF or AVIF image")]
     UnsupportedFormat,
     #[error("the image declares {width}×{height} pixels, more than the allowed {limit}")]
     TooLarge {
@@ -24,6 +24,10 @@ pub enum PipelineError {
     /// decoder may use (a huge palette, frame or side chunk).
     #[error("decoding the image needs more memory than the decoder is allowed")]
     OverMemoryLimit(#[source] BoxError),
+    /// A bound on the file's structure was reached before decoding (a HEIF grid of too
+    /// many tiles, an item too large): a hostile or broken file.
+    #[error("the image exceeds a decoding limit: {0}")]
+    LimitExceeded(#[source] BoxError),
     #[error("the image could not be decoded")]
     Corrupt(#[source] BoxError),
     #[error("the image uses a feature the decoder does not support")]

@@ -40,6 +40,7 @@ mod decode;
 mod encode;
 mod error;
 mod focus;
+mod heif;
 mod jpeg;
 mod memory;
 mod outputs;

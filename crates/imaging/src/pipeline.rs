@@ -67,7 +67,7 @@ pub fn process(bytes: &[u8], settings: &PipelineSettings) -> Result<Processed, P
                 return process_webp_in_bands(bytes, header, settings);
             }
         }
-        SourceHeader::Other => {}
+        SourceHeader::Heif | SourceHeader::Other => {}
     }
     let Decoded {
         mut image,

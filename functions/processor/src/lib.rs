@@ -381,9 +381,9 @@ async fn release(app: &App, lease: Lease) -> Result<Outcome, RetryableError> {
 pub fn job_error(err: &PipelineError) -> JobError {
     let code = match err {
         PipelineError::UnsupportedFormat => FailureCode::UnsupportedFormat,
-        PipelineError::TooLarge { .. } | PipelineError::OverMemoryLimit(_) => {
-            FailureCode::ImageTooLarge
-        }
+        PipelineError::TooLarge { .. }
+        | PipelineError::OverMemoryLimit(_)
+        | PipelineError::LimitExceeded(_) => FailureCode::ImageTooLarge,
         PipelineError::Corrupt(_) => FailureCode::CorruptImage,
         PipelineError::UnsupportedFeature(_) => FailureCode::UnsupportedImageFeature,
         PipelineError::Encode { .. } | PipelineError::Resize { .. } => FailureCode::ProcessingError,

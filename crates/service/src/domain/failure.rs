@@ -10,11 +10,12 @@ pub enum FailureCode {
     /// The bytes start like an image but do not decode (e.g. a truncated upload).
     CorruptImage,
     /// The image declares more pixels or a longer side than allowed, or decoding it needs
-    /// more memory than the decoder may use.
+    /// more memory than the decoder may use, or its structure passes a bound (a HEIF grid
+    /// of too many tiles).
     ImageTooLarge,
     /// A valid image using something the decoder does not support.
     UnsupportedImageFeature,
-    /// Not a JPEG, PNG, WebP or GIF.
+    /// Not a JPEG, PNG, WebP, GIF, HEIC/HEIF or AVIF image.
     UnsupportedFormat,
     /// The uploaded original is no longer stored.
     OriginalMissing,
