@@ -52,6 +52,7 @@ REAL_PHOTO = "photo.jpg"
 SOURCES = ["image/avif", "image/webp"]
 LABELS = {"avif": "AVIF", "webp": "WebP", "jpeg": "JPEG", "png": "PNG"}
 END_STATES = {"completed", "failed", "error"}
+PHONE_PHOTO = "phone-portrait.heic"
 ALL_STATES = {"uploading", "queued", "processing"} | END_STATES
 DAMAGED = re.compile(r"damaged|corrupt|not (a )?readable", re.IGNORECASE)
 
@@ -193,6 +194,9 @@ def make_photos(folder: Path) -> dict[str, tuple[Path, str]]:
         "meadow.png": (photos.photo_png(), "completed"),
         "grain-1600x1000.png": (large, "completed"),
         "damaged.jpg": (photos.corrupt_jpeg(), "failed"),
+        # An iPhone-style portrait HEIC (scripts/heif-samples): HEVC, stored landscape and
+        # turned by irot, EXIF orientation 6 as well; Chromium cannot show the file itself.
+        PHONE_PHOTO: ((ROOT / "crates/heif/tests/samples/orientation-6.heic").read_bytes(), "completed"),
     }
     result = {}
     for name, (data, end) in made.items():
@@ -705,6 +709,10 @@ def check_placeholder(page, job, doc, held, artifacts, checked):
 
 def check_completed(page, context, li, name, doc, avif_answers, checked):
     sizes = []
+    if name == PHONE_PHOTO:
+        preview = doc["variants"]["preview"]
+        if not preview["width"] < preview["height"] or doc["outputs"]["original"]["content_type"] != "image/heic":
+            raise Failure(f"{name}: not an upright HEIC portrait: {preview['width']}×{preview['height']}, {doc['outputs']['original']}")
     for variant_name, caption in (("thumbnail", "Thumbnail"), ("preview", "Preview")):
         variant = doc["variants"][variant_name]
         formats = variant["formats"]

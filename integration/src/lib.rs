@@ -133,6 +133,7 @@ impl TestStack {
             receivers: ReceiverPolicy { allow_local: true },
             email_enabled: true,
             variants: Declaration::default_set(),
+            heic_input: upload::settings::HeicInput::Enabled,
         })
     }
 

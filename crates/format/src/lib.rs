@@ -43,6 +43,13 @@ impl ImageKind {
         }
     }
 
+    /// The kind whose [`ImageKind::content_type`] this is (lower case, no parameters).
+    pub fn from_content_type(content_type: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.content_type() == content_type)
+    }
+
     /// Whether a client that declared `content_type` (lower case, no parameters) sent this
     /// kind. `image/heic` and `image/heif` name the same container and phones and browsers
     /// use them interchangeably, so each is taken for either HEIF kind.

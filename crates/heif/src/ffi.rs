@@ -139,6 +139,7 @@ extern "C" {
         size: size_t,
         options: *const heif_reading_options,
     ) -> heif_error;
+    pub fn heif_context_has_sequence(context: *const heif_context) -> c_int;
     pub fn heif_context_get_primary_image_handle(
         context: *mut heif_context,
         handle: *mut *mut heif_image_handle,

@@ -8,7 +8,8 @@
 //! the alpha auxiliary image (when there is one) and its colour description.
 //!
 //! Thumbnails, depth and gain-map auxiliary images are never decoded. An image sequence
-//! (`msf1`) that also has a still primary image is read as that image.
+//! (`msf1`, `avis`) that also has a still primary image is read as that image; one without
+//! is [`HeifError::Unsupported`].
 //!
 //! The few libheif functions used are declared in [`ffi`] by hand: libheif-sys's embedded
 //! build turns on every codec found on the build machine (GPL x265 among them) and cannot
@@ -160,7 +161,15 @@ impl<'a> Container<'a> {
     pub fn primary(&self) -> Result<Primary<'_>, HeifError> {
         let mut handle = ptr::null_mut();
         // SAFETY: a parsed context; the handle is released by Primary's Drop.
-        check(unsafe { ffi::heif_context_get_primary_image_handle(self.context, &mut handle) })?;
+        let found =
+            check(unsafe { ffi::heif_context_get_primary_image_handle(self.context, &mut handle) });
+        // SAFETY: a parsed context.
+        if found.is_err() && unsafe { ffi::heif_context_has_sequence(self.context) } != 0 {
+            return Err(HeifError::Unsupported(
+                "an image sequence without a still primary image".to_owned(),
+            ));
+        }
+        found?;
         let primary = Primary {
             handle,
             container: PhantomData,

@@ -28,9 +28,9 @@ pub enum PipelineError {
     /// many tiles, an item too large): a hostile or broken file.
     #[error("the image exceeds a decoding limit: {0}")]
     LimitExceeded(#[source] BoxError),
-    #[error("the image could not be decoded")]
+    #[error("the image could not be decoded: {0}")]
     Corrupt(#[source] BoxError),
-    #[error("the image uses a feature the decoder does not support")]
+    #[error("the image uses a feature the decoder does not support: {0}")]
     UnsupportedFeature(#[source] BoxError),
     #[error("encoding the {variant} variant as {} failed", encoding.as_str())]
     Encode {

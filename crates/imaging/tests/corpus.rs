@@ -22,7 +22,7 @@ enum Expected {
 fn expected(name: &str) -> Expected {
     if name.starts_with("seed-bomb-") {
         Expected::TooLarge
-    } else if name.starts_with("seed-truncated") {
+    } else if name.starts_with("seed-truncated") || name.starts_with("seed-corrupt-") {
         Expected::Corrupt
     } else if name.starts_with("seed-many-scans") {
         Expected::UnsupportedFeature

@@ -50,6 +50,23 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
         inputs.push((format!("corpus/{name}"), std::fs::read(&file).unwrap()));
     }
 
+    // The HEIC and AVIF samples (crates/heif/tests/samples): libheif, libde265 and libaom's
+    // decoder give the same pixels on both architectures.
+    let heif = crate_dir().join("../heif/tests/samples");
+    let mut files: Vec<_> = std::fs::read_dir(&heif)
+        .expect("crates/heif/tests/samples")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "heic" || ext == "avif")
+        })
+        .collect();
+    files.sort();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy();
+        inputs.push((format!("heif/{name}"), std::fs::read(&file).unwrap()));
+    }
+
     // A real photo (1200×800 4:2:0, whole blocks), upright and in all eight orientations.
     let photo = std::fs::read(crate_dir().join("../../scripts/fixtures/photo.jpg"))
         .expect("scripts/fixtures/photo.jpg");

@@ -65,8 +65,9 @@ pub enum Settled {
     Expired,
 }
 
-/// How many leading bytes are read to sniff the type (WebP needs 12).
-const SNIFF_BYTES: u64 = 32;
+/// How many leading bytes are read to sniff the type (WebP needs 12; a HEIF file's `ftyp`
+/// box lists its brands within its first few dozen).
+const SNIFF_BYTES: u64 = 64;
 
 impl DirectUploads {
     /// Settles job `id`'s direct upload: see [`Settled`].
@@ -171,24 +172,23 @@ impl DirectUploads {
                 .original_prefix(id, UploadSource::Direct, SNIFF_BYTES)
                 .await?;
             let sniffed = ferrotype_format::sniff(&head);
-            (sniffed.map(|kind| kind.content_type()) != Some(declared.content_type.as_str())).then(
-                || {
-                    JobError::new(
-                        FailureCode::UploadTypeMismatch,
-                        match sniffed {
-                            Some(kind) => format!(
-                                "the uploaded object is {}, not the {} declared",
-                                kind.content_type(),
-                                declared.content_type
-                            ),
-                            None => format!(
-                                "the uploaded object is not an image of the {} declared",
-                                declared.content_type
-                            ),
-                        },
-                    )
-                },
-            )
+            let matches = sniffed.is_some_and(|kind| kind.matches_declared(&declared.content_type));
+            (!matches).then(|| {
+                JobError::new(
+                    FailureCode::UploadTypeMismatch,
+                    match sniffed {
+                        Some(kind) => format!(
+                            "the uploaded object is {}, not the {} declared",
+                            kind.content_type(),
+                            declared.content_type
+                        ),
+                        None => format!(
+                            "the uploaded object is not an image of the {} declared",
+                            declared.content_type
+                        ),
+                    },
+                )
+            })
         };
 
         if let Some(error) = refusal {

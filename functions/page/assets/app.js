@@ -9,7 +9,18 @@
 // assets/thumbhash.js (vendored; its header says from where), which the page function serves
 // ahead of this file as one module at /app.js.
 
-const ACCEPTED = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+const ACCEPTED = [
+  "image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif", "image/avif",
+];
+/** Types by extension, for files the browser gives no type (HEIC on most desktops). */
+const BY_EXTENSION = { heic: "image/heic", heif: "image/heif", avif: "image/avif" };
+
+/** The file's media type: the browser's, else its extension's. */
+function typeOf(file) {
+  if (file.type) return file.type;
+  const extension = file.name.split(".").pop().toLowerCase();
+  return BY_EXTENSION[extension] ?? "";
+}
 const MAX_BYTES = 50 * 1024 * 1024; // the server's MAX_DIRECT_UPLOAD_BYTES default
 const PARALLEL_UPLOADS = 3;
 const SUBSCRIBE_BATCH = 25; // the most jobs one subscribe message may name
@@ -29,7 +40,7 @@ const FAILURES = {
   corrupt_image: "The file is damaged or is not a readable image.",
   image_too_large: "The image has too many pixels to process.",
   unsupported_image_feature: "The image uses a feature that cannot be processed (for example an unusual colour format).",
-  unsupported_format: "This kind of file is not supported. Use JPEG, PNG, WebP or GIF.",
+  unsupported_format: "This kind of file is not supported. Use JPEG, PNG, WebP, GIF, HEIC or AVIF.",
   original_missing: "The uploaded file was not found on the server. Please upload it again.",
   processing_error: "Something went wrong while processing the image. Please try again.",
   internal_error: "The server had a problem with this image. Please try again later.",
@@ -284,8 +295,8 @@ function addFiles(files) {
 }
 
 function refuse(file) {
-  if (!ACCEPTED.includes(file.type)) {
-    return "Not uploaded: this is not a JPEG, PNG, WebP or GIF image.";
+  if (!ACCEPTED.includes(typeOf(file))) {
+    return "Not uploaded: this is not a JPEG, PNG, WebP, GIF, HEIC or AVIF image.";
   }
   if (file.size > MAX_BYTES) {
     return `Not uploaded: the file is ${size(file.size)}; the limit is 50 MB.`;
@@ -351,7 +362,7 @@ async function upload(item) {
     ({ body: session } = await api("uploads", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ content_type: file.type, content_length: file.size }),
+      body: JSON.stringify({ content_type: typeOf(file), content_length: file.size }),
     }));
   } catch (error) {
     if (!item.done) failUpload(item, `Not uploaded: ${error.message}`);

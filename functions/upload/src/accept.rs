@@ -40,6 +40,9 @@ pub(crate) async fn upload(
     variants: Option<Vec<VariantName>>,
 ) -> Result<Response<Body>, UploadError> {
     let kind = sniff(&image).ok_or(UploadError::UnsupportedMediaType)?;
+    if app.settings.heic_input.refuses(kind) {
+        return Err(UploadError::HeicDisabled);
+    }
     let bytes = image.len();
     let record = |upload| {
         JobRecord::queued(id, upload, OffsetDateTime::now_utc())

@@ -100,10 +100,7 @@ impl SessionRequest {
         let request: Self = serde_json::from_value(serde_json::Value::Object(object))
             .map_err(SessionError::Malformed)?;
         let content_type = request.content_type.trim().to_ascii_lowercase();
-        if !ACCEPTED
-            .iter()
-            .any(|kind| kind.content_type() == content_type)
-        {
+        if ImageKind::from_content_type(&content_type).is_none() {
             return Err(SessionError::UnsupportedType(request.content_type));
         }
         if request.content_length == 0 {
@@ -130,13 +127,6 @@ impl SessionRequest {
         serde_json::to_vec(self).expect("a session request serializes")
     }
 }
-
-const ACCEPTED: [ImageKind; 4] = [
-    ImageKind::Jpeg,
-    ImageKind::Png,
-    ImageKind::WebP,
-    ImageKind::Gif,
-];
 
 #[derive(Serialize)]
 struct Created {

@@ -19,8 +19,11 @@ pub enum UploadError {
     MethodNotAllowed(Method),
     #[error("the body holds no usable image")]
     Body(#[from] BodyError),
-    #[error("the body is not a JPEG, PNG, WebP or GIF image")]
+    #[error("the body is not a JPEG, PNG, WebP, GIF, HEIC/HEIF or AVIF image")]
     UnsupportedMediaType,
+    /// A HEIC or HEIF photo, sent or declared, where `HEIC_INPUT` is `disabled`.
+    #[error("HEIC and HEIF photos are not accepted by this deployment")]
+    HeicDisabled,
     #[error("the direct upload request was refused")]
     Session(#[from] SessionError),
     #[error("the Idempotency-Key header is invalid")]
@@ -76,7 +79,14 @@ impl UploadError {
             Self::UnsupportedMediaType => Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
-                "the body is not a JPEG, PNG, WebP or GIF image (the type is read from the bytes)",
+                "the body is not a JPEG, PNG, WebP, GIF, HEIC/HEIF or AVIF image \
+                 (the type is read from the bytes)",
+            ),
+            Self::HeicDisabled => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "HEIC and HEIF photos are not accepted by this deployment (HEIC_INPUT is \
+                 disabled); send JPEG, PNG, WebP, GIF or AVIF",
             ),
             Self::Session(SessionError::NotJson) => Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -97,7 +107,7 @@ impl UploadError {
                 "unsupported-media-type",
                 format!(
                     "content_type {declared:?} is not accepted; use image/jpeg, image/png, \
-                     image/webp or image/gif"
+                     image/webp, image/gif, image/heic, image/heif or image/avif"
                 ),
             ),
             Self::Session(SessionError::Empty) => Problem::new(

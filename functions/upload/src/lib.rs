@@ -16,6 +16,7 @@ mod idempotency;
 pub mod settings;
 
 use ferrotype_access::{Charge, Gate};
+use ferrotype_format::ImageKind;
 use ferrotype_service::domain::{
     CallbackUrl, CallerId, Fingerprint, IdempotencyKey, JobId, Notifications, NotifyEmail,
 };
@@ -158,6 +159,11 @@ async fn session(
         request.body().as_ref(),
         app.settings.max_direct_upload_bytes,
     )?;
+    let kind = ImageKind::from_content_type(&declared.content_type)
+        .expect("parse accepts only the kinds' content types");
+    if app.settings.heic_input.refuses(kind) {
+        return Err(UploadError::HeicDisabled);
+    }
     let notify = notifications(
         &app.settings,
         declared.callback_url.as_deref(),

@@ -1,9 +1,11 @@
 //! The upload function's settings: everything it reads from the environment, parsed once
 //! at init.
 
+use std::str::FromStr;
 use std::time::Duration;
 
 use ferrotype_access::AccessSettings;
+use ferrotype_format::ImageKind;
 use ferrotype_service::config::{
     self, max_direct_upload_bytes, receiver_policy, retention, unavailable_retry_after,
     upload_url_ttl, ConfigError, Env, Resources, DEFAULT_UPLOAD_URL_TTL,
@@ -55,6 +57,39 @@ pub struct UploadSettings {
     pub email_enabled: bool,
     /// The declared outputs (`VARIANTS`), the names an upload may ask for.
     pub variants: Declaration,
+    /// Whether HEIC and HEIF photos are accepted (`HEIC_INPUT`).
+    pub heic_input: HeicInput,
+}
+
+/// Whether a deployment accepts HEIC and HEIF photos (`HEIC_INPUT`, the template's
+/// `HeicInput` parameter): `enabled` (the default) or `disabled`. Disabled, both upload
+/// routes refuse them with `415` by their bytes or their declared type; AVIF is still
+/// accepted. Leaving the HEVC decoder out of the build is a separate, build-time switch
+/// (README, "Leaving HEIC out").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeicInput {
+    Enabled,
+    Disabled,
+}
+
+impl HeicInput {
+    /// Whether an image of `kind` is refused: HEIC, and HEIF without a codec brand (which
+    /// may hold HEVC), when disabled.
+    pub fn refuses(self, kind: ImageKind) -> bool {
+        self == Self::Disabled && matches!(kind, ImageKind::Heic | ImageKind::Heif)
+    }
+}
+
+impl FromStr for HeicInput {
+    type Err = &'static str;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.to_ascii_lowercase().as_str() {
+            "enabled" => Ok(Self::Enabled),
+            "disabled" => Ok(Self::Disabled),
+            _ => Err("must be enabled or disabled"),
+        }
+    }
 }
 
 impl UploadSettings {
@@ -74,6 +109,7 @@ impl UploadSettings {
             receivers: receiver_policy(env)?,
             email_enabled: env.optional("NOTIFY_EMAIL_FROM").is_some(),
             variants: config::variants(env)?.0,
+            heic_input: env.parsed_or("HEIC_INPUT", HeicInput::Enabled)?,
         })
     }
 }
@@ -110,6 +146,29 @@ mod tests {
             .unwrap_err();
             assert!(err.to_string().contains("MAX_UPLOAD_BYTES"), "{err}");
         }
+    }
+
+    #[test]
+    fn heic_input_is_enabled_unless_disabled_and_nothing_else_is_read() {
+        let base = [("QUEUE_URL", "q"), ("IDEMPOTENCY_TABLE_NAME", "i")];
+        let read = |value: Option<&str>| {
+            let mut pairs = base.to_vec();
+            pairs.extend(value.map(|v| ("HEIC_INPUT", v)));
+            UploadSettings::from_env(&env(&pairs)).map(|s| s.heic_input)
+        };
+        assert_eq!(read(None).unwrap(), HeicInput::Enabled);
+        assert_eq!(read(Some("Disabled")).unwrap(), HeicInput::Disabled);
+        assert_eq!(read(Some("enabled")).unwrap(), HeicInput::Enabled);
+        let err = read(Some("off")).unwrap_err();
+        assert!(err.to_string().contains("HEIC_INPUT"), "{err}");
+
+        for kind in ImageKind::ALL {
+            assert!(!HeicInput::Enabled.refuses(kind));
+        }
+        assert!(HeicInput::Disabled.refuses(ImageKind::Heic));
+        assert!(HeicInput::Disabled.refuses(ImageKind::Heif));
+        assert!(!HeicInput::Disabled.refuses(ImageKind::Avif));
+        assert!(!HeicInput::Disabled.refuses(ImageKind::Jpeg));
     }
 
     #[test]

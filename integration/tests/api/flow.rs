@@ -313,6 +313,7 @@ async fn bad_uploads_get_problem_details_and_leave_nothing_behind() {
         receivers: Default::default(),
         email_enabled: false,
         variants: ferrotype_variants::Declaration::default_set(),
+        heic_input: upload::settings::HeicInput::Enabled,
     });
     let cases = [
         ("empty body", post_image("image/jpeg", Vec::new()), 400),
@@ -582,6 +583,7 @@ async fn when_the_queue_is_unavailable_the_client_gets_503_and_no_job_is_left() 
         receivers: Default::default(),
         email_enabled: false,
         variants: ferrotype_variants::Declaration::default_set(),
+        heic_input: upload::settings::HeicInput::Enabled,
     });
     let response = upload::handle(&app, post_image("image/jpeg", photo(100, 100))).await;
     assert_eq!(response.status(), 503);

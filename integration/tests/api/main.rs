@@ -11,6 +11,7 @@ mod direct;
 mod events;
 mod floods;
 mod flow;
+mod heif;
 mod idempotency;
 mod limits;
 mod listing;

@@ -119,6 +119,7 @@ async fn every_response_of_the_flow_conforms_to_the_api_document() {
         receivers: Default::default(),
         email_enabled: false,
         variants: ferrotype_variants::Declaration::default_set(),
+        heic_input: upload::settings::HeicInput::Enabled,
     });
     for (request, status) in [
         (post_image("image/jpeg", Vec::new()), 400),
