@@ -10,7 +10,7 @@ SHELL := bash
 CFN_LINT := .venv/bin/cfn-lint
 XTASK := cargo run --quiet -p xtask --
 
-.PHONY: bench-list bench-notify browser build-tools features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
+.PHONY: bench-heif bench-list bench-notify browser build-tools features help venv dev test test-arm64 test-reliability bench-corpus bench fuzz lint fmt clippy cfn-lint openapi-lint e2e sam-build clean-local
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -80,6 +80,9 @@ bench-list: venv build-tools ## Delay from an upload, and from its completion, t
 
 bench: build-tools ## The default set, every format, against sharp on .bench/corpus: 1 then 2 threads per image, scored
 	scripts/bench/compare
+
+bench-heif: venv build-tools ## HEIC/AVIF: decode speed against libheif (pillow-heif), the whole job and its peak memory at 12 and 48 MP
+	scripts/bench/heif
 
 sam-build: venv build-tools ## sam build for arm64 (installs SAM CLI into .venv-sam/ and the Rust target)
 	rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || \
