@@ -47,14 +47,22 @@ fn main() {
     println!("cargo:rustc-link-lib={}", cxx_stdlib());
 }
 
-/// libde265, the HEVC decoder (LGPL-3.0-or-later), as a static library without its tools.
-fn build_libde265(manifest: &Path, out: &Path) -> PathBuf {
-    let mut config = cmake::Config::new(manifest.join("vendor/libde265"));
+/// A CMake build of `vendor/{name}` into `out/{name}`, as a static, position-independent
+/// library installed under `lib/`.
+fn static_library(manifest: &Path, out: &Path, name: &str) -> cmake::Config {
+    let mut config = cmake::Config::new(manifest.join("vendor").join(name));
     config
-        .out_dir(out.join("libde265"))
+        .out_dir(out.join(name))
         .define("CMAKE_INSTALL_LIBDIR", "lib")
         .define("CMAKE_POSITION_INDEPENDENT_CODE", "ON")
-        .define("BUILD_SHARED_LIBS", "OFF")
+        .define("BUILD_SHARED_LIBS", "OFF");
+    config
+}
+
+/// libde265, the HEVC decoder (LGPL-3.0-or-later), as a static library without its tools.
+fn build_libde265(manifest: &Path, out: &Path) -> PathBuf {
+    let mut config = static_library(manifest, out, "libde265");
+    config
         .define("ENABLE_SDL", "OFF")
         .define("ENABLE_DECODER", "OFF")
         .define("ENABLE_ENCODER", "OFF");
@@ -89,12 +97,8 @@ fn build_libheif(
     aom_lib_dir: &Path,
     de265: Option<&Path>,
 ) -> PathBuf {
-    let mut config = cmake::Config::new(manifest.join("vendor/libheif"));
+    let mut config = static_library(manifest, out, "libheif");
     config
-        .out_dir(out.join("libheif"))
-        .define("CMAKE_INSTALL_LIBDIR", "lib")
-        .define("CMAKE_POSITION_INDEPENDENT_CODE", "ON")
-        .define("BUILD_SHARED_LIBS", "OFF")
         .define("BUILD_TESTING", "OFF")
         .define("BUILD_DOCUMENTATION", "OFF")
         .define("WITH_EXAMPLES", "OFF")
