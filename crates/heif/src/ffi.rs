@@ -19,6 +19,8 @@ pub const HEIF_ERROR_UNSUPPORTED_FEATURE: heif_error_code = 4;
 pub const HEIF_ERROR_MEMORY_ALLOCATION: heif_error_code = 6;
 pub const HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED: heif_suberror_code = 1000;
 pub const HEIF_SUBERROR_UNSUPPORTED_CODEC: heif_suberror_code = 3000;
+/// No decoder is built in for the item's codec (HEVC in a build without libde265).
+pub const HEIF_SUBERROR_NO_MATCHING_DECODER: heif_suberror_code = 6003;
 
 pub const HEIF_COLORSPACE_RGB: heif_colorspace = 1;
 pub const HEIF_CHROMA_INTERLEAVED_RGB: heif_chroma = 10;

@@ -93,7 +93,9 @@ impl HeifError {
             (_, ffi::HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED) => Self::LimitExceeded(message),
             (ffi::HEIF_ERROR_MEMORY_ALLOCATION, _) => Self::OutOfMemory(message),
             (ffi::HEIF_ERROR_UNSUPPORTED_FEATURE | ffi::HEIF_ERROR_UNSUPPORTED_FILETYPE, _)
-            | (_, ffi::HEIF_SUBERROR_UNSUPPORTED_CODEC) => Self::Unsupported(message),
+            | (_, ffi::HEIF_SUBERROR_UNSUPPORTED_CODEC | ffi::HEIF_SUBERROR_NO_MATCHING_DECODER) => {
+                Self::Unsupported(message)
+            }
             _ => Self::Invalid(message),
         })
     }
