@@ -34,8 +34,8 @@ pub(super) struct Decoded {
 pub(super) enum SourceHeader {
     Jpeg(jpeg::Header),
     Webp(WebpHeader),
-    /// A HEIF file (HEIC, AVIF) whose boxes were parsed under limits and whose primary
-    /// image's size is within bounds.
+    /// A HEIF file (HEIC, AVIF): it has no fast path, so its boxes are parsed (and its
+    /// declared size checked, before any pixel) once, by `heif::decode`.
     Heif,
     Other,
 }
@@ -48,10 +48,7 @@ pub(super) fn read_header(
     Ok(match kind {
         ImageKind::Jpeg => SourceHeader::Jpeg(jpeg_header(bytes, settings)?),
         ImageKind::WebP => SourceHeader::Webp(webp_header(bytes, settings)?),
-        ImageKind::Heic | ImageKind::Heif | ImageKind::Avif => {
-            heif::check_header(bytes, settings)?;
-            SourceHeader::Heif
-        }
+        ImageKind::Heic | ImageKind::Heif | ImageKind::Avif => SourceHeader::Heif,
         ImageKind::Png | ImageKind::Gif => SourceHeader::Other,
     })
 }

@@ -26,14 +26,8 @@ fn limits(settings: &PipelineSettings) -> Limits {
     }
 }
 
-/// Parses the boxes and checks the primary image's size. Nothing is decoded.
-pub(super) fn check_header(bytes: &[u8], settings: &PipelineSettings) -> Result<(), PipelineError> {
-    let container = Container::read(bytes, &limits(settings)).map_err(classify)?;
-    let primary = container.primary().map_err(classify)?;
-    check_bounds(primary.width(), primary.height(), settings)
-}
-
-/// Decodes the primary image, upright, with its colour as an ICC profile.
+/// Parses the boxes, checks the primary image's declared size, then decodes it, upright,
+/// with its colour as an ICC profile.
 pub(super) fn decode(bytes: &[u8], settings: &PipelineSettings) -> Result<Decoded, PipelineError> {
     let container = Container::read(bytes, &limits(settings)).map_err(classify)?;
     let primary = container.primary().map_err(classify)?;
